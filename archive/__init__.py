@@ -1,0 +1,1 @@
+"""newscrawler's archive: storage, search and export. Never imports scrapy."""

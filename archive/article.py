@@ -1,0 +1,69 @@
+"""The data contract between extraction, the crawler and the archive.
+
+These dataclasses cross package boundaries: ``newscrawler.extraction`` produces
+an :class:`Article`, the crawler pairs it with the :class:`FetchedPage` it came
+from, and :mod:`archive.store` persists both. Nothing here imports scrapy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+_WORD = re.compile(r"\w+")
+
+
+def count_words(text: str) -> int:
+    """Number of ``\\w+`` tokens in ``text``."""
+    return len(_WORD.findall(text))
+
+
+@dataclass
+class Article:
+    """A clean article as extracted from one HTML page.
+
+    ``text`` is plain text, one paragraph per line, without boilerplate.
+    Datetimes are timezone-aware. ``canonical_url`` is what the page declares
+    (rel=canonical / og:url), already absolute; None when it declares nothing.
+    """
+
+    url: str
+    title: str
+    text: str
+    canonical_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    description: str | None = None
+    image_url: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.text)
+
+
+@dataclass
+class FetchedPage:
+    """The raw HTTP response an article was extracted from (kept for re-extraction)."""
+
+    url: str  # the URL as requested
+    final_url: str  # after redirects
+    status: int
+    body: bytes  # raw bytes as received (after transfer decoding)
+    fetched_at: datetime  # timezone-aware, UTC
+    content_type: str | None = None
+    encoding: str | None = None  # the encoding used to decode ``body``
+
+
+@dataclass
+class StoredArticle(Article):
+    """An article as read back from the archive."""
+
+    id: int = 0
+    fetched_at: datetime | None = None
+    content_hash: str = ""
