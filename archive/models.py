@@ -1,0 +1,151 @@
+"""ORM models of the archive (SQLAlchemy 2 typed declarative style).
+
+The FTS5 index ``articles_fts`` and its sync triggers are not mapped here: they
+are created with raw SQL by the initial migration.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from archive.article import StoredArticle
+
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S+00:00"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def to_utc_text(value: datetime) -> str:
+    """Format an aware datetime as sortable UTC text; naive datetimes raise ValueError."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value.isoformat()} (pass a timezone-aware datetime)")
+    return value.astimezone(UTC).strftime(UTC_FORMAT)
+
+
+def from_utc_text(value: str) -> datetime:
+    """Parse text written by :func:`to_utc_text` (or any ISO 8601) into an aware UTC datetime."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as UTC ISO 8601 TEXT ``YYYY-MM-DDTHH:MM:SS+00:00``.
+
+    The fixed format sorts and compares correctly as text and reads well in
+    Datasette/sqlite-utils. Sub-second precision is dropped.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        return None if value is None else to_utc_text(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else from_utc_text(str(value))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_site_published_at", "site", "published_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text, unique=True)
+    site: Mapped[str] = mapped_column(Text, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(JSON)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    site_name: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    language: Mapped[str | None] = mapped_column(Text, index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    image_url: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(Text, index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def to_stored(self) -> StoredArticle:
+        """This row as the package-neutral :class:`StoredArticle` dataclass."""
+        return StoredArticle(
+            url=self.url,
+            title=self.title,
+            text=self.text,
+            canonical_url=self.canonical_url,
+            authors=list(self.authors or []),
+            published_at=self.published_at,
+            modified_at=self.modified_at,
+            site_name=self.site_name,
+            section=self.section,
+            tags=list(self.tags or []),
+            language=self.language,
+            description=self.description,
+            image_url=self.image_url,
+            id=self.id,
+            fetched_at=self.fetched_at,
+            content_hash=self.content_hash,
+        )
+
+
+class RawPage(Base):
+    """The latest raw HTTP response of an article, zstd-compressed, for re-extraction."""
+
+    __tablename__ = "raw_pages"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    encoding: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    html_zstd: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class Run(Base):
+    """One invocation of a command that writes to the archive (crawl, reextract...)."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(Text)
+    command: Mapped[str] = mapped_column(Text)
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON)
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_updated: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Core views of the mapped tables, for bulk statements.
+articles_table: Table = ArticleRow.__table__  # type: ignore[assignment]
+raw_pages_table: Table = RawPage.__table__  # type: ignore[assignment]
+runs_table: Table = Run.__table__  # type: ignore[assignment]

@@ -1,0 +1,266 @@
+"""Reading the archive: full-text search, filtered listing, lookup and statistics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from archive.article import StoredArticle
+from archive.errors import ArchiveError, QueryError
+from archive.models import ArticleRow, Run
+from archive.urls import canonicalize_url, site_of
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SEARCH_LIMIT = 20
+SNIPPET_TOKENS = 16
+TITLE_WEIGHT = 5.0
+TEXT_WEIGHT = 1.0
+QUERY_HINT = 'quote phrases with "..." or use --literal'
+_FTS_ERRORS = ("fts5", "syntax error", "no such column", "unterminated", "unknown special query")
+
+articles_fts = table("articles_fts", column("rowid"), column("title"), column("text"))
+
+
+@dataclass
+class Filters:
+    """Restrictions shared by search, listing, export and re-extraction.
+
+    ``since``/``until`` bound ``published_at`` inclusively (a date ``until``
+    covers that whole day; dates and naive datetimes are taken as UTC).
+    """
+
+    site: str | None = None
+    since: datetime | date | None = None
+    until: datetime | date | None = None
+    author: str | None = None
+    language: str | None = None
+    limit: int | None = None
+
+
+@dataclass
+class SearchHit:
+    article: StoredArticle
+    snippet: str
+    rank: float
+
+
+@dataclass
+class RunInfo:
+    id: int
+    command: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    new: int
+    updated: int
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ArchiveStats:
+    total: int
+    per_site: list[tuple[str, int, datetime | None]]
+    per_day: list[tuple[date, int]]
+    runs: list[RunInfo]
+
+
+# --- filters ----------------------------------------------------------------------
+
+
+def normalize_site(value: str) -> str:
+    """``https://www.Example.com/``, ``www.example.com`` and ``example.com`` -> ``example.com``."""
+    return site_of(value.strip())
+
+
+def _as_utc(value: datetime | date, *, end_of_day: bool = False) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    day = value + timedelta(days=1) if end_of_day else value
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
+    """WHERE clauses on ``articles`` for ``filters`` (limit excluded)."""
+    a = ArticleRow
+    clauses: list[ColumnElement[bool]] = []
+    if filters.site:
+        clauses.append(a.site == normalize_site(filters.site))
+    if filters.since is not None:
+        clauses.append(a.published_at >= _as_utc(filters.since))
+    if filters.until is not None:
+        if isinstance(filters.until, datetime):
+            clauses.append(a.published_at <= _as_utc(filters.until))
+        else:
+            clauses.append(a.published_at < _as_utc(filters.until, end_of_day=True))
+    if filters.author:
+        each = func.json_each(a.authors).table_valued("value")
+        pattern = f"%{_escape_like(filters.author.lower())}%"
+        matches = func.lower(each.c.value).like(pattern, escape="\\")
+        clauses.append(exists(select(1).select_from(each).where(matches)))
+    if filters.language:
+        clauses.append(a.language == filters.language)
+    return clauses
+
+
+# --- search -----------------------------------------------------------------------
+
+
+def literal_query(query: str) -> str:
+    """``query`` as an FTS5 expression matching its words literally (each token quoted)."""
+    return " ".join('"' + token.replace('"', '""') + '"' for token in query.split())
+
+
+def _search_stmt(filters: Filters, highlight: tuple[str, str]) -> Select[Any]:
+    fts = literal_column("articles_fts")
+    rank = func.bm25(fts, TITLE_WEIGHT, TEXT_WEIGHT).label("rank")
+    start, end = highlight
+    snippet = func.snippet(fts, 1, start, end, "…", SNIPPET_TOKENS).label("snippet")
+    limit = filters.limit if filters.limit is not None else DEFAULT_SEARCH_LIMIT
+    return (
+        select(ArticleRow, snippet, rank)
+        .select_from(articles_fts)
+        .join(ArticleRow, ArticleRow.id == articles_fts.c.rowid)
+        .where(fts.op("MATCH")(bindparam("fts_query")), *filter_clauses(filters))
+        .order_by(rank, ArticleRow.id)
+        .limit(limit)
+    )
+
+
+def search(
+    engine: Engine,
+    query: str,
+    filters: Filters,
+    *,
+    literal: bool = False,
+    highlight: tuple[str, str] = ("[", "]"),
+) -> list[SearchHit]:
+    """Full-text search (FTS5, bm25 with titles weighted up), best hits first."""
+    if engine.dialect.name != "sqlite":
+        raise ArchiveError(f"full-text search needs an SQLite archive, not {engine.dialect.name}")
+    expression = literal_query(query) if literal else query.strip()
+    if not expression:
+        raise QueryError(f"empty search query {query!r}; give at least one word")
+    stmt = _search_stmt(filters, highlight)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(stmt, {"fts_query": expression}).all()
+            return [SearchHit(row[0].to_stored(), row.snippet, float(row.rank)) for row in rows]
+    except OperationalError as exc:
+        message = str(exc.orig)
+        if any(marker in message for marker in _FTS_ERRORS):
+            raise QueryError(f"bad search query {query!r}: {message}; {QUERY_HINT}") from exc
+        raise
+
+
+# --- listing ----------------------------------------------------------------------
+
+
+def iter_articles(engine: Engine, filters: Filters, *, batch: int = 500) -> Iterator[StoredArticle]:
+    """Stream matching articles in id order (keyset pagination: flat memory, short reads)."""
+    clauses = filter_clauses(filters)
+    remaining = filters.limit
+    last_id = 0
+    while remaining is None or remaining > 0:
+        size = batch if remaining is None else min(batch, remaining)
+        stmt = (
+            select(ArticleRow)
+            .where(ArticleRow.id > last_id, *clauses)
+            .order_by(ArticleRow.id)
+            .limit(size)
+        )
+        with Session(engine) as session:
+            page = [row.to_stored() for row in session.scalars(stmt)]
+        yield from page
+        if len(page) < size:
+            return
+        last_id = page[-1].id
+        if remaining is not None:
+            remaining -= len(page)
+
+
+def get_article(engine: Engine, id_or_url: str | int) -> StoredArticle | None:
+    """The article with this id, or whose URL or canonical URL matches ``id_or_url``."""
+    if isinstance(id_or_url, int) or id_or_url.strip().isdigit():
+        where = ArticleRow.id == int(id_or_url)
+    else:
+        url = id_or_url.strip()
+        where = or_(ArticleRow.url == url, ArticleRow.canonical_url == canonicalize_url(url))
+    with Session(engine) as session:
+        stmt = select(ArticleRow).where(where).order_by(ArticleRow.id).limit(1)
+        row = session.scalars(stmt).first()
+        return row.to_stored() if row is not None else None
+
+
+# --- statistics -------------------------------------------------------------------
+
+
+def _per_site(session: Session) -> list[tuple[str, int, datetime | None]]:
+    count = func.count().label("n")
+    stmt = (
+        select(ArticleRow.site, count, func.max(ArticleRow.published_at))
+        .group_by(ArticleRow.site)
+        .order_by(count.desc(), ArticleRow.site)
+    )
+    return [(site, int(n), latest) for site, n, latest in session.execute(stmt)]
+
+
+def _per_day(session: Session, days: int) -> list[tuple[date, int]]:
+    day = func.substr(ArticleRow.published_at, 1, 10).label("day")
+    stmt = (
+        select(day, func.count())
+        .where(ArticleRow.published_at.is_not(None))
+        .group_by(day)
+        .order_by(day.desc())
+        .limit(days)
+    )
+    rows = [(date.fromisoformat(d), int(n)) for d, n in session.execute(stmt)]
+    return rows[::-1]
+
+
+def _runs(session: Session, limit: int) -> list[RunInfo]:
+    stmt = select(Run).order_by(Run.id.desc()).limit(limit)
+    return [
+        RunInfo(
+            id=r.id, command=r.command, started_at=r.started_at, finished_at=r.finished_at,
+            status=r.status, new=r.articles_new, updated=r.articles_updated,
+            stats=dict(r.stats or {}),
+        )
+        for r in session.scalars(stmt)
+    ]
+
+
+def archive_stats(engine: Engine, *, days: int = 30, runs: int = 10) -> ArchiveStats:
+    """Totals per site, per publication day (the latest ``days`` with articles, oldest
+    first) and the latest ``runs`` runs (newest first)."""
+    with Session(engine) as session:
+        total = session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+        return ArchiveStats(
+            total=int(total),
+            per_site=_per_site(session),
+            per_day=_per_day(session, days),
+            runs=_runs(session, runs),
+        )

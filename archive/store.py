@@ -1,0 +1,295 @@
+"""Writing to the archive: batched article upserts, raw pages and run bookkeeping."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+import zstandard
+from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
+
+from archive.article import Article, FetchedPage
+from archive.models import articles_table, raw_pages_table, runs_table
+from archive.urls import canonicalize_url, site_of
+
+logger = logging.getLogger(__name__)
+
+ZSTD_LEVEL = 3
+_ARTICLES = articles_table
+_RAW_PAGES = raw_pages_table
+_RUNS = runs_table
+
+
+def content_hash(text: str) -> str:
+    """sha256 hex of ``text`` with whitespace collapsed and lower-cased."""
+    normalized = " ".join(text.split()).lower()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def compress_html(body: bytes) -> bytes:
+    """zstd-compress a raw page body (level 3)."""
+    return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(body)
+
+
+def decompress_html(blob: bytes) -> bytes:
+    """Inverse of :func:`compress_html`."""
+    return zstandard.ZstdDecompressor().decompressobj().decompress(blob)
+
+
+@dataclass
+class BatchResult:
+    """How many articles a write inserted, updated or left unchanged."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: BatchResult) -> BatchResult:
+        return BatchResult(
+            self.inserted + other.inserted,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+
+@dataclass
+class _Pending:
+    """One article ready to write: its column values and its compressed page."""
+
+    row: dict[str, Any]
+    page: dict[str, Any]
+
+
+def article_values(article: Article) -> dict[str, Any]:
+    """The extracted (re-extractable) column values of ``article``."""
+    return {
+        "title": article.title,
+        "authors": list(article.authors),
+        "published_at": article.published_at,
+        "modified_at": article.modified_at,
+        "site_name": article.site_name,
+        "section": article.section,
+        "tags": list(article.tags),
+        "language": article.language,
+        "description": article.description,
+        "image_url": article.image_url,
+        "text": article.text,
+        "word_count": article.word_count,
+        "content_hash": content_hash(article.text),
+    }
+
+
+def _check_aware(values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
+            raise ValueError(f"{name}: naive datetime {value.isoformat()} (must be timezone-aware)")
+
+
+def _prepare(article: Article, page: FetchedPage) -> _Pending:
+    """Column values and compressed page of one article (raises ValueError if invalid)."""
+    final_url = page.final_url or article.url
+    canonical = canonicalize_url(article.canonical_url or final_url)
+    row = {
+        "url": final_url,
+        "canonical_url": canonical,
+        "site": site_of(canonical),
+        **article_values(article),
+        "fetched_at": page.fetched_at,
+    }
+    raw = {
+        "url": page.url,
+        "final_url": final_url,
+        "status": page.status,
+        "content_type": page.content_type,
+        "encoding": page.encoding,
+        "fetched_at": page.fetched_at,
+        "html_zstd": compress_html(page.body),
+        "size": len(page.body),
+    }
+    _check_aware(row)
+    _check_aware(raw)
+    return _Pending(row, raw)
+
+
+def _upsert(conn: Connection, table: Table, key: str) -> Insert:
+    """INSERT ... ON CONFLICT (key) DO UPDATE of every other column."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    columns = [c.name for c in table.columns if c.name not in (key, "id")]
+    return stmt.on_conflict_do_update(
+        index_elements=[key], set_={name: stmt.excluded[name] for name in columns}
+    )
+
+
+class ArchiveWriter:
+    """Buffers articles and writes them in batches, one transaction per batch.
+
+    An article already stored under the same canonical URL is rewritten only
+    when its text (content hash) or title changed.
+    """
+
+    def __init__(self, engine: Engine, batch_size: int = 100) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        self.engine = engine
+        self.batch_size = batch_size
+        self._buffer: list[_Pending] = []
+        self._totals = BatchResult()
+
+    @property
+    def totals(self) -> BatchResult:
+        """Cumulative result of every flush so far."""
+        return self._totals
+
+    def add(self, article: Article, page: FetchedPage) -> BatchResult:
+        """Buffer one article; flushes (and returns that flush's result) when the batch is full.
+
+        Raises ValueError (before buffering) for naive datetimes.
+        """
+        self._buffer.append(_prepare(article, page))
+        if len(self._buffer) >= self.batch_size:
+            return self.flush()
+        return BatchResult()
+
+    def flush(self) -> BatchResult:
+        """Write the buffered articles in one transaction (kept buffered if it fails)."""
+        if not self._buffer:
+            return BatchResult()
+        now = datetime.now(UTC)
+        pending: dict[str, _Pending] = {}
+        for item in self._buffer:
+            item.row["updated_at"] = now
+            pending.pop(item.row["canonical_url"], None)  # the last one wins
+            pending[item.row["canonical_url"]] = item
+        with self.engine.begin() as conn:
+            result = _write_batch(conn, pending)
+        self._buffer.clear()
+        self._totals = self._totals + result
+        logger.debug(
+            "flushed %s articles: %s new, %s updated, %s unchanged",
+            len(pending), result.inserted, result.updated, result.unchanged,
+        )
+        return result
+
+    def close(self) -> BatchResult:
+        """Flush what is left; the writer stays usable."""
+        return self.flush()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()  # also on error/interrupt: what was crawled so far is kept
+
+
+def _write_batch(conn: Connection, pending: Mapping[str, _Pending]) -> BatchResult:
+    existing = {
+        row.canonical_url: (row.content_hash, row.title)
+        for row in conn.execute(
+            select(_ARTICLES.c.canonical_url, _ARTICLES.c.content_hash, _ARTICLES.c.title)
+            .where(_ARTICLES.c.canonical_url.in_(list(pending)))
+        )
+    }
+    to_write = [
+        item for url, item in pending.items()
+        if existing.get(url) != (item.row["content_hash"], item.row["title"])
+    ]
+    result = BatchResult(
+        inserted=sum(1 for item in to_write if item.row["canonical_url"] not in existing),
+        unchanged=len(pending) - len(to_write),
+    )
+    result.updated = len(to_write) - result.inserted
+    if not to_write:
+        return result
+    returned = conn.execute(
+        _upsert(conn, _ARTICLES, "canonical_url").returning(
+            _ARTICLES.c.id, _ARTICLES.c.canonical_url
+        ),
+        [item.row for item in to_write],
+    )
+    ids = {row.canonical_url: row.id for row in returned}
+    pages = [{"article_id": ids[item.row["canonical_url"]], **item.page} for item in to_write]
+    conn.execute(_upsert(conn, _RAW_PAGES, "article_id"), pages)
+    return result
+
+
+def known_fingerprints(engine: Engine) -> dict[str, str]:
+    """content_hash -> canonical_url of every stored article (the oldest wins on ties)."""
+    stmt = select(_ARTICLES.c.content_hash, _ARTICLES.c.canonical_url).order_by(
+        _ARTICLES.c.id.desc()
+    )
+    with engine.connect() as conn:
+        return {row.content_hash: row.canonical_url for row in conn.execute(stmt)}
+
+
+# --- runs -------------------------------------------------------------------------
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` converted to something ``json.dumps`` accepts (datetimes as ISO 8601)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_safe(v) for v in value]
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return value
+
+
+def start_run(engine: Engine, command: str, args: dict[str, Any]) -> int:
+    """Record the start of a run of ``command``; returns the run id."""
+    values = {
+        "started_at": datetime.now(UTC),
+        "status": "running",
+        "command": command,
+        "args": json_safe(args),
+        "stats": {},
+        "articles_new": 0,
+        "articles_updated": 0,
+    }
+    with engine.begin() as conn:
+        run_id = conn.execute(insert(_RUNS).values(values).returning(_RUNS.c.id)).scalar_one()
+    return int(run_id)
+
+
+def finish_run(
+    engine: Engine, run_id: int, status: str, stats: dict[str, Any], new: int, updated: int
+) -> None:
+    """Record the end of run ``run_id`` with its final status and stats."""
+    values = {
+        "finished_at": datetime.now(UTC),
+        "status": status,
+        "stats": json_safe(stats),
+        "articles_new": new,
+        "articles_updated": updated,
+    }
+    with engine.begin() as conn:
+        conn.execute(update(_RUNS).where(_RUNS.c.id == run_id).values(values))
