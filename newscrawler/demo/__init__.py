@@ -1,0 +1,1 @@
+"""The bundled demo news site: content, templates, static build and a loopback server."""
