@@ -1,0 +1,47 @@
+"""The ``newscrawler`` command line: a thin layer over library functions.
+
+Every command fails with a one-line ``error: ...`` message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from archive.errors import ArchiveError
+from newscrawler.cli.crawl_cmds import crawl, demo, fetch
+from newscrawler.cli.query_cmds import export, reextract, search, show, stats
+
+logger = logging.getLogger(__name__)
+
+
+class Main(click.Group):
+    """Turns known failures into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (ArchiveError, ValueError) as exc:
+            raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="newscrawler")
+def main() -> None:
+    """Crawl news sites into a clean, searchable SQLite archive.
+
+    \b
+    Example:
+      newscrawler crawl https://www.example-news.com/ --db news.sqlite3
+      newscrawler search "harbor bridge" --since 2026-03-01
+    """
+
+
+for command in (crawl, fetch, search, show, export, stats, reextract, demo):
+    main.add_command(command)
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Commands that read (or re-derive) the archive: search, show, export, stats, reextract."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from archive.engine import open_archive
+from archive.export import article_to_dict, write_articles
+from archive.urls import site_of
+from archive.query import Filters, archive_stats, get_article, iter_articles, search as search_archive
+from newscrawler.cli.crawl_cmds import db_option
+from newscrawler.cli.output import highlighted, open_output, output_options, write_rows
+
+
+def parse_when(value: str | None) -> date | datetime | None:
+    """YYYY-MM-DD (a whole day) or an ISO 8601 date-time."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time") from exc
+
+
+def filter_options(func: Any) -> Any:
+    options = [
+        click.option("--site", metavar="HOST", help="Only articles of this site (host name)."),
+        click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY-MM-DD or ISO date-time)."),
+        click.option("--until", metavar="DATE", help="Published on or before DATE."),
+        click.option("--author", metavar="NAME", help="Author name contains NAME (case-insensitive)."),
+        click.option("--lang", "language", metavar="xx", help="Language code (ISO 639-1), e.g. en."),
+        click.option("--limit", type=click.IntRange(1), help="At most N articles."),
+        db_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_filters(site: str | None, since: str | None, until: str | None, author: str | None,
+                 language: str | None, limit: int | None) -> Filters:
+    return Filters(site=site, since=parse_when(since), until=parse_when(until), author=author,
+                   language=language.lower() if language else None, limit=limit)
+
+
+@click.command()
+@click.argument("query")
+@click.option("--literal", is_flag=True, help="Search the words as typed (no FTS5 syntax: AND, OR, quotes, *).")
+@filter_options
+@output_options
+def search(query: str, literal: bool, db: str | None, fmt: str | None, output: str | None,
+           **filters: Any) -> None:
+    """Full-text search (SQLite FTS5, bm25 ranking; title matches weigh more).
+
+    QUERY uses FTS5 syntax: words, "exact phrases", OR, NOT, prefix*.
+    The table shows a snippet with the matches highlighted.
+
+    \b
+    Example:
+      newscrawler search '"harbor bridge" OR ferry' --since 2026-03-01 --lang en
+      newscrawler search 'election' --site example-news.com --json
+    """
+    engine = open_archive(db, readonly=True)
+    with open_output(output) as out:
+        plain = fmt is not None or not out.isatty()
+        marks = ("**", "**") if plain else ("\x02", "\x03")
+        hits = search_archive(engine, query, make_filters(**filters), literal=literal, highlight=marks)
+        rows = []
+        for hit in hits:
+            row = article_to_dict(hit.article) if fmt else _summary(hit.article)
+            row.update(snippet=hit.snippet, rank=round(hit.rank, 4))
+            rows.append(row)
+        columns = ["id", "published_at", "site", "title", "snippet"]
+        write_rows(rows, fmt, out, columns if fmt != "csv" else list(rows[0]) if rows else columns,
+                   title=f"{len(rows)} results for {query!r}", styles={"snippet": lambda s: highlighted(s or "")})
+
+
+def _summary(article: Any) -> dict[str, Any]:
+    published = article.published_at.strftime("%Y-%m-%d %H:%M") if article.published_at else ""
+    return {"id": article.id, "published_at": published, "site": site_of(article.canonical_url or article.url),
+            "title": article.title}
+
+
+@click.command()
+@click.argument("id_or_url")
+@click.option("--json", "as_json", is_flag=True, help="Output one JSON object.")
+@db_option
+def show(id_or_url: str, as_json: bool, db: str | None) -> None:
+    """Show one article's metadata and clean text, by id or URL.
+
+    \b
+    Example:
+      newscrawler show 42
+      newscrawler show https://www.example-news.com/2026/03/04/harbor-bridge-reopens/ --json
+    """
+    engine = open_archive(db, readonly=True)
+    key: str | int = int(id_or_url) if id_or_url.isdigit() else id_or_url
+    article = get_article(engine, key)
+    if article is None:
+        raise click.ClickException(f"no article {id_or_url} in the archive")
+    data = article_to_dict(article)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    text = data.pop("text")
+    width = max(len(k) for k in data)
+    for key_, value in data.items():
+        shown = "; ".join(value) if isinstance(value, list) else ("" if value is None else value)
+        click.echo(f"{key_:<{width}}  {shown}")
+    click.echo("")
+    click.echo(text)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE instead of standard output.")
+@filter_options
+def export(fmt: str, output: str | None, db: str | None, **filters: Any) -> None:
+    """Stream articles (all fields and the clean text) as JSON Lines, JSON or CSV.
+
+    \b
+    Example:
+      newscrawler export --format jsonl --since 2026-03-01 > march.jsonl
+      newscrawler export --format csv --site example-news.com -o site.csv
+    """
+    engine = open_archive(db, readonly=True)
+    with open_output(output) as out:
+        count = write_articles(iter_articles(engine, make_filters(**filters)), fmt, out)
+    if output:
+        click.echo(f"exported {count} articles to {output}", err=True)
+
+
+@click.command()
+@click.option("--days", type=click.IntRange(1), default=14, show_default=True, help="Days shown per day.")
+@click.option("--runs", type=click.IntRange(0), default=5, show_default=True, help="Last runs shown.")
+@click.option("--json", "as_json", is_flag=True, help="Output one JSON object.")
+@db_option
+def stats(days: int, runs: int, as_json: bool, db: str | None) -> None:
+    """Articles per site and per day, and the last crawl runs.
+
+    \b
+    Example:
+      newscrawler stats --days 30
+    """
+    engine = open_archive(db, readonly=True)
+    result = archive_stats(engine, days=days, runs=runs)
+    sites = [{"site": s, "articles": n, "latest": d.isoformat() if d else None} for s, n, d in result.per_site]
+    per_day = [{"day": d.isoformat(), "articles": n, "bar": "#" * min(n, 60)} for d, n in result.per_day]
+    run_rows = [{"id": r.id, "command": r.command, "started_at": r.started_at.isoformat(timespec="seconds"),
+                 "status": r.status, "new": r.new, "updated": r.updated,
+                 "seconds": round((r.finished_at - r.started_at).total_seconds(), 1) if r.finished_at else None}
+                for r in result.runs]
+    if as_json:
+        payload = {"total": result.total, "sites": sites, "days": per_day, "runs": run_rows}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} articles")
+    write_rows(sites, None, sys.stdout, ["site", "articles", "latest"], title="Articles per site")
+    write_rows(per_day, None, sys.stdout, ["day", "articles", "bar"], title="Articles per day (published)")
+    write_rows(run_rows, None, sys.stdout, ["id", "command", "started_at", "seconds", "status", "new", "updated"],
+               title="Last runs")
+
+
+@click.command()
+@filter_options
+def reextract(db: str | None, **filters: Any) -> None:
+    """Rebuild articles from their stored raw HTML (after an extractor upgrade).
+
+    \b
+    Example:
+      newscrawler reextract --site example-news.com --since 2026-01-01
+    """
+    from archive.reextract import reextract as run_reextract
+    from newscrawler.extraction import extract_article
+
+    engine = open_archive(db)
+    result = run_reextract(engine, make_filters(**filters), extract_article)
+    click.echo(f"re-extracted {result.checked} articles: {result.updated} updated, "
+               f"{result.unchanged} unchanged, {result.failed} failed", err=True)

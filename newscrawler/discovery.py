@@ -1,0 +1,197 @@
+"""Parsers for discovery documents: robots.txt, sitemaps and RSS/Atom feeds.
+
+Pure functions over bytes, safe against hostile XML: no entity expansion, no
+network or file access, bounded sizes and entry counts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import re
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+_SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
+class DiscoveryError(ValueError):
+    """A discovery document that cannot be used (too big, not XML, ...)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL found in a sitemap or feed."""
+
+    url: str
+    lastmod: str | None = None
+    news: bool = False  # from a Google News sitemap
+
+
+@dataclass(frozen=True)
+class SitemapDoc:
+    kind: str  # "index" or "urlset"
+    entries: list[Entry]
+
+
+def robots_sitemaps(text: str, base_url: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt, absolute, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for match in _SITEMAP_LINE.finditer(text):
+        seen.setdefault(urljoin(base_url, match.group(1)), None)
+    return list(seen)
+
+
+def inflate(body: bytes, max_size: int) -> bytes:
+    """Gunzip ``body`` if it is gzip data, refusing to inflate beyond ``max_size`` bytes."""
+    if body[:2] != b"\x1f\x8b":
+        if len(body) > max_size:
+            raise DiscoveryError(f"document larger than {max_size} bytes")
+        return body
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            while chunk := stream.read(64 * 1024):
+                out.write(chunk)
+                if out.tell() > max_size:
+                    raise DiscoveryError(f"gzip body inflates beyond {max_size} bytes")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DiscoveryError(f"corrupt gzip body: {exc}") from exc
+    return out.getvalue()
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_xml(body: bytes) -> etree._Element:
+    """Parse untrusted XML; raises DiscoveryError if there is no usable root."""
+    try:
+        root = etree.fromstring(body.lstrip(), _parser())
+    except etree.XMLSyntaxError as exc:
+        raise DiscoveryError(f"not XML: {exc}") from exc
+    if root is None:
+        raise DiscoveryError("not XML: empty document")
+    return root
+
+
+def local_name(element: etree._Element) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def sniff(body: bytes) -> str | None:
+    """'sitemap', 'feed' or None for a discovery document's bytes."""
+    head = body[:2048].lower()
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return "sitemap"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    return None
+
+
+def parse_sitemap(body: bytes, base_url: str, max_urls: int) -> SitemapDoc:
+    """Entries of a sitemap or sitemap index (Google News extensions flagged)."""
+    root = parse_xml(body)
+    name = local_name(root)
+    if name not in ("urlset", "sitemapindex"):
+        raise DiscoveryError(f"not a sitemap (root element <{name}>)")
+    entries: list[Entry] = []
+    for node in root:
+        if local_name(node) not in ("url", "sitemap"):
+            continue
+        fields = {local_name(child): child for child in node}
+        loc = fields.get("loc")
+        if loc is None or not (loc.text or "").strip():
+            continue
+        lastmod = fields.get("lastmod")
+        news = fields.get("news")
+        news_date = None
+        if news is not None:
+            for child in news.iter():
+                if local_name(child) == "publication_date" and child.text:
+                    news_date = child.text.strip()
+        entries.append(
+            Entry(
+                url=urljoin(base_url, loc.text.strip()),
+                lastmod=news_date or (lastmod.text.strip() if lastmod is not None and lastmod.text else None),
+                news=news is not None,
+            )
+        )
+        if len(entries) >= max_urls:
+            logger.info("Sitemap %s: stopped at %d URLs", base_url, max_urls)
+            break
+    return SitemapDoc("index" if name == "sitemapindex" else "urlset", entries)
+
+
+def _atom_link(entry: etree._Element) -> str | None:
+    fallback = None
+    for child in entry:
+        if local_name(child) != "link":
+            continue
+        rel = (child.get("rel") or "alternate").lower()
+        href = child.get("href")
+        if href and rel == "alternate":
+            return href
+        fallback = fallback or href
+    return fallback
+
+
+def _rss_link(item: etree._Element) -> str | None:
+    guid = None
+    for child in item:
+        name = local_name(child)
+        text = (child.text or "").strip()
+        if name == "link" and text:
+            return text
+        if name == "link" and child.get("href"):
+            return child.get("href")
+        if name == "guid" and text and child.get("isPermaLink", "true").lower() != "false":
+            guid = text
+    return guid if guid and guid.startswith(("http://", "https://")) else None
+
+
+def _dated(node: etree._Element) -> str | None:
+    for child in node:
+        if local_name(child) in ("pubdate", "published", "updated", "date"):
+            return (child.text or "").strip() or None
+    return None
+
+
+def parse_feed(body: bytes, base_url: str, max_urls: int) -> list[Entry]:
+    """Article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed."""
+    root = parse_xml(body)
+    name = local_name(root)
+    if name not in ("rss", "feed", "rdf"):
+        raise DiscoveryError(f"not a feed (root element <{name}>)")
+    entries: list[Entry] = []
+    for node in root.iter():
+        kind = local_name(node)
+        if kind == "item":
+            href = _rss_link(node)
+        elif kind == "entry":
+            href = _atom_link(node)
+        else:
+            continue
+        if href:
+            entries.append(Entry(url=urljoin(base_url, href.strip()), lastmod=_dated(node)))
+        if len(entries) >= max_urls:
+            break
+    return entries

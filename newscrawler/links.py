@@ -1,0 +1,61 @@
+"""Which links the crawler follows: same site, http(s), not binary, tracking stripped."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+
+from archive.urls import canonicalize_url, site_of
+
+_SKIP_EXT = {"." + ext for ext in IGNORED_EXTENSIONS} | {".xml", ".json", ".txt", ".rss", ".atom", ".gz"}
+PAGINATION = re.compile(r"/page/\d+/?$|[?&](page|paged|p|pg)=\d+(&|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    pagination: bool
+
+
+def same_site(url: str, site: str) -> bool:
+    """True when ``url`` is http(s) on ``site`` (a :func:`archive.urls.site_of` key)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and site_of(url) == site
+
+
+def followable(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    dot = path.rfind(".")
+    return dot == -1 or path[dot:] not in _SKIP_EXT
+
+
+def page_links(tree: etree._Element, base_url: str, site: str) -> list[Link]:
+    """Links of a page worth following, canonicalized, in document order, no repeats."""
+    next_hrefs = set(tree.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"))
+    next_hrefs |= set(tree.xpath("//link[@rel='next']/@href"))
+    seen: dict[str, Link] = {}
+    for href in tree.xpath("//a/@href | //link[@rel='next']/@href"):
+        href = str(href).strip()
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+            continue
+        try:
+            url = canonicalize_url(urljoin(base_url, href))
+        except ValueError:
+            continue
+        if url in seen or not same_site(url, site) or not followable(url):
+            continue
+        seen[url] = Link(url, href in next_hrefs or bool(PAGINATION.search(url)))
+    return list(seen.values())
+
+
+def feed_links(tree: etree._Element, base_url: str) -> list[str]:
+    """RSS/Atom feeds a page announces with ``<link rel="alternate" type=...>``."""
+    hrefs = tree.xpath(
+        "//link[contains(@rel, 'alternate')][contains(@type, 'rss') or contains(@type, 'atom')"
+        " or contains(@type, 'feed+json')]/@href"
+    )
+    return list(dict.fromkeys(urljoin(base_url, str(h).strip()) for h in hrefs if str(h).strip()))

@@ -1,0 +1,165 @@
+"""Item pipelines: validate -> dedupe -> store.
+
+Every drop is counted in the crawl stats as ``dropped/<reason>``; the store
+counts ``archive/inserted``, ``archive/updated`` and ``archive/unchanged``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import _schedule_coro
+
+from archive.engine import describe_db, open_archive
+from archive.errors import ArchiveError
+from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, known_fingerprints, start_run
+from archive.urls import canonicalize_url
+from newscrawler.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+
+
+def _stats(crawler: Crawler) -> StatsCollector:
+    assert crawler.stats is not None
+    return crawler.stats
+
+
+def article_key(item: ArticleItem) -> str:
+    """The canonical URL an article is stored under."""
+    return canonicalize_url(item.article.canonical_url or item.page.final_url)
+
+
+class ValidatePipeline:
+    """Drop pages without a title or with too little text."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = _stats(crawler)
+        self.min_words = crawler.settings.getint("ARTICLE_MIN_WORDS", 40)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        article = item.article
+        if not article.title.strip():
+            self._drop("no_title", item)
+        if article.word_count < self.min_words:
+            self._drop("too_short", item)
+        return item
+
+    def _drop(self, reason: str, item: ArticleItem) -> None:
+        self.stats.inc_value(f"dropped/{reason}")
+        raise DropItem(f"{reason}: {item.page.final_url}")
+
+
+class DedupePipeline:
+    """Drop a second copy of an article: same canonical URL, or same body under another URL.
+
+    The archive's stored bodies are loaded when the spider opens, so a
+    syndicated copy is recognised even when the original came in an earlier run.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = _stats(crawler)
+        self.seen_urls: set[str] = set()
+        self.bodies: dict[str, str] = {}  # content hash -> canonical URL
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        db = self.crawler.settings.get("ARCHIVE_DB")
+        if db:
+            self.bodies = known_fingerprints(open_archive(db))
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        key = article_key(item)
+        if key in self.seen_urls:
+            self.stats.inc_value("dropped/duplicate_url")
+            raise DropItem(f"duplicate_url: {item.page.final_url} is {key}")
+        body = content_hash(item.article.text)
+        owner = self.bodies.get(body)
+        if owner is not None and owner != key:
+            self.stats.inc_value("dropped/duplicate_body")
+            raise DropItem(f"duplicate_body: {item.page.final_url} repeats {owner}")
+        self.seen_urls.add(key)
+        self.bodies[body] = key
+        return item
+
+
+class StorePipeline:
+    """Write articles and their raw HTML to the archive in batched transactions."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        db = crawler.settings.get("ARCHIVE_DB")
+        if not db:
+            raise NotConfigured("ARCHIVE_DB is not set")
+        self.crawler = crawler
+        self.db = db
+        self.stats = _stats(crawler)
+        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 100)
+        self.max_articles = crawler.settings.getint("ARCHIVE_MAX_ARTICLES", 0)
+        self.accepted = 0
+        self.writer: ArchiveWriter | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        engine = open_archive(self.db)
+        self.writer = ArchiveWriter(engine, batch_size=self.batch_size)
+        spider = spider or self.crawler.spider
+        args = {"spider": getattr(spider, "name", None), "start_urls": getattr(spider, "start_urls", []),
+                "mode": getattr(spider, "mode", None), "db": describe_db(self.db)}
+        self.run_id = start_run(engine, "crawl", args)
+        self.stats.set_value("archive/run_id", self.run_id)
+        logger.info("Archiving into %s (run %s)", describe_db(self.db), self.run_id)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert self.writer is not None
+        if self.max_articles and self.accepted >= self.max_articles:
+            self.stats.inc_value("dropped/max_articles")
+            raise DropItem(f"max_articles: {item.page.final_url}")
+        self._count(self.writer.add(item.article, item.page))
+        self.accepted += 1
+        if self.max_articles and self.accepted >= self.max_articles:
+            self._close("max_articles")
+        return item
+
+    def _close(self, reason: str) -> None:
+        if self.crawler.engine is not None:
+            _schedule_coro(self.crawler.engine.close_spider_async(reason=reason))
+
+    def _count(self, result: BatchResult) -> None:
+        for name in ("inserted", "updated", "unchanged"):
+            if value := getattr(result, name):
+                self.stats.inc_value(f"archive/{name}", value)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.writer is None:
+            return
+        try:
+            self._count(self.writer.close())
+        finally:
+            self._finish_run()
+
+    def _finish_run(self) -> None:
+        assert self.writer is not None and self.run_id is not None
+        stats: dict[str, Any] = self.stats.get_stats()
+        reason = str(stats.get("finish_reason") or "finished")
+        status = "finished" if reason in ("finished", "max_articles", "closespider_timeout") else reason
+        try:
+            finish_run(self.writer.engine, self.run_id, status, stats,
+                       new=int(stats.get("archive/inserted", 0)), updated=int(stats.get("archive/updated", 0)))
+        except ArchiveError as exc:
+            logger.error("Could not record the run in %s: %s", describe_db(self.db), exc)

@@ -1,0 +1,74 @@
+"""Scrapy settings for newscrawler.
+
+The defaults are polite enough for the public web. A crawl of one's own or a
+local site lifts them with ``-s``, e.g. ``-s DOWNLOAD_DELAY=0
+-s AUTOTHROTTLE_ENABLED=False -s CONCURRENT_REQUESTS_PER_DOMAIN=32``.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "newscrawler"
+SPIDER_MODULES = ["newscrawler.spiders"]
+NEWSPIDER_MODULE = "newscrawler.spiders"
+
+# --- The archive --------------------------------------------------------------
+# A file path or an SQLAlchemy URL; default: env NEWSCRAWLER_DB, else ./news.sqlite3
+ARCHIVE_DB = os.environ.get("NEWSCRAWLER_DB") or "news.sqlite3"
+ARCHIVE_BATCH_SIZE = 100  # articles per write transaction
+ARCHIVE_MAX_ARTICLES = 0  # stop after this many new or updated articles (0: no limit)
+
+# --- What counts as an article ------------------------------------------------
+ARTICLE_MIN_WORDS = 40  # fewer words: dropped as too_short
+CRAWL_DEPTH = 3  # link-following hops from the start page (pagination is free)
+CRAWL_MAX_PAGINATION = 25  # pages followed along one pagination chain
+CRAWL_FEED_PATHS = ["/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml"]
+CRAWL_SITEMAP_PATHS = ["/sitemap.xml", "/sitemap_index.xml"]
+CRAWL_MAX_SITEMAP_URLS = 50_000  # per sitemap document, as in the sitemaps protocol
+CRAWL_MAX_DISCOVERY_BYTES = 50 * 1024 * 1024  # a feed or (inflated) sitemap
+
+# --- Identity and politeness ----------------------------------------------------
+NEWSCRAWLER_CONTACT_URL = "https://github.com/newscrawler/newscrawler"
+USER_AGENT = f"newscrawler/0.1 (+{NEWSCRAWLER_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+COOKIES_ENABLED = False
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en;q=0.9,*;q=0.5",
+}
+
+# Retries on 429 and 5xx; Retry-After is honoured up to RETRY_AFTER_MAX seconds.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_AFTER_MAX = 120
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawler.middlewares.RetryAfterMiddleware": 550,
+}
+
+# Depth is tracked by the spider itself (discovery documents do not count).
+DEPTH_LIMIT = 0
+DEPTH_STATS_VERBOSE = False
+
+ITEM_PIPELINES = {
+    "newscrawler.pipelines.ValidatePipeline": 100,
+    "newscrawler.pipelines.DedupePipeline": 200,
+    "newscrawler.pipelines.StorePipeline": 300,
+}
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False

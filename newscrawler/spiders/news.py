@@ -1,0 +1,244 @@
+"""The news spider: discovers a site's articles and yields them extracted.
+
+Discovery, from each start URL: robots.txt and its ``Sitemap:`` lines (else the
+usual sitemap paths), sitemap indexes, ordinary and Google News sitemaps,
+RSS/Atom feeds announced by the start page (else the usual feed paths), and
+link following within the site up to ``depth`` hops (pagination is free, up to
+CRAWL_MAX_PAGINATION pages). Only pages classified as articles are extracted.
+
+Scrapy-native use: ``scrapy crawl news -a url=URL -s ARCHIVE_DB=PATH``
+(``-a url=`` may hold several URLs separated by commas or spaces;
+``-a depth=N``; ``-a mode=single`` archives exactly the given pages).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.response import get_base_url
+from twisted.python.failure import Failure
+
+from archive.article import FetchedPage
+from archive.urls import canonicalize_url, site_of
+from newscrawler.classify import classify_page
+from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from newscrawler.extraction import extract_article
+from newscrawler.failures import describe_failure
+from newscrawler.items import ArticleItem
+from newscrawler.links import feed_links, page_links, same_site
+
+START_PRIORITY = 100
+DISCOVERY_PRIORITY = 90
+NEWS_PRIORITY = 60
+LISTED_PRIORITY = 50
+
+
+def parse_start_urls(value: str | list[str] | None) -> list[str]:
+    """Start URLs from a spider argument; raises ValueError for anything but http(s) URLs."""
+    items = value if isinstance(value, list) else re.split(r"[\s,]+", value or "")
+    urls = [u.strip() for u in items if u and u.strip()]
+    if not urls:
+        raise ValueError("no start URL given: use -a url=https://example.com/")
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {url}")
+    return urls
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, url: str | list[str] | None = None, mode: str = "site", depth: Any = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if mode not in ("site", "single"):
+            raise ValueError(f"unknown mode {mode!r}: use 'site' or 'single'")
+        self.mode = mode
+        self.start_urls = parse_start_urls(url or kwargs.get("urls"))
+        self.sites = {site_of(u): u for u in self.start_urls}
+        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        self.depth_arg = depth
+        self.max_depth = 3
+        self.max_pagination = 25
+        self.max_sitemap_urls = 50_000
+        self.max_discovery_bytes = 50 * 1024 * 1024
+        self.site_errors: dict[str, str] = {}  # start URL -> one-line reason
+        self.site_reached: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_depth = int(spider.depth_arg if spider.depth_arg is not None else settings.getint("CRAWL_DEPTH"))
+        spider.max_pagination = settings.getint("CRAWL_MAX_PAGINATION", 25)
+        spider.max_sitemap_urls = settings.getint("CRAWL_MAX_SITEMAP_URLS", 50_000)
+        spider.max_discovery_bytes = settings.getint("CRAWL_MAX_DISCOVERY_BYTES", 50 * 1024 * 1024)
+        return spider
+
+    # --- helpers -------------------------------------------------------------------
+    def _count(self, key: str, n: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key, n)
+
+    def _discovery(self, url: str, kind: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_discovery, errback=self.discovery_failed,
+                              priority=DISCOVERY_PRIORITY, meta={"kind": kind})
+
+    def _page(self, url: str, depth: int, hops: int = 0, priority: int | None = None) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                              priority=-depth if priority is None else priority,
+                              meta={"depth": depth, "pagination_hops": hops})
+
+    # --- start ---------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls:
+            callback = self.parse_single if self.mode == "single" else self.parse_page
+            yield scrapy.Request(url, callback=callback, errback=self.start_failed, dont_filter=True,
+                                 priority=START_PRIORITY, meta={"depth": 0, "start_url": url})
+            if self.mode == "site":
+                robots = urljoin(url, "/robots.txt")
+                yield scrapy.Request(robots, callback=self.parse_robots, errback=self.robots_failed,
+                                     priority=DISCOVERY_PRIORITY, meta={"dont_obey_robotstxt": True})
+
+    def start_failed(self, failure: Failure) -> None:
+        kind, message = describe_failure(failure)
+        url = failure.request.meta.get("start_url", failure.request.url)
+        self._count(f"errors/{kind}")
+        self.site_errors[url] = message
+        self.logger.warning("Start URL %s failed: %s", url, message)
+
+    def page_failed(self, failure: Failure) -> None:
+        kind, message = describe_failure(failure)
+        self._count(f"errors/{kind}")
+        self.logger.info("Page %s failed: %s", failure.request.url, message)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        kind, message = describe_failure(failure)
+        self._count(f"discovery/errors/{kind}")
+        self.logger.info("Discovery document %s unavailable: %s", failure.request.url, message)
+
+    def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        self.discovery_failed(failure)
+        yield from self._guess_sitemaps(failure.request.url)
+
+    # --- discovery -----------------------------------------------------------------
+    def _guess_sitemaps(self, url: str) -> Iterator[scrapy.Request]:
+        for path in self.settings.getlist("CRAWL_SITEMAP_PATHS"):
+            yield self._discovery(urljoin(url, path), "sitemap")
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        text = response.text if isinstance(response, scrapy.http.TextResponse) else response.body.decode(
+            "utf-8", "replace")
+        sitemaps = robots_sitemaps(text, response.url)
+        self._count("discovery/robots_sitemaps", len(sitemaps))
+        if not sitemaps:
+            yield from self._guess_sitemaps(response.url)
+        for url in sitemaps:
+            yield self._discovery(url, "sitemap")
+
+    def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
+        site = site_of(response.url)
+        try:
+            body = inflate(response.body, self.max_discovery_bytes)
+            kind = sniff(body)
+            if kind == "sitemap":
+                doc = parse_sitemap(body, response.url, self.max_sitemap_urls)
+                self._count(f"discovery/sitemaps/{doc.kind}")
+                if doc.kind == "index":
+                    for entry in doc.entries:
+                        if same_site(entry.url, site):
+                            yield self._discovery(entry.url, "sitemap")
+                    return
+                entries = doc.entries
+            elif kind == "feed":
+                entries = parse_feed(body, response.url, self.max_sitemap_urls)
+                self._count("discovery/feeds")
+            else:
+                raise DiscoveryError("neither a sitemap nor a feed")
+        except DiscoveryError as exc:
+            self._count("discovery/errors/unusable")
+            self.logger.info("Discovery document %s unusable: %s", response.url, exc)
+            return
+        for entry in entries:
+            url = canonicalize_url(entry.url)
+            if same_site(url, site):
+                self._count("discovery/urls")
+                yield self._page(url, depth=1, priority=NEWS_PRIORITY if entry.news else LISTED_PRIORITY)
+
+    # --- pages -----------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[scrapy.Request | ArticleItem]:
+        start_url = response.meta.get("start_url")
+        if not isinstance(response, HtmlResponse):
+            self._count("pages/non_html")
+            if start_url:
+                kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
+                self.site_errors[start_url] = f"not an HTML page ({kind})"
+            return
+        tree = response.selector.root
+        base = get_base_url(response)
+        site = site_of(response.url)
+        if start_url:
+            self.site_reached.add(start_url)
+            feeds = feed_links(tree, base)
+            if not feeds:
+                feeds = [urljoin(base, p) for p in self.settings.getlist("CRAWL_FEED_PATHS")]
+            for feed in feeds:
+                if same_site(feed, site):
+                    yield self._discovery(feed, "feed")
+        decision = classify_page(response.url, tree)
+        if decision.is_article:
+            self._count("pages/article")
+            item = self.build_item(response)
+            if item is not None:
+                yield item
+        else:
+            self._count(f"pages/not_article/{decision.reason}")
+        yield from self.follow(response, tree, base, site)
+
+    def follow(self, response: Response, tree: Any, base: str, site: str) -> Iterator[scrapy.Request]:
+        depth = int(response.meta.get("depth", 0))
+        hops = int(response.meta.get("pagination_hops", 0))
+        for link in page_links(tree, base, site):
+            if link.pagination:
+                if hops < self.max_pagination:
+                    yield self._page(link.url, depth, hops + 1)
+            elif depth < self.max_depth:
+                yield self._page(link.url, depth + 1)
+
+    def parse_single(self, response: Response) -> Iterator[ArticleItem]:
+        start_url = response.meta["start_url"]
+        if not isinstance(response, HtmlResponse):
+            kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
+            self.site_errors[start_url] = f"not an HTML page ({kind})"
+            return
+        self.site_reached.add(start_url)
+        item = self.build_item(response)
+        if item is None:
+            self.site_errors[start_url] = "no article text found"
+            return
+        yield item
+
+    def build_item(self, response: HtmlResponse) -> ArticleItem | None:
+        article = extract_article(response.text, response.url)
+        if article is None:
+            self._count("pages/extract_failed")
+            return None
+        redirects = response.meta.get("redirect_urls") or [response.url]
+        page = FetchedPage(
+            url=redirects[0],
+            final_url=response.url,
+            status=response.status,
+            body=response.body,
+            fetched_at=datetime.now(timezone.utc),
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            encoding=response.encoding,
+        )
+        return ArticleItem(article=article, page=page)
