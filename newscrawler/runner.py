@@ -95,7 +95,7 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     parse_start_urls(options.urls)
     settings = build_settings(options)
     open_archive(settings.get("ARCHIVE_DB")).dispose()  # fail fast, with the path, before any request
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
     process.crawl(crawler, url=options.urls, mode=options.mode, depth=options.depth)

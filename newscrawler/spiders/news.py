@@ -117,7 +117,7 @@ class NewsSpider(scrapy.Spider):
 
     def page_failed(self, failure: Failure) -> None:
         kind, message = describe_failure(failure)
-        self._count(f"errors/{kind}")
+        self._count("pages/robots_disallowed" if kind == "robots_disallowed" else f"errors/{kind}")
         self.logger.info("Page %s failed: %s", failure.request.url, message)
 
     def discovery_failed(self, failure: Failure) -> None:

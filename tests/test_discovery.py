@@ -1,0 +1,134 @@
+"""Discovery parsers and page classification on hand-written documents."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from lxml import html as lxml_html
+
+from newscrawler.classify import classify_page, url_shape
+from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from newscrawler.links import feed_links, page_links
+
+BASE = "https://news.example/"
+
+
+def test_robots_sitemaps() -> None:
+    text = "User-agent: *\nDisallow: /private/\nSitemap: https://news.example/a.xml\nsitemap:/b.xml\n" \
+           "SITEMAP: https://news.example/a.xml\n"
+    assert robots_sitemaps(text, BASE) == ["https://news.example/a.xml", "https://news.example/b.xml"]
+
+
+def test_sitemap_index_urlset_and_google_news() -> None:
+    index = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>https://news.example/s1.xml</loc></sitemap><sitemap><loc> /s2.xml </loc></sitemap></sitemapindex>"""
+    doc = parse_sitemap(index, BASE, 100)
+    assert doc.kind == "index" and [e.url for e in doc.entries] == ["https://news.example/s1.xml",
+                                                                    "https://news.example/s2.xml"]
+    news = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+      <url><loc>https://news.example/a</loc><news:news><news:publication><news:name>N</news:name>
+      </news:publication><news:publication_date>2026-03-01T10:00:00Z</news:publication_date>
+      <news:title>A</news:title></news:news></url>
+      <url><loc>https://news.example/b</loc><lastmod>2026-02-01</lastmod></url><url><nope/></url></urlset>"""
+    doc = parse_sitemap(news, BASE, 100)
+    assert [(e.url, e.lastmod, e.news) for e in doc.entries] == [
+        ("https://news.example/a", "2026-03-01T10:00:00Z", True), ("https://news.example/b", "2026-02-01", False)]
+    assert len(parse_sitemap(news, BASE, 1).entries) == 1
+
+
+def test_rss_rdf_and_atom_feeds() -> None:
+    rss = b"""<rss version="2.0"><channel><item><title>x</title><link>https://news.example/1</link></item>
+      <item><guid>https://news.example/2</guid><pubDate>Sun, 01 Mar 2026 10:00:00 GMT</pubDate></item>
+      <item><guid isPermaLink="false">tag:1</guid></item></channel></rss>"""
+    assert [e.url for e in parse_feed(rss, BASE, 10)] == ["https://news.example/1", "https://news.example/2"]
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="self" href="/self"/>
+      <link rel="alternate" href="/3"/></entry><entry><link href="https://news.example/4"/></entry></feed>"""
+    assert [e.url for e in parse_feed(atom, BASE, 10)] == ["https://news.example/3", "https://news.example/4"]
+    rdf = b"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+      <item><link>https://news.example/5</link></item></rdf:RDF>"""
+    assert [e.url for e in parse_feed(rdf, BASE, 10)] == ["https://news.example/5"]
+
+
+def test_hostile_xml_is_not_expanded() -> None:
+    laughs = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">
+      <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+      <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+      <urlset><url><loc>https://news.example/&lol3;</loc></url></urlset>"""
+    doc = parse_sitemap(laughs, BASE, 10)
+    assert all("lollol" not in e.url for e in doc.entries)
+    xxe = b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+      <rss><channel><item><link>https://news.example/&x;</link></item></channel></rss>"""
+    assert all("root:" not in e.url for e in parse_feed(xxe, BASE, 10))
+
+
+def test_broken_documents() -> None:
+    with pytest.raises(DiscoveryError):
+        parse_sitemap(b"<html><body>not a sitemap</body></html>", BASE, 10)
+    with pytest.raises(DiscoveryError):
+        parse_feed(b"", BASE, 10)
+    with pytest.raises(DiscoveryError):
+        inflate(b"\x1f\x8b\x08\x00garbage", 1000)
+    bomb = gzip.compress(b"\0" * 5_000_000)
+    with pytest.raises(DiscoveryError, match="inflates beyond"):
+        inflate(bomb, 1_000_000)
+    assert inflate(gzip.compress(b"<urlset/>"), 1000) == b"<urlset/>"
+    assert sniff(b"<?xml version='1.0'?>\n<urlset>") == "sitemap" and sniff(b"<feed xmlns=...>") == "feed"
+    assert sniff(b"<html>") is None
+
+
+@pytest.mark.parametrize("url, shape", [
+    ("https://news.example/", "listing"),
+    ("https://news.example/section/world/", "listing"),
+    ("https://news.example/section/world/page/3/", "listing"),
+    ("https://news.example/tag/elections/", "listing"),
+    ("https://news.example/author/jane-doe/", "listing"),
+    ("https://news.example/about/", "listing"),
+    ("https://news.example/contact-us", "listing"),
+    ("https://news.example/login/", "listing"),
+    ("https://news.example/2026/03/", "listing"),
+    ("https://news.example/news?page=2", "listing"),
+    ("https://news.example/2026/03/04/harbor-bridge-reopens/", "article"),
+    ("https://news.example/category/tech/a-long-story-slug-here/", "article"),
+    ("https://news.example/world/europe-68423512", "article"),
+    ("https://news.example/news/local/night-bus.html", "article"),
+    ("https://news.example/weather", "neutral"),
+])
+def test_url_shape(url: str, shape: str) -> None:
+    assert url_shape(url) == shape
+
+
+PARAGRAPHS = "".join(f"<p>Paragraph {i} of a story with enough words to read like prose, and then some more.</p>"
+                     for i in range(12))
+
+
+def page(head: str = "", body: str = PARAGRAPHS) -> object:
+    return lxml_html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def test_classify_page() -> None:
+    article_ld = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>'
+    assert classify_page("https://news.example/weather", page(article_ld)).is_article
+    assert classify_page("https://news.example/2026/03/04/a-b-c/", page()).reason == "url+text"
+    assert not classify_page("https://news.example/tag/x/", page(article_ld)).is_article
+    assert classify_page("https://news.example/2026/03/04/a-b-c/", page(body="<p>short</p>")).reason == "short_text"
+    links = "".join(f'<p><a href="/{i}">A link text that fills the whole paragraph number {i}</a></p>'
+                    for i in range(20))
+    assert classify_page("https://news.example/2026/03/04/a-b-c/", page(body=links)).reason == "link_dense"
+    collection = '<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
+    assert not classify_page("https://news.example/weather", page(collection)).is_article
+
+
+def test_page_links_and_feeds() -> None:
+    tree = page('<link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+                '<link rel="alternate" type="application/atom+xml" href="https://news.example/atom.xml">',
+                '<a href="/a-b-c/?utm_source=x#top">1</a><a href="https://other.example/x">2</a>'
+                '<a href="mailto:x@news.example">3</a><a href="/file.pdf">4</a><a href="/page/2/">5</a>'
+                '<a rel="next" href="/list?p=9">6</a><a href="ftp://news.example/x">7</a>'
+                '<a href="//www.news.example/www-too">8</a>')
+    links = page_links(tree, BASE, "news.example")
+    assert [(link.url, link.pagination) for link in links] == [
+        ("https://news.example/a-b-c/", False), ("https://news.example/page/2/", True),
+        ("https://news.example/list?p=9", True), ("https://www.news.example/www-too", False)]
+    assert feed_links(tree, BASE) == ["https://news.example/feed.xml", "https://news.example/atom.xml"]

@@ -1,0 +1,97 @@
+"""Politeness: identifying User-Agent, robots.txt, retries on 429/5xx honouring Retry-After."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import LOCAL, cli, rows
+
+from newscrawler.middlewares import retry_after_seconds
+
+STORY = "".join(f"<p>Paragraph {i}: the harbor authority said the quay would reopen after repairs to the "
+                f"sea wall, which were delayed by storms in the winter months.</p>" for i in range(8))
+ARTICLE = (f"<html><head><title>Quay reopens</title><meta property='og:type' content='article'></head><body>"
+           f"<article><h1>Quay reopens</h1>{STORY}</article></body></html>").encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    log: list[tuple[float, str, str]] = []
+    failures: dict[str, int] = {}
+
+    def do_GET(self) -> None:  # noqa: N802
+        Handler.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
+        remaining = Handler.failures.get(self.path, 0)
+        if remaining:
+            Handler.failures[self.path] = remaining - 1
+            self.send_response(429 if "429" in self.path else 503)
+            self.send_header("Retry-After", "2" if "429" in self.path else "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.path == "/robots.txt":
+            body, ctype = b"User-agent: *\nDisallow: /secret/\n", "text/plain"
+        else:
+            body, ctype = ARTICLE, "text/html; charset=utf-8"
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        return
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    Handler.log = []
+    Handler.failures = {"/2026/03/04/quay-429-reopens": 1, "/2026/03/04/quay-503-reopens": 2,
+                        "/2026/03/04/quay-down-reopens": 10}
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def times(path: str) -> list[float]:
+    return [t for t, p, _ in Handler.log if p == path]
+
+
+def test_retry_after_is_honoured_on_429_and_503(server: str, tmp_path: Path) -> None:
+    for path, wait in (("/2026/03/04/quay-429-reopens", 2), ("/2026/03/04/quay-503-reopens", 1)):
+        db = tmp_path / f"{wait}.sqlite3"
+        result = cli("fetch", server + path, "--db", str(db), *LOCAL)
+        assert result.code == 0, result.stderr
+        hits = times(path)
+        assert len(hits) == (2 if "429" in path else 3)
+        assert all(b - a >= wait - 0.05 for a, b in zip(hits, hits[1:])), hits
+        assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+
+
+def test_gives_up_after_retries(server: str, tmp_path: Path) -> None:
+    path = "/2026/03/04/quay-down-reopens"
+    result = cli("fetch", server + path, "--db", str(tmp_path / "b.sqlite3"), *LOCAL, "-s", "RETRY_TIMES=1")
+    assert result.code == 1 and "HTTP 503" in result.stderr
+    assert len(times(path)) == 2
+
+
+def test_user_agent_and_robots(server: str, tmp_path: Path) -> None:
+    result = cli("fetch", server + "/secret/2026/a-b-c", "--db", str(tmp_path / "c.sqlite3"), *LOCAL,
+                 "-s", "NEWSCRAWLER_CONTACT_URL=https://me.example/bot")
+    assert result.code == 1 and "disallowed by robots.txt" in result.stderr
+    assert [p for _, p, _ in Handler.log] == ["/robots.txt"]
+    agent = Handler.log[0][2]
+    assert agent.startswith("newscrawler/") and "+https://" in agent
+
+
+def test_retry_after_parsing() -> None:
+    assert retry_after_seconds("120") == 120.0
+    assert retry_after_seconds(b" 3 ") == 3.0
+    assert retry_after_seconds("nonsense") is None and retry_after_seconds(None) is None
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
