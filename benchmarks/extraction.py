@@ -1,0 +1,189 @@
+"""Article-body extraction benchmark on the news-dev corpus.
+
+Run from the repo root::
+
+    python -m benchmarks.extraction [--corpus PATH] [--worst N]
+
+Scores ``newscrawler.extraction.extract_article``, plain ``trafilatura.extract`` and
+(if installed) readability-lxml in the same process with the corpus' shingle method
+(:mod:`benchmarks.scoring`), then lists the worst pages of ``extract_article``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.scoring import PageScore, aggregate, reference_text, score_page, shingles
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "news-dev"
+
+Extractor = Callable[[str, str], str | None]
+
+
+@dataclass
+class Page:
+    name: str
+    url: str
+    html: str
+    reference: str
+
+
+@dataclass
+class SystemResult:
+    name: str
+    scores: dict[str, PageScore] = field(default_factory=dict)
+    predictions: dict[str, str] = field(default_factory=dict)
+    seconds: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        total = aggregate(self.scores.values())
+        return {
+            "f1": total.f1,
+            "precision": total.precision,
+            "recall": total.recall,
+            "exact": total.exact_share,
+            "median_ms": 1000 * statistics.median(self.seconds) if self.seconds else 0.0,
+            "pages": total.pages,
+        }
+
+
+def load_corpus(corpus: Path) -> list[Page]:
+    """The corpus pages with their reference texts (ground truth paragraphs joined)."""
+    truth = json.loads((corpus / "ground_truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for name, entry in sorted(truth.items()):
+        raw = gzip.decompress((corpus / "html" / name).read_bytes())
+        pages.append(Page(name, entry.get("url", ""), raw.decode("utf-8", "replace"),
+                          reference_text(entry.get("body", []))))
+    return pages
+
+
+def _ours(html: str, url: str) -> str | None:
+    from newscrawler.extraction import extract_article
+
+    article = extract_article(html, url)
+    return article.text if article else None
+
+
+def _trafilatura(html: str, url: str) -> str | None:
+    import trafilatura
+
+    return trafilatura.extract(html)
+
+
+def _readability() -> Extractor | None:
+    try:
+        from lxml import html as lxml_html
+        from readability import Document
+    except ImportError:
+        return None
+
+    def extract(html: str, url: str) -> str | None:
+        summary = Document(html).summary(html_partial=True)
+        return lxml_html.fromstring(summary).text_content() if summary.strip() else None
+
+    return extract
+
+
+def systems() -> dict[str, Extractor]:
+    """The systems compared, ours first."""
+    found: dict[str, Extractor] = {"extract_article": _ours, "trafilatura.extract": _trafilatura}
+    if (readability := _readability()) is not None:
+        found["readability-lxml"] = readability
+    return found
+
+
+def run_system(name: str, extractor: Extractor, pages: list[Page]) -> SystemResult:
+    """Score one extractor on all pages (an exception counts as an empty prediction)."""
+    result = SystemResult(name)
+    extractor(pages[0].html, pages[0].url)  # warm-up: lazy imports and model loads
+    for page in pages:
+        start = time.perf_counter()
+        try:
+            predicted = extractor(page.html, page.url) or ""
+        except Exception:  # a crash is scored as an empty prediction
+            predicted = ""
+        result.seconds.append(time.perf_counter() - start)
+        result.predictions[page.name] = predicted
+        result.scores[page.name] = score_page(predicted, page.reference)
+    return result
+
+
+def run_benchmark(corpus: Path = DEFAULT_CORPUS) -> dict[str, dict[str, float]]:
+    """Scores per system: ``{system: {f1, precision, recall, exact, median_ms, pages}}``."""
+    return {name: res.summary() for name, res in _run_all(corpus)[1].items()}
+
+
+def _run_all(corpus: Path) -> tuple[list[Page], dict[str, SystemResult]]:
+    pages = load_corpus(corpus)
+    return pages, {name: run_system(name, fn, pages) for name, fn in systems().items()}
+
+
+def _shorten(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def line_diff(predicted: str, reference: str) -> tuple[list[str], list[str]]:
+    """(extra predicted lines, missing reference paragraphs), by shingle overlap."""
+    pred_sh, ref_sh = shingles(predicted), shingles(reference)
+
+    def unmatched(lines: list[str], other) -> list[str]:
+        out = []
+        for line in lines:
+            own = shingles(line)
+            if own and sum((own & other).values()) < sum(own.values()) / 2:
+                out.append(line)
+        return out
+
+    return unmatched(predicted.splitlines(), ref_sh), unmatched(reference.split("\n\n"), pred_sh)
+
+
+def print_report(pages: list[Page], results: dict[str, SystemResult], worst: int) -> None:
+    print(f"{'system':22} {'F1':>7} {'prec':>7} {'recall':>7} {'exact':>6} {'ms/page':>8}")
+    for name, res in results.items():
+        s = res.summary()
+        print(f"{name:22} {s['f1']:7.4f} {s['precision']:7.4f} {s['recall']:7.4f} "
+              f"{s['exact']:6.3f} {s['median_ms']:8.1f}")
+    ours = results["extract_article"]
+    refs = {p.name: p.reference for p in pages}
+    ranked = sorted(ours.scores.items(), key=lambda item: item[1].f1)[:worst]
+    if ranked:
+        print(f"\nworst {len(ranked)} pages of extract_article:")
+    for name, score in ranked:
+        print(f"\n{name}  F1={score.f1:.3f} P={score.precision or 0:.3f} R={score.recall or 0:.3f}")
+        extra, missing = line_diff(ours.predictions[name], refs[name])
+        for line in extra[:8]:
+            print(f"   + {_shorten(line)}")
+        for line in missing[:8]:
+            print(f"   - {_shorten(line)}")
+        hidden = max(0, len(extra) - 8) + max(0, len(missing) - 8)
+        if hidden:
+            print(f"   ... {hidden} more lines")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--worst", type=int, default=10)
+    args = parser.parse_args(argv)
+    if not (args.corpus / "ground_truth.json").is_file():
+        print(f"corpus not found at {args.corpus}: benchmark skipped")
+        return 0
+    logging.disable(logging.WARNING)  # trafilatura logs every discarded page
+    pages, results = _run_all(args.corpus)
+    print_report(pages, results, args.worst)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,429 @@
+"""Article metadata from an HTML tree: JSON-LD first, then meta tags and markup, then fallbacks.
+
+No trafilatura here: :mod:`newscrawler.extraction` passes trafilatura's own metadata
+in as ``fallback``. Priority per field: the JSON-LD article object, ``<meta>``/``<link>``
+tags and markup (``<h1>``, ``<title>``, ``<html lang>``, breadcrumbs), the fallback,
+and for the publication date htmldate last.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+
+LOGGER = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset({"article", "blogposting", "liveblogposting", "report", "socialmediaposting"})
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
+_LANG = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class PageMetadata:
+    """What a page says about itself; every field may be missing."""
+
+    title: str | None = None
+    canonical_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    description: str | None = None
+    image_url: str | None = None
+    page_type: str | None = None  # og:type, or the JSON-LD @type of the article object
+
+
+def clean_space(value: Any) -> str:
+    """``value`` as a string with whitespace collapsed ("" for non-strings)."""
+    return _SPACE.sub(" ", value).strip() if isinstance(value, str) else ""
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def _parse_json(raw: str) -> list[Any]:
+    """The JSON values of one script, tolerating comment wrappers, trailing commas, concatenation."""
+    raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
+    raw = raw.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+    decoder = json.JSONDecoder(strict=False)
+    for candidate in (raw, re.sub(r",\s*([}\]])", r"\1", raw)):
+        found: list[Any] = []
+        pos = 0
+        try:
+            while pos < len(candidate):
+                value, pos = decoder.raw_decode(candidate, pos)
+                found.append(value)
+                while pos < len(candidate) and candidate[pos] in " \t\r\n;,":
+                    pos += 1
+        except (ValueError, RecursionError):
+            pass
+        if found:
+            return found
+    return []
+
+
+def _flatten(value: Any, out: list[dict], depth: int = 0) -> None:
+    if depth > 20:
+        return
+    if isinstance(value, list):
+        for item in value:
+            _flatten(item, out, depth + 1)
+    elif isinstance(value, dict):
+        out.append(value)
+        for key in ("@graph", "mainEntity"):
+            if isinstance(value.get(key), (dict, list)):
+                _flatten(value[key], out, depth + 1)
+
+
+def jsonld_objects(tree: Any) -> list[dict]:
+    """All JSON-LD objects of the page, flattened (top-level lists, ``@graph``, ``mainEntity``).
+
+    Broken JSON is repaired where cheap and skipped otherwise; never raises.
+    """
+    out: list[dict] = []
+    try:
+        scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    except (AttributeError, etree.Error):
+        return out
+    for script in scripts:
+        if script.text:
+            _flatten(_parse_json(script.text), out)
+    return out
+
+
+def _types(obj: dict) -> list[str]:
+    return [v.rsplit("/", 1)[-1].lower() for v in _as_list(obj.get("@type")) if isinstance(v, str)]
+
+
+def _article_object(objects: list[dict]) -> dict | None:
+    articles = [o for o in objects if any(t in ARTICLE_TYPES or t.endswith("article") for t in _types(o))]
+    with_headline = [o for o in articles if o.get("headline") or o.get("articleBody")]
+    return (with_headline or articles or [None])[0]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _resolve(value: Any, index: dict[str, dict]) -> Any:
+    """Follow a ``{"@id": ...}`` reference to the full object when the graph has it."""
+    if isinstance(value, dict) and len(value) <= 2 and isinstance(value.get("@id"), str):
+        return index.get(value["@id"], value)
+    return value
+
+
+def _people(value: Any, index: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """(person names, organisation names) of a JSON-LD author value."""
+    people: list[str] = []
+    orgs: list[str] = []
+    for item in _as_list(value):
+        item = _resolve(item, index)
+        if isinstance(item, str):
+            people.append(item)
+        elif isinstance(item, dict):
+            name = _first_text(item.get("name"))
+            name = name or f"{clean_space(item.get('givenName'))} {clean_space(item.get('familyName'))}"
+            (orgs if any("organization" in t for t in _types(item)) else people).append(name.strip())
+    return people, orgs
+
+
+def _first_text(value: Any, key: str = "name") -> str | None:
+    """The first non-empty string of a value that may be a string, object or list of them."""
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get(key) or item.get("url")
+        if text := clean_space(item):
+            return text
+    return None
+
+
+def _keywords(value: Any) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else _as_list(value)
+    return [text for item in items if (text := clean_space(item))]
+
+
+def _from_jsonld(objects: list[dict]) -> tuple[PageMetadata, list[str]]:
+    """Metadata of the JSON-LD article object, and its organisation authors."""
+    art = _article_object(objects)
+    if art is None:
+        return PageMetadata(), []
+    index = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    people, orgs = _people(art.get("author") or art.get("creator"), index)
+    meta = PageMetadata(
+        title=clean_space(art.get("headline")) or clean_space(art.get("name")) or None,
+        authors=people,
+        published_at=parse_date(art.get("datePublished") or art.get("dateCreated")),
+        modified_at=parse_date(art.get("dateModified")),
+        site_name=_first_text(_resolve(art.get("publisher"), index)),
+        section=next(iter(_keywords(art.get("articleSection"))), None),
+        tags=_keywords(art.get("keywords")),
+        language=language_code(_first_text(art.get("inLanguage"))),
+        description=clean_space(art.get("description")) or None,
+        image_url=_first_text(_resolve(art.get("image"), index), "url"),
+        page_type=next(iter(_types(art)), None),
+    )
+    return meta, orgs
+
+
+# --- meta tags and markup ------------------------------------------------------------------
+
+_META_KEYS = {
+    "title": ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title"),
+    "site_name": ("og:site_name", "application-name"),
+    "description": ("og:description", "description", "twitter:description", "sailthru.description"),
+    "image_url": ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"),
+    "published_at": ("article:published_time", "og:article:published_time", "datepublished",
+                     "parsely-pub-date", "sailthru.date", "article.published", "pubdate", "publish-date",
+                     "publishdate", "date", "dc.date.issued", "dc.date", "dcterms.created"),
+    "modified_at": ("article:modified_time", "og:updated_time", "datemodified", "article.updated",
+                    "dcterms.modified", "last-modified"),
+    "section": ("article:section", "parsely-section", "section", "category"),
+    "page_type": ("og:type",),
+}
+_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_TAG_KEYS = ("article:tag", "parsely-tags", "sailthru.tags", "news_keywords", "keywords")
+_BREADCRUMB_LINKS = "(//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')])[1]//a"
+_HOME = frozenset({"home", "homepage", "start", "front page"})
+
+
+def meta_tags(tree: Any) -> dict[str, list[str]]:
+    """``<meta>`` contents keyed by lower-cased property/name/itemprop/http-equiv."""
+    tags: dict[str, list[str]] = {}
+    for node in tree.iter("meta"):
+        content = clean_space(node.get("content"))
+        key = node.get("property") or node.get("name") or node.get("itemprop") or node.get("http-equiv")
+        if content and key:
+            tags.setdefault(key.strip().lower(), []).append(content)
+    return tags
+
+
+def _first_meta(tags: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    return next((tags[k][0] for k in keys if k in tags), None)
+
+
+def _from_markup(tree: Any, tags: dict[str, list[str]], url: str) -> PageMetadata:
+    meta = PageMetadata()
+    for name, keys in _META_KEYS.items():
+        value = _first_meta(tags, keys)
+        setattr(meta, name, parse_date(value) if name.endswith("_at") else value)
+    meta.authors = [a for k in _AUTHOR_KEYS for a in tags.get(k, []) if not a.startswith("http")]
+    meta.tags = [t for k in _TAG_KEYS for v in tags.get(k, []) for t in _keywords(v)]
+    meta.title = meta.title or _first_text([h.text_content() for h in tree.iter("h1")])
+    meta.title = meta.title or clean_space(tree.findtext(".//head/title")) or None
+    meta.language = _markup_language(tree, tags)
+    meta.canonical_url = canonical_url(tree, url, tags)
+    return meta
+
+
+def _markup_language(tree: Any, tags: dict[str, list[str]]) -> str | None:
+    html = tree.getroottree().getroot()
+    candidates = [html.get("lang"), html.get("xml:lang"), _first_meta(tags, ("og:locale",)),
+                  _first_meta(tags, ("content-language", "language", "dc.language"))]
+    return next((code for c in candidates if (code := language_code(c))), None)
+
+
+def canonical_url(tree: Any, url: str, tags: dict[str, list[str]] | None = None) -> str | None:
+    """Absolute rel=canonical (else og:url) of the page, or None."""
+    hrefs = [node.get("href") for node in tree.iter("link")
+             if "canonical" in (node.get("rel") or "").lower().split()]
+    hrefs.append(_first_meta(tags if tags is not None else meta_tags(tree), ("og:url",)))
+    for href in filter(None, map(clean_space, hrefs)):
+        try:
+            absolute = urljoin(url or "", href)
+        except ValueError:
+            continue
+        if absolute.startswith(("http://", "https://")):
+            return absolute
+    return None
+
+
+def breadcrumb_section(tree: Any, objects: list[dict], title: str | None) -> str | None:
+    """The innermost breadcrumb level above the page itself (JSON-LD BreadcrumbList or markup)."""
+    names: list[str] = []
+    for obj in objects:
+        if "breadcrumblist" in _types(obj):
+            items = [i for i in _as_list(obj.get("itemListElement")) if isinstance(i, dict)]
+            items.sort(key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0)
+            names = [clean_space(i.get("name")) or _first_text(i.get("item")) or "" for i in items]
+            break
+    if not names:
+        names = [clean_space(a.text_content()) for a in tree.xpath(_BREADCRUMB_LINKS)]
+    title_key = _name_key(title or "")
+    names = [n for n in names if n and "/" not in n and n.casefold() not in _HOME and _name_key(n) != title_key]
+    return names[-1] if names else None
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def language_code(value: Any) -> str | None:
+    """ISO 639-1 code from values like ``en-US``, ``en_GB``, ``fr``; else None."""
+    match = _LANG.match(value) if isinstance(value, str) else None
+    return match.group(1).lower() if match else None
+
+
+def parse_date(value: Any) -> datetime | None:
+    """Timezone-aware datetime from ISO 8601 / RFC 2822 / epoch values; no zone means UTC."""
+    if isinstance(value, list):
+        value = next(iter(value), None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            value = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            return None
+    if isinstance(value, str):
+        value = _parse_date_string(clean_space(value))
+    if not isinstance(value, datetime) or not 1970 <= value.year <= 2200:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _parse_date_string(text: str) -> datetime | None:
+    iso = re.sub(r"(\.\d{6})\d+", r"\1", text)  # nanoseconds
+    iso = re.sub(r"\s*(?:UTC|GMT)$", "+00:00", iso)
+    iso = re.sub(r"([+-]\d{2})$", r"\1:00", iso)
+    for candidate in (iso, iso.replace(" ", "T", 1)):
+        try:
+            return datetime.fromisoformat(candidate)
+        except ValueError:
+            pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%Y/%m/%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+_BYLINE_PREFIX = re.compile(
+    r"^(?:(?:written|words|reporting|reported|story|text|posted)\s+by|by|author)\s*[:\-]?\s+", re.IGNORECASE
+)
+_SITE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+|\s*\|\s*")
+_SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b)\s*", re.IGNORECASE)
+_NAME_TAIL = re.compile(r"\s+(?:updated|published|posted|on|at)\b.*$|\s*\d.*$|\s*\(.*$", re.IGNORECASE)
+_NOT_A_NAME = re.compile(
+    r"@|https?:|www\.|\.com\b|\d|\b(?:staff|reporter|editor|correspondent|writer|contributor|"
+    r"columnist|news|desk|agency|wire|team|updated|published)\b",
+    re.IGNORECASE,
+)
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"^the ", "", " ".join(_WORD.findall(name.casefold())))
+
+
+def clean_authors(raw: list[str], site_names: list[str | None] = ()) -> list[str]:
+    """Person names from raw author strings.
+
+    Bylines are split on "and"/commas, "By"/"Written by" prefixes, "| Site" suffixes,
+    trailing dates and roles dropped; emails, URLs and the site's own name are not
+    people; duplicates (case-insensitive) are removed, order kept.
+    """
+    blocked = {_name_key(s) for s in site_names if s}
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in raw:
+        value = _SITE_SEPARATOR.split(clean_space(value))[0]
+        for part in _SPLIT_NAMES.split(_BYLINE_PREFIX.sub("", value)):
+            name = _NAME_TAIL.sub("", _BYLINE_PREFIX.sub("", part.strip(" .:-"))).strip(" .:-")
+            key = _name_key(name)
+            if (not key or key in seen or key in blocked or _NOT_A_NAME.search(name)
+                    or len(name.split()) > 5 or len(name) < 3):
+                continue
+            seen.add(key)
+            names.append(name)
+    return names
+
+
+def strip_site_suffix(title: str | None, site_name: str | None) -> str | None:
+    """Drop a " | Site" / " - Site" suffix (or "Site | " prefix) equal to the site name."""
+    title = clean_space(title)
+    if not title or not site_name:
+        return title or None
+    key = _name_key(site_name)
+    for sep in _TITLE_SEPARATORS:
+        head, _, tail = title.rpartition(sep)
+        if head and _name_key(tail) == key:
+            return head.strip()
+        first, _, rest = title.partition(sep)
+        if rest and _name_key(first) == key:
+            return rest.strip()
+    return title
+
+
+# --- assembly ------------------------------------------------------------------------------
+
+
+def _merge(sources: list[PageMetadata]) -> PageMetadata:
+    """Field by field, the first source that has a value."""
+    merged = PageMetadata()
+    for f in fields(PageMetadata):
+        setattr(merged, f.name, next((v for s in sources if (v := getattr(s, f.name))), getattr(merged, f.name)))
+    return merged
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    """Case-insensitive de-duplication, first spelling and order kept."""
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.casefold(), value)
+    return list(seen.values())
+
+
+def _htmldate(tree: Any) -> datetime | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception as err:  # htmldate has many failure modes on odd markup
+        LOGGER.debug("htmldate failed: %s", err)
+        return None
+    return parse_date(found)
+
+
+def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
+                  use_htmldate: bool = True) -> PageMetadata:
+    """Metadata of the page at ``url`` parsed as ``tree`` (an lxml HTML element).
+
+    ``fallback`` (e.g. trafilatura's own findings) fills what the page markup lacks;
+    htmldate is consulted for the publication date when nothing else has it.
+    """
+    objects = jsonld_objects(tree)
+    from_ld, org_authors = _from_jsonld(objects)
+    tags = meta_tags(tree)
+    markup = _from_markup(tree, tags, url)
+    markup.section = markup.section or breadcrumb_section(tree, objects, from_ld.title or markup.title)
+    sources = [from_ld, markup] + ([fallback] if fallback else [])
+    merged = _merge(sources)
+    sites = [s.site_name for s in sources] + [_first_meta(tags, ("og:site_name",))]
+    merged.authors = next((names for s in sources if (names := clean_authors(s.authors, sites))), [])
+    merged.authors = merged.authors or clean_authors(org_authors, sites)
+    merged.title = strip_site_suffix(merged.title, merged.site_name)
+    merged.tags = _dedupe(merged.tags)
+    if merged.published_at is None and use_htmldate:
+        merged.published_at = _htmldate(tree)
+    if merged.image_url:
+        merged.image_url = urljoin(url or "", merged.image_url)
+    return merged
+
+
+def is_incomplete(meta: PageMetadata) -> bool:
+    """True when a core field (title, date, authors, site name) is still unknown."""
+    return not (meta.title and meta.published_at and meta.authors and meta.site_name)

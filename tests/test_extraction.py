@@ -1,0 +1,276 @@
+"""Article extraction on hand-written pages, hostile input, and the news-dev corpus."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from newscrawler.extract_boilerplate import clean_lines, is_date_line
+from newscrawler.extraction import MAX_HTML_CHARS, extract_article, page_hints, parse_html, strip_bulky_blocks
+from newscrawler.metadata import page_metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data" / "extraction"
+CORPUS = ROOT.parent / "shared" / "corpus" / "news-dev"
+PAGE_URL = "http://127.0.0.1:8765/2025/03/04/harbor-town-solar-microgrid/"  # loopback + port on purpose
+
+
+def page(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def story_paragraphs(name: str) -> list[str]:
+    """The story paragraphs of a test page: the class-less <p> of its entry content."""
+    tree = lxml_html.fromstring(page(name))
+    nodes = tree.xpath("//div[contains(@class, 'entry-content')]/p[not(@class)]")
+    return [" ".join(p.text_content().split()) for p in nodes]
+
+
+def assert_clean_text(text: str) -> None:
+    """One paragraph per line: no blank lines, no stray or repeated whitespace."""
+    for line in text.split("\n"):
+        assert line and line == line.strip() and "  " not in line and "\t" not in line
+
+
+# --- the naive-scrape-like WordPress news page -------------------------------------------
+
+
+def test_wordpress_news_page_yields_exactly_its_story_paragraphs():
+    paragraphs = story_paragraphs("wordpress_news_theme.html")
+    assert len(paragraphs) == 7
+    article = extract_article(page("wordpress_news_theme.html"), PAGE_URL)
+    assert article is not None
+    assert article.text == "\n".join(paragraphs)
+    for furniture in ("Connect with us", "Published", "Tech", "1x", "0:00", "Listen to this article",
+                      "Share this", "Related Posts", "Leave a Reply", "Solar Microgrid Fire Stations"):
+        assert furniture not in article.text.split("\n")
+    assert "Harbor Town Council Approves" not in article.text
+
+
+def test_wordpress_news_page_metadata():
+    article = extract_article(page("wordpress_news_theme.html"), PAGE_URL)
+    assert article is not None
+    assert article.url == PAGE_URL
+    assert article.title == "Harbor Town Council Approves Solar Microgrid for Fire Stations"
+    assert article.authors == ["Dana Whitfield"]
+    assert article.published_at == datetime(2025, 3, 4, 9, 15, tzinfo=timezone.utc)
+    assert article.modified_at == datetime(2025, 3, 4, 11, 2, tzinfo=timezone.utc)
+    assert article.site_name == "The Lakeshore Ledger"
+    assert article.section == "Tech"
+    assert article.tags == ["energy", "local government"]
+    assert article.language == "en"
+    assert article.canonical_url == "https://lakeshore-ledger.example/2025/03/04/harbor-town-solar-microgrid/"
+    assert article.image_url == "https://lakeshore-ledger.example/wp-content/uploads/2025/03/microgrid.jpg"
+    assert article.description.startswith("The council voted 6-1")
+
+
+def test_boilerplate_rules_on_naively_scraped_lines():
+    """The lines a naive scraper gets from the page reduce to the story paragraphs."""
+    html = page("wordpress_news_theme.html")
+    paragraphs = story_paragraphs("wordpress_news_theme.html")
+    title = "Harbor Town Council Approves Solar Microgrid for Fire Stations"
+    naive = ["Connect with us", "Tech", title, "Published", "on", "March 4, 2025", "By Dana Whitfield",
+             "Harbor Town Solar Microgrid Fire Stations", *paragraphs, "Listen to this article", "0:00",
+             "4:32", "1x", "Share this:", "Related Posts",
+             "School Board Weighs Four-Day Week as Budget Gap Widens", "February 20, 2025",
+             "Winter Ferry Schedule Cut Back After Engine Failure", "Leave a Reply"]
+    tree = parse_html(html)
+    meta = page_metadata(tree, PAGE_URL)
+    assert clean_lines(naive, page_hints(tree, meta, naive)) == paragraphs
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Published on March 4, 2025", True), ("Updated: 10:35 AM EST, Mar 4, 2025", True),
+    ("2 hours ago", True), ("2024-03-04", True), ("March 2025", True),
+    ("In 2024, the council met twice.", False), ("Updated figures for 2024", False), ("Monday", False),
+])
+def test_date_lines(line, expected):
+    assert is_date_line(line) is expected
+
+
+# --- JSON-LD and meta pages --------------------------------------------------------------
+
+
+def test_jsonld_graph_page():
+    article = extract_article(page("jsonld_graph.html"), "https://meridian.example/transport/x")
+    assert article is not None
+    assert article.title == "Tram Line Extension Wins Final Approval"
+    assert article.authors == ["Inès Okonkwo-Laurent", "Tomasz Brandt"]  # @id refs, given/family name
+    assert article.site_name == "The Daily Meridian"  # publisher, not an author
+    assert article.published_at == datetime(2024, 5, 6, 8, 30, tzinfo=timezone.utc)  # no zone -> UTC
+    assert article.modified_at is not None and article.modified_at.utcoffset().total_seconds() == 7200
+    assert article.section == "Transport"
+    assert article.tags == ["trams", "city budget", "university"]
+    assert article.canonical_url == "https://meridian.example/transport/2024/05/06/tram-extension-approved"
+    assert article.image_url == "https://meridian.example/images/2024/05/tram.jpg"
+    assert article.language == "en"
+    assert article.text.startswith("The regional transport board gave its final approval")
+    assert len(article.text.split("\n")) == 5
+    assert "By Inès" not in article.text
+
+
+def test_jsonld_variants_page():
+    article = extract_article(page("jsonld_variants.html"), "https://harborpost.example/fleet")
+    assert article is not None
+    assert article.title == "Fishing Fleet Returns Early as Storm Season Starts"
+    assert article.authors == ["Maria Gonzalez", "Liam O'Neill"]
+    assert article.site_name == "Harbor Post"
+    assert article.published_at == datetime(2023, 10, 2, tzinfo=timezone.utc)  # JSON-LD beats <meta>
+    assert article.modified_at == datetime(2023, 10, 2, 18, 45, tzinfo=timezone.utc)
+    assert article.tags == ["fishing", "weather", "harbor"]
+    assert article.canonical_url is None
+    assert article.language == "en"  # detected: the page declares none
+    assert len(article.text.split("\n")) == 3
+
+
+def test_meta_only_page():
+    article = extract_article(page("meta_only.html"), "https://valleytimes.example/agriculture/x?ref=home")
+    assert article is not None
+    assert article.title == "Valley Orchard Harvest Falls by a Third After Late Frost"
+    assert article.authors == ["Chris Lee", "Pat Moreau"]
+    assert article.site_name == "Valley Times"
+    assert article.published_at == datetime.fromisoformat("2024-01-15T14:00:00-05:00")
+    assert article.published_at.tzinfo is not None
+    assert article.section == "Agriculture"
+    assert article.tags == ["Apples", "Weather", "frost", "orchards"]
+    assert article.canonical_url == "https://valleytimes.example/agriculture/2024/01/15/orchard-harvest-frost/"
+    assert article.image_url == "https://valleytimes.example/media/orchard-frost.jpg"
+    assert article.text.startswith("Apple growers in the upper valley")
+    assert "Valley Times, 12 Market Street" not in article.text
+
+
+def test_language_detected_from_text():
+    article = extract_article(page("german_no_lang.html"), "https://example.org/brücke")
+    assert article is not None and article.language == "de"
+
+
+def test_listing_page_is_not_an_article():
+    article = extract_article(page("section_listing.html"), "https://lakeshore-ledger.example/category/local/")
+    assert article is None or article.word_count < 30
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.html")))
+def test_text_is_one_clean_paragraph_per_line(name):
+    article = extract_article(page(name), "https://example.com/a")
+    if article is not None:
+        assert_clean_text(article.text)
+        assert article.published_at is None or article.published_at.tzinfo is not None
+
+
+# --- hostile input -----------------------------------------------------------------------
+
+_PARA = "<p>" + "The harbor board met on Tuesday to discuss the budget for the coming year. " * 3 + "</p>"
+_STORY = "<html><head><title>t</title></head><body><article>" + _PARA * 6 + "</article></body></html>"
+
+
+def _huge_script_page() -> str:
+    data = ",".join(f'{{"id": {i}, "v": "lorem ipsum dolor"}}' for i in range(700_000))
+    return _STORY.replace("</body>", f"<script>window.__DATA__ = [{data}];</script></body>")
+
+
+def _huge_markup_page() -> str:
+    comment = '<li class="comment"><a href="/u">reader</a><p>Agreed, well reported as always.</p></li>'
+    return _STORY.replace("</body>", "<ol>" + comment * 230_000 + "</ol></body>")
+
+
+HOSTILE = {
+    "empty": lambda: "",
+    "whitespace": lambda: " \n\t ",
+    "latin-1 garbage": lambda: bytes(range(256)).decode("latin-1") * 400,
+    "nul bytes": lambda: _STORY.replace("harbor", "har\x00bor"),
+    "deep nesting": lambda: "<html><body>" + "<div>" * 10_000 + _PARA * 3 + "</div>" * 10_000 + "</body></html>",
+    "deep unclosed": lambda: "<html><body>" + "<div><span><b>" * 10_000 + _PARA,
+    "20 MB of script": _huge_script_page,
+    "20 MB of markup": _huge_markup_page,
+    "truncated": lambda: _STORY[: len(_STORY) // 2],
+    "xml declaration": lambda: '<?xml version="1.0" encoding="utf-8"?>' + _STORY,
+    "lone surrogate": lambda: _STORY.replace("budget", "bud\ud800get"),
+    "not html": lambda: "just a line of text",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_input_never_raises_and_returns_quickly(name):
+    html = HOSTILE[name]()
+    start = time.perf_counter()
+    article = extract_article(html, "http://localhost:8080/x")
+    assert time.perf_counter() - start < 8
+    if article is not None:
+        assert "\x00" not in article.text
+        assert_clean_text(article.text)
+
+
+def test_nul_bytes_are_stripped_not_fatal():
+    article = extract_article(HOSTILE["nul bytes"](), "https://example.com/a")
+    assert article is not None and "harbor board met" in article.text
+
+
+def test_huge_script_page_keeps_the_article():
+    html = _huge_script_page()
+    assert len(html) > 20_000_000 > MAX_HTML_CHARS
+    article = extract_article(html, "https://example.com/a")
+    assert article is not None and "harbor board met on Tuesday" in article.text
+
+
+def test_strip_bulky_blocks_keeps_jsonld():
+    html = '<script src=a>var x = "<p>";</script><p>hi</p><style>p{}</style>' \
+           '<script type="application/ld+json">{"a": 1}</script><script>unclosed'
+    assert strip_bulky_blocks(html) == ('<script src=a></script><p>hi</p><style></style>'
+                                        '<script type="application/ld+json">{"a": 1}</script><script>unclosed')
+
+
+def _mutations() -> st.SearchStrategy[str]:
+    pages = [page(p.name) for p in sorted(DATA.glob("*.html"))]
+
+    @st.composite
+    def mutate(draw) -> str:
+        html = draw(st.sampled_from(pages))
+        for _ in range(draw(st.integers(1, 4))):
+            i = draw(st.integers(0, len(html)))
+            j = draw(st.integers(i, min(len(html), i + 400)))
+            insert = draw(st.sampled_from(["", "<", ">", "</div>", "<p>", "<script>", "\x00", "&#0;",
+                                           "<!--", "]]>", '"', "<table><tr><td>", "\ud800"]))
+            html = html[:i] + insert + html[j:]
+        return html
+
+    return st.one_of(mutate(), st.text(max_size=2000), st.binary(max_size=2000).map(lambda b: b.decode("latin-1")))
+
+
+@settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@given(_mutations())
+def test_random_and_mutated_html_never_raises(html):
+    article = extract_article(html, "https://example.com/a")
+    if article is not None:
+        assert article.text and not re.search(r"\n\s*\n", article.text)
+
+
+def test_only_extraction_imports_trafilatura():
+    offenders = []
+    for package in ("newscrawler", "archive"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name != "extraction.py" and re.search(r"^\s*(from|import) trafilatura\b",
+                                                          path.read_text(encoding="utf-8"), re.M):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+# --- the news-dev corpus -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(not (CORPUS / "ground_truth.json").is_file(),
+                    reason=f"news-dev corpus not found at {CORPUS}")
+def test_news_dev_benchmark_beats_plain_trafilatura():
+    from benchmarks.extraction import run_benchmark
+
+    scores = run_benchmark(CORPUS)
+    ours, plain = scores["extract_article"], scores["trafilatura.extract"]
+    assert ours["pages"] == plain["pages"] == 80
+    assert ours["f1"] >= plain["f1"]
+    assert ours["f1"] >= 0.93
