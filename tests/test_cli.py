@@ -183,3 +183,21 @@ def test_usage_errors() -> None:
     assert cli("crawl").code == 2
     result = cli("crawl", "ftp://example.com/")
     assert result.code == 1 and "not an http(s) URL" in result.stderr
+
+
+def test_archive_opens_in_datasette_and_sqlite_utils(crawled) -> None:
+    import subprocess
+    import sys
+
+    db = crawled[0]
+    bin_dir = Path(sys.executable).parent
+    query = f"/{db.stem}/articles.json?_search=harbor&_shape=array&_col=title&_col=text"
+    proc = subprocess.run([str(bin_dir / "datasette"), str(db), "--get", query], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)
+    assert found and all("harbor" in (r["title"] + r["text"]).lower() for r in found)
+    proc = subprocess.run([str(bin_dir / "sqlite-utils"), "search", str(db), "articles", "harbor", "-c", "title"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)) == len(found)
