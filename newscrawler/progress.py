@@ -11,7 +11,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 
 class ProgressDisplay:
-    """Rewrites one status line on stderr every half second: pages, articles, errors."""
+    """Rewrites one status line on stderr every half second: pages, articles, archived, errors."""
 
     def __init__(self, crawler: Crawler) -> None:
         if not sys.stderr.isatty():
@@ -39,7 +39,8 @@ class ProgressDisplay:
     def show(self) -> None:
         s = self.stats.get_stats()
         errors = sum(v for k, v in s.items() if k.startswith("errors/") and isinstance(v, int))
+        dropped = sum(v for k, v in s.items() if k.startswith("dropped/") and isinstance(v, int))
         line = (f"pages {s.get('response_received_count', 0)}  articles {s.get('pages/article', 0)}  "
-                f"new {s.get('archive/inserted', 0)}  updated {s.get('archive/updated', 0)}  errors {errors}")
+                f"archived {s.get('item_scraped_count', 0)}  dropped {dropped}  errors {errors}")
         sys.stderr.write("\r\033[K" + line)
         sys.stderr.flush()

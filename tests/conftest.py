@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -87,12 +88,14 @@ BROKEN_PAGES: dict[str, tuple[int, str, bytes]] = {
 }
 
 
-class _BrokenHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
-        status, ctype, body = BROKEN_PAGES.get(self.path, (404, "text/plain", b"not found"))
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler base: ``reply()`` sends a whole response; no per-request log lines."""
+
+    def reply(self, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
+              headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        for name, value in {"Content-Type": ctype, "Content-Length": str(len(body)), **(headers or {})}.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -100,16 +103,30 @@ class _BrokenHandler(BaseHTTPRequestHandler):
         return
 
 
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _BrokenHandler(QuietHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        status, ctype, body = BROKEN_PAGES.get(self.path, (404, "text/plain", b"not found"))
+        self.reply(status, body, ctype)
+
+
 @pytest.fixture(scope="session")
 def broken_site() -> Iterator[str]:
     """A loopback server of bad responses: 404, PDF, binary as HTML, malformed HTML, empty body."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _BrokenHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_BrokenHandler) as url:
+        yield url
 
 
 @pytest.fixture

@@ -201,3 +201,16 @@ def test_archive_opens_in_datasette_and_sqlite_utils(crawled) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)) == len(found)
+
+
+def test_crawl_from_sources_file(site, tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[site]]\nurl = "{site.base_url}/"\n\n[[site]]\nurl = "http://127.0.0.1:{free_port()}/"\n'
+                       'enabled = false\n', encoding="utf-8")
+    db = tmp_path / "s.sqlite3"
+    result = cli("crawl", "--sources", str(sources), "--db", str(db), "--max-articles", "2", *LOCAL)
+    assert result.code == 0, result.stderr
+    assert rows(db, "SELECT count(*) FROM articles") == [(2,)]
+    sources.write_text("[[site]\nurl = 1", encoding="utf-8")
+    bad = cli("crawl", "--sources", str(sources), "--db", str(db))
+    assert bad.code == 1 and str(sources) in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, cli, rows
+from conftest import LOCAL, QuietHandler, cli, rows, serving
 
 from newscrawler.middlewares import retry_after_seconds
 
@@ -19,7 +17,7 @@ ARTICLE = (f"<html><head><title>Quay reopens</title><meta property='og:type' con
            f"<article><h1>Quay reopens</h1>{STORY}</article></body></html>").encode()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     log: list[tuple[float, str, str]] = []
     failures: dict[str, int] = {}
 
@@ -28,23 +26,12 @@ class Handler(BaseHTTPRequestHandler):
         remaining = Handler.failures.get(self.path, 0)
         if remaining:
             Handler.failures[self.path] = remaining - 1
-            self.send_response(429 if "429" in self.path else 503)
-            self.send_header("Retry-After", "2" if "429" in self.path else "1")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        if self.path == "/robots.txt":
-            body, ctype = b"User-agent: *\nDisallow: /secret/\n", "text/plain"
+            too_many = "429" in self.path
+            self.reply(429 if too_many else 503, headers={"Retry-After": "2" if too_many else "1"})
+        elif self.path == "/robots.txt":
+            self.reply(200, b"User-agent: *\nDisallow: /secret/\n", "text/plain")
         else:
-            body, ctype = ARTICLE, "text/html; charset=utf-8"
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        return
+            self.reply(200, ARTICLE)
 
 
 @pytest.fixture
@@ -52,11 +39,8 @@ def server() -> Iterator[str]:
     Handler.log = []
     Handler.failures = {"/2026/03/04/quay-429-reopens": 1, "/2026/03/04/quay-503-reopens": 2,
                         "/2026/03/04/quay-down-reopens": 10}
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 def times(path: str) -> list[float]:
