@@ -41,6 +41,9 @@ class Article:
     language: str | None = None
     description: str | None = None
     image_url: str | None = None
+    markdown: str = ""  # the body with its structure: headings, lists, quotes, tables
+    date_source: str | None = None  # where published_at came from: jsonld, meta, url, text
+    is_paywalled: bool | None = None  # see README "Paywalls"; None when the page says nothing
 
     @property
     def word_count(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -84,6 +84,9 @@ class ArticleRow(Base):
     description: Mapped[str | None] = mapped_column(Text)
     image_url: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[str | None] = mapped_column(Text)
+    date_source: Mapped[str | None] = mapped_column(Text)
+    is_paywalled: Mapped[bool | None] = mapped_column(Boolean)
     word_count: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(Text, index=True)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -105,6 +108,9 @@ class ArticleRow(Base):
             language=self.language,
             description=self.description,
             image_url=self.image_url,
+            markdown=self.markdown or "",
+            date_source=self.date_source,
+            is_paywalled=self.is_paywalled,
             id=self.id,
             fetched_at=self.fetched_at,
             content_hash=self.content_hash,

@@ -20,10 +20,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 Extract = Callable[[str, str], Article | None]
-_COMPARED = (
-    "title", "authors", "published_at", "modified_at", "site_name", "section", "tags",
-    "language", "description", "image_url", "text", "word_count", "content_hash",
-)
+_COMPARED = tuple(article_values(Article(url="", title="", text="")))  # every re-extractable column
 
 
 @dataclass

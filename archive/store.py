@@ -87,6 +87,9 @@ def article_values(article: Article) -> dict[str, Any]:
         "description": article.description,
         "image_url": article.image_url,
         "text": article.text,
+        "markdown": article.markdown,
+        "date_source": article.date_source,
+        "is_paywalled": article.is_paywalled,
         "word_count": article.word_count,
         "content_hash": content_hash(article.text),
     }

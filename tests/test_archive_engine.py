@@ -142,7 +142,7 @@ def test_writer_pragmas(db_path: Path) -> None:
 
 def test_schema_at_head(db_path: Path) -> None:
     engine = open_archive(str(db_path))
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision() == "0002"
     engine.dispose()
     with sqlite3.connect(db_path) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
@@ -216,16 +216,16 @@ def test_readonly_empty_file_needs_upgrade(tmp_path: Path) -> None:
 
 # --- migrations -------------------------------------------------------------------
 
-REVISION_0002 = '''"""Test-only revision: rebuilds articles (batch copy) and adds runs.host.
+REVISION_TEST = '''"""Test-only revision: rebuilds articles (batch copy) and adds runs.host.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 9999
+Revises: {head}
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -247,7 +247,7 @@ END""",
 
 def upgrade() -> None:
     with op.batch_alter_table("articles", recreate="always") as batch:
-        batch.add_column(sa.Column("paywalled", sa.Boolean(), nullable=True))
+        batch.add_column(sa.Column("test_flag", sa.Boolean(), nullable=True))
     for trigger in TRIGGERS:  # a table rebuild drops the table's triggers
         op.execute(trigger)
     op.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
@@ -261,27 +261,28 @@ def downgrade() -> None:
 
 
 @pytest.fixture
-def migrations_with_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def migrations_with_extra_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the real migrations plus a later revision, used as MIGRATIONS_DIR."""
     target = tmp_path / "migrations"
     shutil.copytree(archive.engine.MIGRATIONS_DIR, target)
-    (target / "versions" / "0002_test.py").write_text(REVISION_0002)
+    head = head_revision()
+    (target / "versions" / "9999_test.py").write_text(REVISION_TEST.replace("{head}", head))
     monkeypatch.setattr(archive.engine, "MIGRATIONS_DIR", str(target))
     return target
 
 
-def test_upgrade_in_place(archive_file: Path, migrations_with_0002: Path) -> None:
+def test_upgrade_in_place(archive_file: Path, migrations_with_extra_revision: Path) -> None:
     with pytest.raises(ArchiveError, match="needs an upgrade: run 'newscrawler migrate'"):
         open_archive(str(archive_file), readonly=True)
     upgrade_archive(str(archive_file))
     reader = open_archive(str(archive_file), readonly=True)
-    assert current_revision(reader) == "0002"
+    assert current_revision(reader) == "9999"
     assert [h.article.id for h in search(reader, "otter", Filters())] == [2]
     reader.dispose()
     with sqlite3.connect(archive_file) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone() == (2,)
         assert conn.execute("SELECT count(*) FROM raw_pages").fetchone() == (2,)  # no cascade
-        assert conn.execute("SELECT paywalled FROM articles").fetchall() == [(None,), (None,)]
+        assert conn.execute("SELECT test_flag FROM articles").fetchall() == [(None,), (None,)]
         assert "host" in {r[1] for r in conn.execute("PRAGMA table_info(runs)")}
         conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
     writer = open_archive(str(archive_file))
@@ -329,7 +330,7 @@ def test_revision_template_renders(tmp_path: Path) -> None:
     shutil.copytree(archive.engine.MIGRATIONS_DIR, target)
     config = Config()
     config.set_main_option("script_location", str(target))
-    script = command.revision(config, message="add things", rev_id="0002")
+    script = command.revision(config, message="add things", rev_id="9999")
     source = Path(script.path).read_text()
-    assert 'down_revision: str | None = \'0001\'' in source
+    assert f"down_revision: str | None = '{head_revision()}'" in source
     compile(source, script.path, "exec")

@@ -214,3 +214,25 @@ def test_crawl_from_sources_file(site, tmp_path: Path) -> None:
     sources.write_text("[[site]\nurl = 1", encoding="utf-8")
     bad = cli("crawl", "--sources", str(sources), "--db", str(db))
     assert bad.code == 1 and str(sources) in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_old_archive_upgrades_in_place(archive_copy: Path) -> None:
+    """An archive at schema 0001 (issue-2 era) is upgraded by `migrate`; readers ask for it, nothing is lost."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from archive.engine import _alembic_config, head_revision
+
+    engine = create_engine(f"sqlite:///{archive_copy}")
+    with engine.begin() as conn:
+        config = _alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    engine.dispose()
+    before = rows(archive_copy, "SELECT id, canonical_url, text FROM articles ORDER BY id")
+    stale = cli("search", "harbor", "--db", str(archive_copy))
+    assert stale.code == 1 and "newscrawler migrate" in stale.stderr
+    result = cli("migrate", "--db", str(archive_copy))
+    assert result.code == 0 and head_revision() in result.stderr
+    assert rows(archive_copy, "SELECT id, canonical_url, text FROM articles ORDER BY id") == before
+    assert cli("search", "harbor", "--db", str(archive_copy)).code == 0

@@ -12,7 +12,7 @@ import click
 
 from archive.errors import ArchiveError
 from newscrawler.cli.crawl_cmds import crawl, demo, fetch
-from newscrawler.cli.query_cmds import export, reextract, search, show, stats
+from newscrawler.cli.query_cmds import export, migrate, reextract, search, show, stats
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def main() -> None:
     """
 
 
-for command in (crawl, fetch, search, show, export, stats, reextract, demo):
+for command in (crawl, fetch, search, show, export, stats, reextract, migrate, demo):
     main.add_command(command)
 
 

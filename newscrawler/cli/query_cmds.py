@@ -91,13 +91,16 @@ def _summary(article: Any) -> dict[str, Any]:
 @click.command()
 @click.argument("id_or_url")
 @click.option("--json", "as_json", is_flag=True, help="Output one JSON object.")
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Show the body as Markdown (headings, lists, quotes, tables) instead of plain text.")
 @db_option
-def show(id_or_url: str, as_json: bool, db: str | None) -> None:
+def show(id_or_url: str, as_json: bool, as_markdown: bool, db: str | None) -> None:
     """Show one article's metadata and clean text, by id or URL.
 
     \b
     Example:
       newscrawler show 42
+      newscrawler show 42 --markdown
       newscrawler show https://www.example-news.com/2026/03/04/harbor-bridge-reopens/ --json
     """
     engine = open_archive(db, readonly=True)
@@ -110,6 +113,9 @@ def show(id_or_url: str, as_json: bool, db: str | None) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     text = data.pop("text")
+    markdown = data.pop("markdown")
+    if as_markdown:
+        text = markdown or text
     width = max(len(k) for k in data)
     for key_, value in data.items():
         shown = "; ".join(value) if isinstance(value, list) else ("" if value is None else value)
@@ -184,3 +190,22 @@ def reextract(db: str | None, **filters: Any) -> None:
     result = run_reextract(engine, make_filters(**filters), extract_article)
     click.echo(f"re-extracted {result.checked} articles: {result.updated} updated, "
                f"{result.unchanged} unchanged, {result.failed} failed", err=True)
+
+
+@click.command()
+@db_option
+def migrate(db: str | None) -> None:
+    """Upgrade the archive's schema in place to this version of newscrawler.
+
+    Write commands (crawl, fetch, reextract) do this by themselves; readers
+    (search, show, export, stats) never write and ask for it instead.
+
+    \b
+    Example:
+      newscrawler migrate --db news.sqlite3
+    """
+    from archive.engine import current_revision, head_revision, upgrade_archive
+
+    upgrade_archive(db)
+    engine = open_archive(db, readonly=True)
+    click.echo(f"archive at schema revision {current_revision(engine)} (latest {head_revision()})", err=True)
