@@ -1,4 +1,4 @@
-"""Downloader middlewares: retries that honour ``Retry-After``."""
+"""Downloader middlewares: an identifying User-Agent, retries that honour ``Retry-After``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
@@ -34,6 +35,22 @@ def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) 
         when = when.replace(tzinfo=timezone.utc)
     now = now or datetime.now(timezone.utc)
     return max(0.0, (when - now).total_seconds())
+
+
+def user_agent(template: str, contact: str) -> str:
+    """USER_AGENT with ``{contact}`` replaced by the operator's contact URL."""
+    return template.replace("{contact}", contact)
+
+
+class ContactUserAgentMiddleware(UserAgentMiddleware):
+    """Scrapy's User-Agent middleware; ``{contact}`` in USER_AGENT becomes NEWSCRAWLER_CONTACT_URL."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ContactUserAgentMiddleware:
+        settings = crawler.settings
+        middleware = cls(user_agent(settings.get("USER_AGENT", "Scrapy"), settings.get("NEWSCRAWLER_CONTACT_URL", "")))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
 
 
 class RetryAfterMiddleware(RetryMiddleware):

@@ -29,9 +29,11 @@ CRAWL_MAX_SITEMAP_URLS = 50_000  # per sitemap document, as in the sitemaps prot
 CRAWL_MAX_DISCOVERY_BYTES = 50 * 1024 * 1024  # a feed or (inflated) sitemap
 
 # --- Identity and politeness ----------------------------------------------------
+# "{contact}" in USER_AGENT is replaced by NEWSCRAWLER_CONTACT_URL (set yours with -s).
 NEWSCRAWLER_CONTACT_URL = "https://github.com/newscrawler/newscrawler"
-USER_AGENT = f"newscrawler/0.1 (+{NEWSCRAWLER_CONTACT_URL})"
+USER_AGENT = "newscrawler/0.1 (+{contact})"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_USER_AGENT = "newscrawler"  # the token robots.txt groups are matched against
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
@@ -54,6 +56,8 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_AFTER_MAX = 120
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "newscrawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.middlewares.RetryAfterMiddleware": 550,
 }

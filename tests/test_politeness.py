@@ -71,7 +71,7 @@ def test_user_agent_and_robots(server: str, tmp_path: Path) -> None:
     assert result.code == 1 and "disallowed by robots.txt" in result.stderr
     assert [p for _, p, _ in Handler.log] == ["/robots.txt"]
     agent = Handler.log[0][2]
-    assert agent.startswith("newscrawler/") and "+https://" in agent
+    assert agent.startswith("newscrawler/") and agent.endswith("(+https://me.example/bot)")
 
 
 def test_retry_after_parsing() -> None:
