@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-test bench-extraction clean
+.PHONY: demo test install install-test bench-extraction bench-archive clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install-test
 ## Body F1 of extract_article vs plain trafilatura on ../shared/corpus/news-dev.
 bench-extraction: install-test
 	$(BIN)/python -m benchmarks.extraction
+
+## Insert, search, filter, stats and export at 200,000 synthetic articles (ARTICLES=N to change).
+bench-archive: install
+	$(BIN)/python -m benchmarks.archive --articles $(or $(ARTICLES),200000)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm
