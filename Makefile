@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-test bench-extraction bench-archive clean
+.PHONY: demo test install install-test bench-extraction bench-archive bench-crawl clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench-extraction: install-test
 ## Insert, search, filter, stats and export at 200,000 synthetic articles (ARTICLES=N to change).
 bench-archive: install
 	$(BIN)/python -m benchmarks.archive --articles $(or $(ARTICLES),200000)
+
+## Fetch ceiling, extraction ceiling and the full crawl on a local site of news-dev pages (ARTICLES=N).
+bench-crawl: install
+	$(BIN)/python -m benchmarks.crawl --articles $(or $(ARTICLES),5000)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm
