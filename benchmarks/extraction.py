@@ -148,12 +148,39 @@ def line_diff(predicted: str, reference: str) -> tuple[list[str], list[str]]:
     return unmatched(predicted.splitlines(), ref_sh), unmatched(reference.split("\n\n"), pred_sh)
 
 
+TARGET_F1 = 0.96
+TARGET_PRECISION = 0.95
+MAX_TIME_RATIO = 2.0
+
+
+def regressions(ours: SystemResult, baseline: SystemResult) -> list[str]:
+    """Pages where ours scores below 0.5 while the baseline scores above 0.8."""
+    return sorted(name for name, score in ours.scores.items()
+                  if score.f1 < 0.5 and baseline.scores[name].f1 > 0.8)
+
+
+def target_lines(results: dict[str, SystemResult]) -> list[str]:
+    """The issue's targets, each with its measured value and met / NOT met."""
+    ours, plain = results["extract_article"].summary(), results["trafilatura.extract"]
+    ratio = ours["median_ms"] / max(plain.summary()["median_ms"], 1e-9)
+    lost = regressions(results["extract_article"], plain)
+    checks = [
+        (f"F1 >= {TARGET_F1}", f"{ours['f1']:.4f}", ours["f1"] >= TARGET_F1),
+        (f"precision >= {TARGET_PRECISION}", f"{ours['precision']:.4f}", ours["precision"] >= TARGET_PRECISION),
+        ("no page < 0.5 where trafilatura > 0.8", ", ".join(lost) or "none", not lost),
+        (f"median time <= {MAX_TIME_RATIO:g}x trafilatura", f"{ratio:.2f}x", ratio <= MAX_TIME_RATIO),
+    ]
+    return [f"  {name:42} {value:>12}  {'met' if ok else 'NOT met'}" for name, value, ok in checks]
+
+
 def print_report(pages: list[Page], results: dict[str, SystemResult], worst: int) -> None:
     print(f"{'system':22} {'F1':>7} {'prec':>7} {'recall':>7} {'exact':>6} {'ms/page':>8}")
     for name, res in results.items():
         s = res.summary()
         print(f"{name:22} {s['f1']:7.4f} {s['precision']:7.4f} {s['recall']:7.4f} "
               f"{s['exact']:6.3f} {s['median_ms']:8.1f}")
+    print("\ntargets (issue 3):")
+    print("\n".join(target_lines(results)))
     ours = results["extract_article"]
     refs = {p.name: p.reference for p in pages}
     ranked = sorted(ours.scores.items(), key=lambda item: item[1].f1)[:worst]

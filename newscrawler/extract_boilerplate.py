@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from newscrawler.extract_embeds import is_embedded
+
 _WORD = re.compile(r"\w+")
 _ALNUM = re.compile(r"[^\W_]")
 TEASER_MAX_WORDS = 40  # a teaser blurb is shorter than this; a story paragraph often is not
@@ -117,6 +119,8 @@ class PageHints:
     labels: set[str] = field(default_factory=set)  # section, categories, tags, site name
     furniture: set[str] = field(default_factory=set)  # link-only blocks, captions, image alts
     authors: list[str] = field(default_factory=list)
+    embedded: list[str] = field(default_factory=list)  # keys of social embeds and pull quotes
+    link_footers: set[str] = field(default_factory=set)  # keys of short, mostly-link closing lines
 
     @property
     def author_keys(self) -> set[str]:
@@ -195,20 +199,27 @@ def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
 _TEXT_CONTAINING = "//body//text()[contains(., $probe)][not(ancestor::script or ancestor::style)]"
 
 
-def locate_block(tree: Any, text: str) -> Any | None:
-    """The element of ``tree`` whose whole text is ``text`` (same tokens), or None."""
+def locate_block(tree: Any, text: str, exact: bool = True) -> Any | None:
+    """The element of ``tree`` whose whole text is ``text`` (same tokens), or None.
+
+    With ``exact=False``, the smallest element (within a few levels) whose text
+    contains ``text`` and is at most about twice as long.
+    """
     key = text_key(text)
-    probe = " ".join(text.split()[:5])
-    if not key or not probe:
+    words = text.split()
+    if not key or not words:
         return None
     limit = 2 * len(text) + 100
-    for node in tree.xpath(_TEXT_CONTAINING, probe=probe)[:10]:
+    nodes = tree.xpath(_TEXT_CONTAINING, probe=" ".join(words[:5]))
+    if not nodes and len(words) > 2:  # the first words may span inline markup
+        nodes = tree.xpath(_TEXT_CONTAINING, probe=" ".join(words[:2]))
+    for node in nodes[:10]:
         el = node.getparent()
         for _depth in range(4):
             content = _element_text(el) if el is not None else ""
             if not content or len(content) > limit:
                 break
-            if text_key(content) == key:
+            if text_key(content) == key if exact else key in text_key(content):
                 while el.getparent() is not None and text_key(_element_text(el.getparent())) == key:
                     el = el.getparent()  # the outermost element with this text: <p>, not its <span>
                 return el
@@ -253,6 +264,8 @@ def _is_furniture(line: str, hints: PageHints, header: bool) -> bool:
     words = _word_count(line)
     if key in hints.titles or (key in hints.furniture and (header or words >= 4)):
         return True
+    if is_embedded(key, hints.embedded):
+        return True
     if words <= 12 and (_FURNITURE.match(line) or is_date_line(line)):
         return True
     if words <= 40 and _PROMO_START.match(line):
@@ -262,41 +275,48 @@ def _is_furniture(line: str, hints: PageHints, header: bool) -> bool:
     return False
 
 
-def _cut_tail(lines: list[str]) -> list[str]:
+def _cut_tail(kept: list[int], lines: list[str]) -> list[int]:
     """Drop "Related"/"More from ..." headings, and what follows them when that is teasers only.
 
     A related-content block is a heading followed by headlines and one-sentence
     blurbs; a long paragraph after the heading means the story goes on (a widget
-    inserted mid-article), so then only the heading goes.
+    inserted mid-article), so then only the heading goes. Works on indices into ``lines``.
     """
-    kept: list[str] = []
-    for index, line in enumerate(lines):
+    out: list[int] = []
+    for position, index in enumerate(kept):
+        line = lines[index]
         if _word_count(line) <= 8 and _TAIL_HEADING.match(line):
-            if all(_word_count(rest) < TEASER_MAX_WORDS for rest in lines[index + 1 :]):
-                return kept
+            if all(_word_count(lines[rest]) < TEASER_MAX_WORDS for rest in kept[position + 1 :]):
+                return out
             continue
-        kept.append(line)
-    return kept
+        out.append(index)
+    return out
 
 
-def _drop_bios(lines: list[str], hints: PageHints) -> list[str]:
+def _drop_bios(kept: list[int], lines: list[str], hints: PageHints) -> list[int]:
     """Drop "About the author" sentences among the last few lines."""
-    tail_start = max(1, len(lines) - 3)
-    return lines[:tail_start] + [line for line in lines[tail_start:] if not _is_bio(line, hints)]
+    tail_start = max(1, len(kept) - 3)
+    return kept[:tail_start] + [i for i in kept[tail_start:] if not _is_bio(lines[i], hints)]
 
 
-def clean_lines(lines: Iterable[str], hints: PageHints) -> list[str]:
-    """The story paragraphs among extracted ``lines`` (whitespace already collapsed).
+def kept_indices(lines: list[str], hints: PageHints) -> list[int]:
+    """Indices of the story paragraphs among extracted ``lines`` (whitespace already collapsed).
 
     Lines before the first real paragraph (a sentence of 12+ words) are the header
     zone, where labels and bylines are dropped too.
     """
-    kept: list[str] = []
+    kept: list[int] = []
     header = True
-    for line in lines:
+    for index, line in enumerate(lines):
         if not line or _is_furniture(line, hints, header):
             continue
-        kept.append(line)
+        kept.append(index)
         header = header and _word_count(line) < 12
-    kept = _cut_tail(kept)
-    return _drop_bios(kept, hints)
+    kept = _drop_bios(_cut_tail(kept, lines), lines, hints)
+    return kept[:-2] + [i for i in kept[-2:] if text_key(lines[i]) not in hints.link_footers]
+
+
+def clean_lines(lines: Iterable[str], hints: PageHints) -> list[str]:
+    """The story paragraphs among extracted ``lines``, in order (see :func:`kept_indices`)."""
+    lines = list(lines)
+    return [lines[i] for i in kept_indices(lines, hints)]

@@ -1,9 +1,12 @@
 """Article extraction: HTML page -> :class:`archive.article.Article`.
 
 The only module of the project that imports trafilatura. The page is parsed once;
-the tree feeds our metadata reader (:mod:`newscrawler.metadata`) and trafilatura,
-whose main text then goes through general boilerplate rules
-(:mod:`newscrawler.extract_boilerplate`).
+the tree feeds our metadata reader (:mod:`newscrawler.metadata`) and trafilatura.
+trafilatura's body tree is walked once into blocks, each a plain line paired with its
+Markdown (:mod:`newscrawler.extract_markdown`); general boilerplate rules
+(:mod:`newscrawler.extract_boilerplate`, :mod:`newscrawler.extract_embeds`) decide per
+block, so ``Article.text`` and ``Article.markdown`` hold the same paragraphs in the
+same order.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from trafilatura.utils import load_html
 from archive.article import Article
 from newscrawler.extract_boilerplate import (
     PageHints,
-    clean_lines,
     furniture_texts,
     is_detached_standfirst,
+    kept_indices,
+    locate_block,
     text_key,
 )
+from newscrawler.extract_embeds import TAIL_LINK_MAX_WORDS, TAIL_LINK_SHARE, embedded_texts, link_share
+from newscrawler.extract_markdown import Block, body_blocks, render_markdown
 from newscrawler.metadata import PageMetadata, is_incomplete, language_code, page_metadata, parse_date
+from newscrawler.metadata_names import signoff_authors
 
 LOGGER = logging.getLogger(__name__)
 
@@ -46,8 +53,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "deduplicate": False,
 }
 
-_SPACE = re.compile(r"\s+")
-_LIST_MARKER = re.compile(r"^- ")
 _BULKY_OPEN = re.compile(r"<(script|style|svg)\b")
 
 
@@ -184,28 +189,37 @@ def page_hints(tree: Any, meta: PageMetadata, lines: list[str]) -> PageHints:
         labels={k for t in labels if (k := text_key(t))},
         furniture=furniture_texts(tree, {text_key(line) for line in lines}),
         authors=list(meta.authors),
+        embedded=embedded_texts(tree),
+        link_footers=link_footers(tree, lines),
     )
 
 
-def text_lines(raw: str) -> list[str]:
-    """One paragraph per line, whitespace collapsed, list markers and blank lines dropped."""
-    lines = []
-    for line in raw.splitlines():
-        line = _LIST_MARKER.sub("", _SPACE.sub(" ", line).strip())
-        if line.startswith("|") and line.endswith("|"):
-            line = " | ".join(c.strip() for c in line.strip("|").split("|") if c.strip())
-        if line:
-            lines.append(line)
-    return lines
+def link_footers(tree: Any, lines: list[str]) -> set[str]:
+    """Keys of the last few ``lines`` that are short and mostly link text in the page."""
+    found: set[str] = set()
+    for line in lines[-4:]:
+        if len(line.split()) > TAIL_LINK_MAX_WORDS:
+            continue
+        block = locate_block(tree, line, exact=False)
+        if block is not None and link_share(block) >= TAIL_LINK_SHARE:
+            found.add(text_key(line))
+    return found
+
+
+def story_blocks(tree: Any, document: Any, meta: PageMetadata) -> list[Block]:
+    """The body blocks of trafilatura's ``document`` that pass the boilerplate rules."""
+    blocks = body_blocks(getattr(document, "body", None))
+    lines = [b.plain for b in blocks]
+    kept = [blocks[i] for i in kept_indices(lines, page_hints(tree, meta, lines))]
+    if is_detached_standfirst(tree, [b.plain for b in kept], meta.description):
+        kept = kept[1:]  # the dek is kept as Article.description
+    return kept
 
 
 def _build_article(tree: Any, document: Any, url: str, fast: bool = False) -> Article | None:
     meta = _metadata(tree, url, fast)
-    lines = text_lines(getattr(document, "text", None) or "")
-    lines = clean_lines(lines, page_hints(tree, meta, lines))
-    if is_detached_standfirst(tree, lines, meta.description):
-        lines = lines[1:]  # the dek is kept as Article.description
-    text = "\n".join(lines)
+    blocks = story_blocks(tree, document, meta)
+    text = "\n".join(b.plain for b in blocks)
     if not text_key(text):
         return None
     return Article(
@@ -213,7 +227,7 @@ def _build_article(tree: Any, document: Any, url: str, fast: bool = False) -> Ar
         title=meta.title or "",
         text=text,
         canonical_url=meta.canonical_url,
-        authors=meta.authors,
+        authors=meta.authors or signoff_authors(text.split("\n"), [meta.site_name]),
         published_at=meta.published_at,
         modified_at=meta.modified_at,
         site_name=meta.site_name,
@@ -222,6 +236,9 @@ def _build_article(tree: Any, document: Any, url: str, fast: bool = False) -> Ar
         language=meta.language or detect_language(text),
         description=meta.description,
         image_url=meta.image_url,
+        markdown=render_markdown(blocks),
+        date_source=meta.date_source,
+        is_paywalled=meta.is_paywalled,
     )
 
 

@@ -12,17 +12,31 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+
+from newscrawler.metadata_dates import parse_date, parse_date_raw, pick_published, url_date, with_page_zone
+from newscrawler.metadata_names import (
+    clean_authors,
+    clean_section,
+    clean_space,
+    clean_tags,
+    copyright_holder,
+    name_key,
+    pick_site_name,
+    strip_site_suffix,
+)
+from newscrawler.metadata_paywall import is_paywalled
+
+__all__ = ["PageMetadata", "clean_authors", "clean_space", "jsonld_objects", "language_code", "page_metadata",
+           "parse_date", "strip_site_suffix"]
 
 LOGGER = logging.getLogger(__name__)
 
 ARTICLE_TYPES = frozenset({"article", "blogposting", "liveblogposting", "report", "socialmediaposting"})
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
 _LANG = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -44,11 +58,8 @@ class PageMetadata:
     description: str | None = None
     image_url: str | None = None
     page_type: str | None = None  # og:type, or the JSON-LD @type of the article object
-
-
-def clean_space(value: Any) -> str:
-    """``value`` as a string with whitespace collapsed ("" for non-strings)."""
-    return _SPACE.sub(" ", value).strip() if isinstance(value, str) else ""
+    date_source: str | None = None  # jsonld, meta, url or text (see metadata_dates)
+    is_paywalled: bool | None = None  # see metadata_paywall
 
 
 # --- JSON-LD -------------------------------------------------------------------------------
@@ -261,8 +272,8 @@ def breadcrumb_section(tree: Any, objects: list[dict], title: str | None) -> str
             break
     if not names:
         names = [clean_space(a.text_content()) for a in tree.xpath(_BREADCRUMB_LINKS)]
-    title_key = _name_key(title or "")
-    names = [n for n in names if n and "/" not in n and n.casefold() not in _HOME and _name_key(n) != title_key]
+    title_key = name_key(title or "")
+    names = [n for n in names if n and "/" not in n and n.casefold() not in _HOME and name_key(n) != title_key]
     return names[-1] if names else None
 
 
@@ -273,99 +284,6 @@ def language_code(value: Any) -> str | None:
     """ISO 639-1 code from values like ``en-US``, ``en_GB``, ``fr``; else None."""
     match = _LANG.match(value) if isinstance(value, str) else None
     return match.group(1).lower() if match else None
-
-
-def parse_date(value: Any) -> datetime | None:
-    """Timezone-aware datetime from ISO 8601 / RFC 2822 / epoch values; no zone means UTC."""
-    if isinstance(value, list):
-        value = next(iter(value), None)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            value = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            return None
-    if isinstance(value, str):
-        value = _parse_date_string(clean_space(value))
-    if not isinstance(value, datetime) or not 1970 <= value.year <= 2200:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def _parse_date_string(text: str) -> datetime | None:
-    iso = re.sub(r"(\.\d{6})\d+", r"\1", text)  # nanoseconds
-    iso = re.sub(r"\s*(?:UTC|GMT)$", "+00:00", iso)
-    iso = re.sub(r"([+-]\d{2})$", r"\1:00", iso)
-    for candidate in (iso, iso.replace(" ", "T", 1)):
-        try:
-            return datetime.fromisoformat(candidate)
-        except ValueError:
-            pass
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        pass
-    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%Y/%m/%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    return None
-
-
-_BYLINE_PREFIX = re.compile(
-    r"^(?:(?:written|words|reporting|reported|story|text|posted)\s+by|by|author)\s*[:\-]?\s+", re.IGNORECASE
-)
-_SITE_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+|\s*\|\s*")
-_SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b)\s*", re.IGNORECASE)
-_NAME_TAIL = re.compile(r"\s+(?:updated|published|posted|on|at)\b.*$|\s*\d.*$|\s*\(.*$", re.IGNORECASE)
-_NOT_A_NAME = re.compile(
-    r"@|https?:|www\.|\.com\b|\d|\b(?:staff|reporter|editor|correspondent|writer|contributor|"
-    r"columnist|news|desk|agency|wire|team|updated|published)\b",
-    re.IGNORECASE,
-)
-
-
-def _name_key(name: str) -> str:
-    return re.sub(r"^the ", "", " ".join(_WORD.findall(name.casefold())))
-
-
-def clean_authors(raw: list[str], site_names: list[str | None] = ()) -> list[str]:
-    """Person names from raw author strings.
-
-    Bylines are split on "and"/commas, "By"/"Written by" prefixes, "| Site" suffixes,
-    trailing dates and roles dropped; emails, URLs and the site's own name are not
-    people; duplicates (case-insensitive) are removed, order kept.
-    """
-    blocked = {_name_key(s) for s in site_names if s}
-    names: list[str] = []
-    seen: set[str] = set()
-    for value in raw:
-        value = _SITE_SEPARATOR.split(clean_space(value))[0]
-        for part in _SPLIT_NAMES.split(_BYLINE_PREFIX.sub("", value)):
-            name = _NAME_TAIL.sub("", _BYLINE_PREFIX.sub("", part.strip(" .:-"))).strip(" .:-")
-            key = _name_key(name)
-            if (not key or key in seen or key in blocked or _NOT_A_NAME.search(name)
-                    or len(name.split()) > 5 or len(name) < 3):
-                continue
-            seen.add(key)
-            names.append(name)
-    return names
-
-
-def strip_site_suffix(title: str | None, site_name: str | None) -> str | None:
-    """Drop a " | Site" / " - Site" suffix (or "Site | " prefix) equal to the site name."""
-    title = clean_space(title)
-    if not title or not site_name:
-        return title or None
-    key = _name_key(site_name)
-    for sep in _TITLE_SEPARATORS:
-        head, _, tail = title.rpartition(sep)
-        if head and _name_key(tail) == key:
-            return head.strip()
-        first, _, rest = title.partition(sep)
-        if rest and _name_key(first) == key:
-            return rest.strip()
-    return title
 
 
 # --- assembly ------------------------------------------------------------------------------
@@ -379,12 +297,26 @@ def _merge(sources: list[PageMetadata]) -> PageMetadata:
     return merged
 
 
-def _dedupe(values: list[str]) -> list[str]:
-    """Case-insensitive de-duplication, first spelling and order kept."""
-    seen: dict[str, str] = {}
-    for value in values:
-        seen.setdefault(value.casefold(), value)
-    return list(seen.values())
+_PUBLISHED_MARKUP = "//*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"
+
+
+def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[str, list[str]], url: str,
+               fallback: PageMetadata | None, use_htmldate: bool) -> None:
+    """``published_at`` with its ``date_source``, and ``modified_at`` (see :mod:`metadata_dates`)."""
+    art = _article_object(objects) or {}
+    ld_published = art.get("datePublished") or art.get("dateCreated")
+    markup_published = _first_meta(tags, _META_KEYS["published_at"]) or next(iter(tree.xpath(_PUBLISHED_MARKUP)), None)
+    modified_raw = [art.get("dateModified"), _first_meta(tags, _META_KEYS["modified_at"])]
+    candidates = [("jsonld", ld_published), ("meta", markup_published), ("url", url_date(url)),
+                  ("text", fallback.published_at if fallback else None)]
+    declared = [ld_published, markup_published, *modified_raw]
+    published, source = pick_published(candidates, declared)
+    if published is None and use_htmldate:
+        published, source = _htmldate(tree), "text"
+    meta.published_at, meta.date_source = published, source if published else None
+    others = [parse_date_raw(raw) for raw in declared]
+    modified = [with_page_zone(m, others) for raw in modified_raw if (m := parse_date_raw(raw)) is not None]
+    meta.modified_at = next((m for m in modified if published is None or m >= published), None)
 
 
 def _htmldate(tree: Any) -> datetime | None:
@@ -411,17 +343,28 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
     markup = _from_markup(tree, tags, url)
     markup.section = markup.section or breadcrumb_section(tree, objects, from_ld.title or markup.title)
     sources = [from_ld, markup] + ([fallback] if fallback else [])
-    merged = _merge(sources)
     sites = [s.site_name for s in sources] + [_first_meta(tags, ("og:site_name",))]
-    merged.authors = next((names for s in sources if (names := clean_authors(s.authors, sites))), [])
-    merged.authors = merged.authors or clean_authors(org_authors, sites)
+    not_people = sites + [copyright_holder(_first_meta(tags, ("copyright", "dc.rights")))]
+    for source in sources:
+        source.tags = clean_tags(source.tags, sites)
+        source.section = clean_section(source.section)
+    merged = _merge(sources)
+    merged.site_name = pick_site_name(sites, _host(url))
+    merged.authors = next((names for s in sources if (names := clean_authors(s.authors, not_people))), [])
+    merged.authors = merged.authors or clean_authors(org_authors, not_people, people=False)
     merged.title = strip_site_suffix(merged.title, merged.site_name)
-    merged.tags = _dedupe(merged.tags)
-    if merged.published_at is None and use_htmldate:
-        merged.published_at = _htmldate(tree)
+    _set_dates(merged, tree, objects, tags, url, fallback, use_htmldate)
+    merged.is_paywalled = is_paywalled(tree, _article_object(objects), tags)
     if merged.image_url:
         merged.image_url = urljoin(url or "", merged.image_url)
     return merged
+
+
+def _host(url: str | None) -> str:
+    try:
+        return urlsplit(url or "").hostname or ""
+    except ValueError:  # e.g. an unbalanced "[" in the netloc
+        return ""
 
 
 def is_incomplete(meta: PageMetadata) -> bool:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from newscrawler.extract_boilerplate import clean_lines, is_date_line
+from newscrawler.extract_markdown import Block, render_markdown, strip_markdown
 from newscrawler.extraction import MAX_HTML_CHARS, extract_article, page_hints, parse_html, strip_bulky_blocks
 from newscrawler.metadata import page_metadata
 
@@ -164,6 +165,51 @@ def test_text_is_one_clean_paragraph_per_line(name):
         assert article.published_at is None or article.published_at.tzinfo is not None
 
 
+# --- structure: Markdown beside the text, embeds, footers --------------------------------
+
+_STRUCTURED = """<html><head><title>Budget vote</title></head><body><article><h1>Budget vote</h1>
+<p>The council approved the harbor budget on Tuesday after a debate that lasted more than four hours.</p>
+<h2>What changes</h2>
+<ul><li>Ferry fares stay frozen for another year for residents.</li><li>Two new pontoons are built at the marina.</li></ul>
+<blockquote><p>This budget keeps the harbor working for the people who live next to it, said the mayor.</p></blockquote>
+<table><tr><th>Item</th><th>Cost</th></tr><tr><td>Pontoons</td><td>1.2 million euros</td></tr></table>
+<p># not a heading, and - not a list: text that looks like Markdown syntax is escaped in the Markdown.</p>
+<blockquote class="twitter-tweet"><p>Big night at the council, budget finally through! https://t.co/abc</p>
+&mdash; A Resident (@resident) March 4, 2025</blockquote>
+<p>The budget takes effect in April, and the first pontoon should be in the water by the summer season.</p>
+<p>Our standards: <a href="https://example.org/standards">The Harbor Post editorial principles</a>.</p>
+</article></body></html>"""
+
+
+def test_markdown_keeps_headings_lists_quotes_tables_in_order():
+    article = extract_article(_STRUCTURED, "https://example.org/budget")
+    assert article is not None
+    md = article.markdown
+    for piece in ("## What changes", "- Ferry fares stay frozen", "> This budget keeps", "| Item | Cost |",
+                  "| --- | --- |", "| Pontoons | 1.2 million euros |", "\\# not a heading"):
+        assert piece in md
+    assert md.index("## What changes") < md.index("- Two new") < md.index("> This budget") < md.index("| Item")
+    assert strip_markdown(md) == article.text.split("\n")
+    assert "Item | Cost" in article.text and "# not a heading" in article.text
+
+
+def test_embedded_posts_and_link_footers_are_not_story_text():
+    article = extract_article(_STRUCTURED, "https://example.org/budget")
+    assert article is not None
+    assert "Big night" not in article.text and "@resident" not in article.text
+    assert "editorial principles" not in article.text
+    assert article.text.split("\n")[-1].startswith("The budget takes effect in April")
+
+
+@pytest.mark.parametrize("text", ["# hash", "- dash", "> angle", "1. one", "\\back", "| pipe |", "+ plus", "plain"])
+@pytest.mark.parametrize("kind,prefix", [("p", ""), ("heading", "### "), ("item", "  - "), ("quote", "> ")])
+def test_strip_markdown_inverts_escaped_blocks(text, kind, prefix):
+    from newscrawler.extract_markdown import _escape
+
+    blocks = [Block(text, prefix + _escape(text), kind), Block("after", "after")]
+    assert strip_markdown(render_markdown(blocks)) == [text, "after"]
+
+
 # --- hostile input -----------------------------------------------------------------------
 
 _PARA = "<p>" + "The harbor board met on Tuesday to discuss the budget for the coming year. " * 3 + "</p>"
@@ -249,6 +295,7 @@ def test_random_and_mutated_html_never_raises(html):
     article = extract_article(html, "https://example.com/a")
     if article is not None:
         assert article.text and not re.search(r"\n\s*\n", article.text)
+        assert strip_markdown(article.markdown) == article.text.split("\n")
 
 
 def test_only_extraction_imports_trafilatura():
@@ -273,4 +320,18 @@ def test_news_dev_benchmark_beats_plain_trafilatura():
     ours, plain = scores["extract_article"], scores["trafilatura.extract"]
     assert ours["pages"] == plain["pages"] == 80
     assert ours["f1"] >= plain["f1"]
-    assert ours["f1"] >= 0.93
+    assert ours["f1"] >= 0.96 and ours["precision"] >= 0.95  # the issue's targets (time is not asserted)
+
+
+@pytest.mark.skipif(not (CORPUS / "ground_truth.json").is_file(),
+                    reason=f"news-dev corpus not found at {CORPUS}")
+def test_markdown_is_the_text_with_structure_on_news_dev():
+    from benchmarks.extraction import load_corpus
+
+    structured = 0
+    for item in load_corpus(CORPUS):
+        article = extract_article(item.html, item.url)
+        if article is not None:
+            assert strip_markdown(article.markdown) == article.text.split("\n"), item.name
+            structured += bool(re.search(r"^(#{2,6} |- |> |\| )", article.markdown, re.M))
+    assert structured >= 10

@@ -15,10 +15,14 @@ from newscrawler.metadata import (
     clean_authors,
     jsonld_objects,
     language_code,
+    meta_tags,
     page_metadata,
     parse_date,
     strip_site_suffix,
 )
+from newscrawler.metadata_dates import pick_published, url_date, with_page_zone
+from newscrawler.metadata_names import clean_space, clean_tags, copyright_holder, pick_site_name, signoff_authors
+from newscrawler.metadata_paywall import has_truncation_notice, is_paywalled, jsonld_free
 
 DATA = Path(__file__).resolve().parent / "data" / "extraction"
 UTC = timezone.utc
@@ -202,3 +206,137 @@ def test_strip_site_suffix(title, expected):
 ])
 def test_language_code(value, expected):
     assert language_code(value) == expected
+
+
+# --- dates: source, zones -------------------------------------------------------------------
+
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://x.example/2024/03/04/story/", datetime(2024, 3, 4, tzinfo=UTC)),
+    ("https://x.example/news/2024-03-04-story", datetime(2024, 3, 4, tzinfo=UTC)),
+    ("https://x.example/science/2026/mar/05/tidal", datetime(2026, 3, 5, tzinfo=UTC)),
+    ("https://x.example/2024/13/40/bad", None), ("https://x.example/story-2024", None), ("", None),
+])
+def test_url_date(url, expected):
+    assert url_date(url) == expected
+
+
+def test_zoneless_date_borrows_the_page_zone():
+    plus2 = timezone(timedelta(hours=2))
+    same_time = datetime(2024, 6, 3, 9, 30, tzinfo=plus2)
+    assert with_page_zone(datetime(2024, 6, 3, 9, 30), [same_time]) == same_time
+    assert with_page_zone(datetime(2024, 6, 3, 11), [same_time]).utcoffset() == timedelta(hours=2)
+    mixed = [same_time, datetime(2024, 6, 3, tzinfo=UTC)]
+    assert with_page_zone(datetime(2024, 6, 3, 11), mixed).tzinfo == UTC
+
+
+def test_pick_published_reports_its_source():
+    assert pick_published([("jsonld", None), ("meta", "2024-01-02T03:04:05+01:00")])[1] == "meta"
+    assert pick_published([("jsonld", "garbage"), ("url", datetime(2024, 1, 2, tzinfo=UTC))])[1] == "url"
+    assert pick_published([("jsonld", None)]) == (None, None)
+
+
+@pytest.mark.parametrize("head, url, source", [
+    (ld('{"@type": "NewsArticle", "datePublished": "2024-01-02"}'), "https://x.example/a", "jsonld"),
+    ('<meta property="article:published_time" content="2024-01-02T10:00:00Z">', "https://x.example/a", "meta"),
+    ("", "https://x.example/2024/01/02/a", "url"),
+    ("", "https://x.example/a", None),
+])
+def test_date_source(head, url, source):
+    meta = page_metadata(snippet(head), url, use_htmldate=False)
+    assert meta.date_source == source and (meta.published_at is None) == (source is None)
+
+
+def test_modified_before_published_is_not_used():
+    head = ld('{"@type": "NewsArticle", "datePublished": "2024-01-05T10:00:00Z", "dateModified": "2024-01-01T10:00:00Z"}')
+    assert page_metadata(snippet(head), "https://x.example/a", use_htmldate=False).modified_at is None
+
+
+# --- names, tags, site --------------------------------------------------------------------------
+
+
+def test_entities_in_jsonld_strings_are_decoded():
+    assert clean_space("Biden&#8217;s  &amp; Trump&#x27;s") == "Biden’s & Trump's"
+
+
+@pytest.mark.parametrize("tags, expected", [
+    (["Housing", "cnbc", "Articles", "source:tagname:CNBC", "Mortgages", "housing"], ["Housing", "Mortgages"]),
+    (["Day: Friday", "WC: 0-999", "Long"], []),
+    (["POL", "CIV", "VOTE", "Pakistan"], ["Pakistan"]),
+    (["NATO", "Ukraine", "War"], ["NATO", "Ukraine", "War"]),
+    (["s", "splitscreenimagerightinset", "Supreme Court"], ["Supreme Court"]),
+])
+def test_clean_tags(tags, expected):
+    assert clean_tags(tags, ["CNBC"]) == expected
+
+
+def test_site_name_prefers_a_name_matching_the_host():
+    assert pick_site_name(["Where Hope Made a Comeback", "The Gateway Post"], "www.thegatewaypost.example") \
+        == "The Gateway Post"
+    assert pick_site_name(["iNews", "inews.co.uk"], "inews.co.uk") == "iNews"
+    assert pick_site_name(["Harbor Post", None], "example.org") == "Harbor Post"
+    assert pick_site_name([None, ""], "example.org") is None
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (["MELISSA GOLDIN"], ["Melissa Goldin"]),
+    (["THE ASSOCIATED PRESS"], []),
+    (["The Washington Times https://www.washingtontimes.com"], []),
+])
+def test_clean_authors_people_only(raw, expected):
+    assert clean_authors(raw, ["The Washington Times"]) == expected
+
+
+# --- paywall --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article, expected", [
+    ({"isAccessibleForFree": False}, False), ({"isAccessibleForFree": "False"}, False),
+    ({"isAccessibleForFree": "true"}, True), ({}, None), (None, None),
+    ({"isAccessibleForFree": True, "hasPart": [{"isAccessibleForFree": False, "cssSelector": ".paid"}]}, False),
+])
+def test_jsonld_free(article, expected):
+    assert jsonld_free(article) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("<p>Subscribe to continue reading.</p>", True),
+    ("<div><h3>This article is only available to subscribers.</h3></div>", True),
+    ("<p>To continue reading, please log in or subscribe.</p>", True),
+    ("<div><a href=/s>Subscribe now</a> <a href=/l>Already a subscriber? Sign in</a></div>", False),
+    ("<p>Readers who subscribe to continue reading the print edition said ... " + "word " * 60 + "</p>", False),
+])
+def test_truncation_notice(body, expected):
+    assert has_truncation_notice(snippet(body=body)) is expected
+
+
+@pytest.mark.parametrize("head, body, expected", [
+    ('<meta property="article:content_tier" content="locked">', "", True),
+    ('<meta property="article:content_tier" content="free">', "<p>Subscribe to continue reading</p>", False),
+    ("", "<p>Subscribe to continue reading</p>", True),
+    ("", "<p>Nothing said.</p>", None),
+])
+def test_is_paywalled(head, body, expected):
+    tree = snippet(head, body)
+    assert is_paywalled(tree, None, meta_tags(tree)) is expected
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["Story.", "Reporting by Asif Shahzad, Charlotte Greenfield; Editing by YP Rajesh and Toby Chopra"],
+     ["Asif Shahzad", "Charlotte Greenfield"]),
+    (["[Additional reporting by Luc Cohen in New York; Writing by Susan Heavey; Editing by Doina Chiacu]"],
+     ["Susan Heavey"]),
+    (["The report was written by staff of the agency and reviewed."], []),
+    (["Reporting by Jane Doe", "A long paragraph follows.", "Another one.", "And the last one."], []),
+])
+def test_signoff_authors(lines, expected):
+    assert signoff_authors(lines) == expected
+
+
+def test_publisher_and_copyright_holder_are_not_people():
+    assert copyright_holder("Copyright (c) Example Media 2024") == "Example Media"
+    assert copyright_holder("© 2024. All rights reserved.") is None
+    head = ('<meta name="author" content="Example Media"><meta name="copyright" content="© 2024 Example Media">'
+            + ld('{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Deconstructed"}]}'))
+    assert page_metadata(snippet(head), "https://x.example/a", use_htmldate=False).authors == []
