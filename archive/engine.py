@@ -58,6 +58,12 @@ def _sqlite_path(url: str) -> str | None:
     return parsed.database or ":memory:"
 
 
+def sqlite_file(db: str | None) -> str | None:
+    """The file path of an SQLite archive ``db``; None for in-memory or other backends."""
+    path = _sqlite_path(resolve_db_url(db))
+    return None if path in (None, ":memory:") or path.startswith("file:") else path
+
+
 def describe_db(db: str | None) -> str:
     """A human label for ``db``: the file path for SQLite, the masked URL otherwise."""
     url = resolve_db_url(db)

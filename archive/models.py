@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -149,9 +149,47 @@ class Run(Base):
     stats: Mapped[dict[str, Any]] = mapped_column(JSON)
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
     articles_updated: Mapped[int] = mapped_column(Integer, default=0)
+    sites: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # site -> {counter: n}, see newscrawler.sitestats
+
+
+class UrlState(Base):
+    """Every URL a crawl has seen: what it was, when it was fetched, when to look again."""
+
+    __tablename__ = "urls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)  # canonical
+    site: Mapped[str] = mapped_column(Text, index=True)
+    kind: Mapped[str] = mapped_column(Text)  # article | not_article | listing | discovery | failed
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_fetched: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_check: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never again (unless --revisit)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    article_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ArticleVersion(Base):
+    """Every distinct (title, text) an article has had; version 1 is the first fetch."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(Text)
 
 
 # Core views of the mapped tables, for bulk statements.
 articles_table: Table = ArticleRow.__table__  # type: ignore[assignment]
 raw_pages_table: Table = RawPage.__table__  # type: ignore[assignment]
 runs_table: Table = Run.__table__  # type: ignore[assignment]
+urls_table: Table = UrlState.__table__  # type: ignore[assignment]
+versions_table: Table = ArticleVersion.__table__  # type: ignore[assignment]

@@ -7,18 +7,18 @@ import json
 import logging
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
 import zstandard
-from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from archive.article import Article, FetchedPage
-from archive.models import articles_table, raw_pages_table, runs_table
+from archive.models import articles_table, raw_pages_table, runs_table, versions_table
 from archive.urls import canonicalize_url, site_of
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ ZSTD_LEVEL = 3
 _ARTICLES = articles_table
 _RAW_PAGES = raw_pages_table
 _RUNS = runs_table
+_VERSIONS = versions_table
 
 
 def content_hash(text: str) -> str:
@@ -52,12 +53,15 @@ class BatchResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    # canonical URL -> ("inserted" | "updated" | "unchanged", article id or None when unchanged)
+    outcomes: dict[str, tuple[str, int | None]] = field(default_factory=dict, compare=False)
 
     def __add__(self, other: BatchResult) -> BatchResult:
         return BatchResult(
             self.inserted + other.inserted,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
+            {**self.outcomes, **other.outcomes},
         )
 
     @property
@@ -127,7 +131,7 @@ def _prepare(article: Article, page: FetchedPage) -> _Pending:
     return _Pending(row, raw)
 
 
-def _upsert(conn: Connection, table: Table, key: str) -> Insert:
+def upsert(conn: Connection, table: Table, key: str) -> Insert:
     """INSERT ... ON CONFLICT (key) DO UPDATE of every other column."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table)
@@ -205,33 +209,54 @@ class ArchiveWriter:
 
 def _write_batch(conn: Connection, pending: Mapping[str, _Pending]) -> BatchResult:
     existing = {
-        row.canonical_url: (row.content_hash, row.title)
+        row.canonical_url: (row.content_hash, row.title, row.id)
         for row in conn.execute(
-            select(_ARTICLES.c.canonical_url, _ARTICLES.c.content_hash, _ARTICLES.c.title)
+            select(_ARTICLES.c.canonical_url, _ARTICLES.c.content_hash, _ARTICLES.c.title, _ARTICLES.c.id)
             .where(_ARTICLES.c.canonical_url.in_(list(pending)))
         )
     }
     to_write = [
         item for url, item in pending.items()
-        if existing.get(url) != (item.row["content_hash"], item.row["title"])
+        if existing.get(url, (None, None))[:2] != (item.row["content_hash"], item.row["title"])
     ]
     result = BatchResult(
         inserted=sum(1 for item in to_write if item.row["canonical_url"] not in existing),
         unchanged=len(pending) - len(to_write),
     )
     result.updated = len(to_write) - result.inserted
+    for url, (_, _, article_id) in existing.items():
+        result.outcomes[url] = ("unchanged", article_id)
     if not to_write:
         return result
     returned = conn.execute(
-        _upsert(conn, _ARTICLES, "canonical_url").returning(
+        upsert(conn, _ARTICLES, "canonical_url").returning(
             _ARTICLES.c.id, _ARTICLES.c.canonical_url
         ),
         [item.row for item in to_write],
     )
     ids = {row.canonical_url: row.id for row in returned}
     pages = [{"article_id": ids[item.row["canonical_url"]], **item.page} for item in to_write]
-    conn.execute(_upsert(conn, _RAW_PAGES, "article_id"), pages)
+    conn.execute(upsert(conn, _RAW_PAGES, "article_id"), pages)
+    for item in to_write:
+        url = item.row["canonical_url"]
+        result.outcomes[url] = ("updated" if url in existing else "inserted", ids[url])
+    _add_versions(conn, [(ids[item.row["canonical_url"]], item.row) for item in to_write])
     return result
+
+
+def _add_versions(conn: Connection, written: list[tuple[int, dict[str, Any]]]) -> None:
+    """A new version row for each inserted or changed article (all versions are kept)."""
+    stmt = (
+        select(_VERSIONS.c.article_id, func.max(_VERSIONS.c.version).label("version"))
+        .where(_VERSIONS.c.article_id.in_([article_id for article_id, _ in written]))
+        .group_by(_VERSIONS.c.article_id)
+    )
+    latest = {row.article_id: int(row.version) for row in conn.execute(stmt)}
+    conn.execute(insert(_VERSIONS), [
+        {"article_id": article_id, "version": latest.get(article_id, 0) + 1, "fetched_at": row["fetched_at"],
+         "title": row["title"], "text": row["text"], "content_hash": row["content_hash"]}
+        for article_id, row in written
+    ])
 
 
 def known_fingerprints(engine: Engine) -> dict[str, str]:
@@ -284,9 +309,10 @@ def start_run(engine: Engine, command: str, args: dict[str, Any]) -> int:
 
 
 def finish_run(
-    engine: Engine, run_id: int, status: str, stats: dict[str, Any], new: int, updated: int
+    engine: Engine, run_id: int, status: str, stats: dict[str, Any], new: int, updated: int,
+    sites: dict[str, Any] | None = None,
 ) -> None:
-    """Record the end of run ``run_id`` with its final status and stats."""
+    """Record the end of run ``run_id`` with its final status, stats and per-site counts."""
     values = {
         "finished_at": datetime.now(UTC),
         "status": status,
@@ -294,5 +320,17 @@ def finish_run(
         "articles_new": new,
         "articles_updated": updated,
     }
+    if sites is not None:
+        values["sites"] = json_safe(sites)
     with engine.begin() as conn:
+        conn.execute(update(_RUNS).where(_RUNS.c.id == run_id).values(values))
+
+
+def set_run_status(engine: Engine, run_id: int, status: str, extra: dict[str, Any] | None = None) -> None:
+    """Overwrite a finished run's status (e.g. "partial" once the caller knows some sites failed)."""
+    values: dict[str, Any] = {"status": status}
+    with engine.begin() as conn:
+        if extra:
+            stats = conn.execute(select(_RUNS.c.stats).where(_RUNS.c.id == run_id)).scalar_one_or_none() or {}
+            values["stats"] = json_safe({**stats, **extra})
         conn.execute(update(_RUNS).where(_RUNS.c.id == run_id).values(values))

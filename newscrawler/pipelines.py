@@ -18,8 +18,9 @@ from scrapy.utils.defer import _schedule_coro
 from archive.engine import describe_db, open_archive
 from archive.errors import ArchiveError
 from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, known_fingerprints, start_run
-from archive.urls import canonicalize_url
+from archive.urls import canonicalize_url, site_of
 from newscrawler.items import ArticleItem
+from newscrawler.sitestats import per_site, site_inc
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class ValidatePipeline:
     """Drop pages without a title or with too little text."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = _stats(crawler)
         self.min_words = crawler.settings.getint("ARTICLE_MIN_WORDS", 40)
 
@@ -47,6 +49,9 @@ class ValidatePipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         article = item.article
+        rules = getattr(self.crawler.spider, "rules", None)
+        if not article.language and rules is not None:
+            article.language = rules.get(item.page.final_url, "language")
         if not article.title.strip():
             self._drop("no_title", item)
         if article.word_count < self.min_words:
@@ -55,6 +60,7 @@ class ValidatePipeline:
 
     def _drop(self, reason: str, item: ArticleItem) -> None:
         self.stats.inc_value(f"dropped/{reason}")
+        site_inc(self.stats, item.page.final_url, f"dropped/{reason}")
         raise DropItem(f"{reason}: {item.page.final_url}")
 
 
@@ -84,11 +90,13 @@ class DedupePipeline:
         key = article_key(item)
         if key in self.seen_urls:
             self.stats.inc_value("dropped/duplicate_url")
+            site_inc(self.stats, key, "dropped/duplicate_url")
             raise DropItem(f"duplicate_url: {item.page.final_url} is {key}")
         body = content_hash(item.article.text)
         owner = self.bodies.get(body)
         if owner is not None and owner != key:
             self.stats.inc_value("dropped/duplicate_body")
+            site_inc(self.stats, key, "dropped/duplicate_body")
             raise DropItem(f"duplicate_body: {item.page.final_url} repeats {owner}")
         self.seen_urls.add(key)
         self.bodies[body] = key
@@ -108,6 +116,7 @@ class StorePipeline:
         self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 100)
         self.max_articles = crawler.settings.getint("ARCHIVE_MAX_ARTICLES", 0)
         self.accepted = 0
+        self.accepted_per_site: dict[str, int] = {}
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
 
@@ -120,7 +129,8 @@ class StorePipeline:
         self.writer = ArchiveWriter(engine, batch_size=self.batch_size)
         spider = spider or self.crawler.spider
         args = {"spider": getattr(spider, "name", None), "start_urls": getattr(spider, "start_urls", []),
-                "mode": getattr(spider, "mode", None), "db": describe_db(self.db)}
+                "mode": getattr(spider, "mode", None), "db": describe_db(self.db),
+                **self.crawler.settings.getdict("CRAWL_RUN_ARGS")}
         self.run_id = start_run(engine, "crawl", args)
         self.stats.set_value("archive/run_id", self.run_id)
         logger.info("Archiving into %s (run %s)", describe_db(self.db), self.run_id)
@@ -129,12 +139,30 @@ class StorePipeline:
         assert self.writer is not None
         if self.max_articles and self.accepted >= self.max_articles:
             self.stats.inc_value("dropped/max_articles")
+            site_inc(self.stats, item.page.final_url, "dropped/max_articles")
+            self._defer(item)
             raise DropItem(f"max_articles: {item.page.final_url}")
+        site = site_of(article_key(item))
+        rules = getattr(self.crawler.spider, "rules", None)
+        limit = rules.get(site, "max_articles") if rules is not None else None
+        if limit and self.accepted_per_site.get(site, 0) >= limit:
+            self.stats.inc_value("dropped/site_max_articles")
+            site_inc(self.stats, site, "dropped/site_max_articles")
+            self._defer(item)
+            raise DropItem(f"site_max_articles: {item.page.final_url}")
         self._count(self.writer.add(item.article, item.page))
         self.accepted += 1
+        self.accepted_per_site[site] = self.accepted_per_site.get(site, 0) + 1
         if self.max_articles and self.accepted >= self.max_articles:
             self._close("max_articles")
         return item
+
+    def _defer(self, item: ArticleItem) -> None:
+        """An article left out by a limit is fetched again by the next crawl."""
+        book = getattr(self.crawler.spider, "book", None)
+        if book is not None:
+            for url in dict.fromkeys([item.page.url, item.page.final_url]):
+                book.defer(url)
 
     def _close(self, reason: str) -> None:
         if self.crawler.engine is not None:
@@ -144,6 +172,11 @@ class StorePipeline:
         for name in ("inserted", "updated", "unchanged"):
             if value := getattr(result, name):
                 self.stats.inc_value(f"archive/{name}", value)
+        book = getattr(self.crawler.spider, "book", None)
+        for url, (outcome, article_id) in result.outcomes.items():
+            site_inc(self.stats, url, {"inserted": "new"}.get(outcome, outcome))
+            if book is not None:
+                book.link_article(url, article_id)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.writer is None:
@@ -160,6 +193,7 @@ class StorePipeline:
         status = "finished" if reason in ("finished", "max_articles", "closespider_timeout") else reason
         try:
             finish_run(self.writer.engine, self.run_id, status, stats,
-                       new=int(stats.get("archive/inserted", 0)), updated=int(stats.get("archive/updated", 0)))
+                       new=int(stats.get("archive/inserted", 0)), updated=int(stats.get("archive/updated", 0)),
+                       sites=per_site(stats))
         except ArchiveError as exc:
             logger.error("Could not record the run in %s: %s", describe_db(self.db), exc)

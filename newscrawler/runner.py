@@ -8,18 +8,26 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from archive.engine import open_archive, resolve_db_url
+from archive.engine import open_archive, resolve_db_url, sqlite_file
+from archive.errors import ArchiveError
+from archive.lock import ArchiveLock
+from archive.runs import RunRecord, list_runs
+from archive.store import set_run_status
+from newscrawler.sources import SiteRules
 from newscrawler.spiders.news import NewsSpider, parse_start_urls
 
 logger = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+# The exit codes of the crawl commands (documented in README "Running from cron").
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 75
+RUN_STATUS = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial"}
+UNFINISHED = ("running", "interrupted")  # a run killed (still "running") or stopped by a signal
 
 
 @dataclass
@@ -34,6 +42,15 @@ class CrawlOptions:
     log_level: str = "WARNING"
     log_file: str | None = None
     progress: bool = False
+    revisit: bool = False
+    since: str | None = None  # skip sitemap/feed entries older than this date
+    sources: list[dict[str, Any]] | None = None  # per-site options (newscrawler.sources)
+    resumed_from: int | None = None  # the interrupted run this one continues
+
+    def run_args(self) -> dict[str, Any]:
+        """What a later ``--resume`` needs to crawl the same sites again (stored with the run)."""
+        return {"urls": self.urls, "sources": self.sources, "depth": self.depth, "since": self.since,
+                "revisit": self.revisit, "resumed_from": self.resumed_from}
 
 
 @dataclass
@@ -42,6 +59,7 @@ class CrawlReport:
     stats: dict[str, Any]
     site_errors: dict[str, str]
     elapsed: float
+    notes: list[str] = field(default_factory=list)  # warnings for the user: stale lock, blocked sites...
 
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0) or 0)
@@ -68,7 +86,8 @@ class CrawlReport:
             f"{self.count('archive/unchanged')} unchanged articles from "
             f"{self.count('response_received_count')} pages in {self.elapsed:.1f}s ({rate:.1f} new/s); "
             f"{self.prefixed('pages/not_article/')} not articles, {self.prefixed('dropped/')} dropped, "
-            f"{self.prefixed('errors/')} errors -> {db}"
+            f"{self.prefixed('errors/')} errors; {self.count('incremental/not_modified')} not modified, "
+            f"{self.count('incremental/skipped')} known and skipped -> {db}"
         )
 
 
@@ -81,24 +100,52 @@ def build_settings(options: CrawlOptions) -> Settings:
     if options.max_time:
         settings.set("CLOSESPIDER_TIMEOUT", options.max_time, priority="cmdline")
     settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
+    settings.set("CRAWL_RUN_ARGS", options.run_args(), priority="cmdline")
     if options.log_file:
         settings.set("LOG_FILE", options.log_file, priority="cmdline")
     if options.progress:
-        settings.set("EXTENSIONS", {"newscrawler.progress.ProgressDisplay": 900}, priority="cmdline")
+        extensions = dict(settings.getdict("EXTENSIONS"))
+        extensions["newscrawler.progress.ProgressDisplay"] = 900
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
+    if options.sources:
+        slots = SiteRules(options.sources).download_slots()
+        if slots:
+            settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
     for name, value in options.settings.items():
         settings.set(name, value, priority="cmdline")
     return settings
 
 
 def run_crawl(options: CrawlOptions) -> CrawlReport:
-    """Crawl ``options.urls`` into the archive; raises ValueError/ArchiveError before crawling on bad input."""
+    """Crawl ``options.urls`` into the archive while holding its lock.
+
+    Raises ValueError/ArchiveError before crawling on bad input, and
+    :class:`archive.lock.ArchiveLocked` when another crawl holds the archive.
+    """
     parse_start_urls(options.urls)
     settings = build_settings(options)
+    path = sqlite_file(settings.get("ARCHIVE_DB"))
+    lock = ArchiveLock(path) if path else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        report = _crawl(options, settings)
+    finally:
+        if lock is not None:
+            lock.release()
+    if lock is not None and lock.stale:
+        report.notes.insert(0, f"took over a stale lock left by PID {lock.stale.get('pid', '?')} "
+                               f"(started {lock.stale.get('started', '?')})")
+    return report
+
+
+def _crawl(options: CrawlOptions, settings: Settings) -> CrawlReport:
     open_archive(settings.get("ARCHIVE_DB")).dispose()  # fail fast, with the path, before any request
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
-    process.crawl(crawler, url=options.urls, mode=options.mode, depth=options.depth)
+    process.crawl(crawler, url=options.urls, mode=options.mode, depth=options.depth, revisit=options.revisit,
+                  since=options.since, sources=options.sources)
     process.start()
     spider = crawler.spider
     assert crawler.stats is not None
@@ -107,4 +154,45 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     if stats.get("finish_reason") not in (None, "finished", "max_articles", "closespider_timeout"):
         errors.setdefault("crawl", f"crawl ended early: {stats.get('finish_reason')}")
     sys.stderr.flush()
-    return CrawlReport(list(options.urls), stats, errors, time.monotonic() - started)
+    report = CrawlReport(list(options.urls), stats, errors, time.monotonic() - started)
+    _record_outcome(settings.get("ARCHIVE_DB"), report)
+    return report
+
+
+def _record_outcome(db: str, report: CrawlReport) -> None:
+    """Store the run's final status (ok/partial/failed) and site errors; note warnings for the user."""
+    run_id = report.stats.get("archive/run_id")
+    if not run_id:
+        return
+    try:
+        engine = open_archive(db)
+        try:
+            status = "interrupted" if report.stats.get("finish_reason") == "shutdown" else RUN_STATUS[report.exit_code]
+            set_run_status(engine, int(run_id), status, {"site_errors": report.site_errors})
+            runs = list_runs(engine, last=1, command="crawl")
+        finally:
+            engine.dispose()
+    except ArchiveError as exc:
+        logger.error("Could not record the run's outcome: %s", exc)
+        return
+    if runs and runs[0].id == int(run_id):
+        report.notes.extend(runs[0].warnings)
+
+
+def interrupted_run(db: str | None) -> RunRecord | None:
+    """The last crawl run of the archive ``db`` when it did not finish (killed or stopped by a signal)."""
+    engine = open_archive(db)
+    try:
+        runs = list_runs(engine, last=1, command="crawl")
+    finally:
+        engine.dispose()
+    if runs and runs[0].status in UNFINISHED and runs[0].args.get("urls") and runs[0].args.get("mode") == "site":
+        return runs[0]
+    return None
+
+
+def resume_options(run: RunRecord, options: CrawlOptions) -> CrawlOptions:
+    """``options`` with the sites and discovery settings of the interrupted ``run`` (limits stay as given)."""
+    args = run.args
+    return replace(options, urls=list(args["urls"]), sources=args.get("sources"), depth=args.get("depth"),
+                   since=args.get("since"), revisit=bool(args.get("revisit")), resumed_from=run.id)

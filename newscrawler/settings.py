@@ -28,6 +28,12 @@ CRAWL_SITEMAP_PATHS = ["/sitemap.xml", "/sitemap_index.xml"]
 CRAWL_MAX_SITEMAP_URLS = 50_000  # per sitemap document, as in the sitemaps protocol
 CRAWL_MAX_DISCOVERY_BYTES = 50 * 1024 * 1024  # a feed or (inflated) sitemap
 
+# --- Incremental crawls ---------------------------------------------------------
+# Known article pages are not requested again, except for conditional revisits at
+# these offsets after publication (or first sight); --revisit re-checks them all now.
+CRAWL_INCREMENTAL = True
+CRAWL_REVISIT_SCHEDULE = ["1h", "6h", "24h", "72h"]
+
 # --- Identity and politeness ----------------------------------------------------
 # "{contact}" in USER_AGENT is replaced by NEWSCRAWLER_CONTACT_URL (set yours with -s).
 NEWSCRAWLER_CONTACT_URL = "https://github.com/newscrawler/newscrawler"
@@ -65,6 +71,8 @@ DOWNLOADER_MIDDLEWARES = {
 # Depth is tracked by the spider itself (discovery documents do not count).
 DEPTH_LIMIT = 0
 DEPTH_STATS_VERBOSE = False
+
+EXTENSIONS = {"newscrawler.sitestats.SiteStats": 500}
 
 ITEM_PIPELINES = {
     "newscrawler.pipelines.ValidatePipeline": 100,

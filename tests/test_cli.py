@@ -105,7 +105,7 @@ def test_stats(crawled) -> None:
     total = rows(crawled[0], "SELECT count(*) FROM articles")[0][0]
     assert f"{total} articles" in result.stdout and "Last runs" in result.stdout
     data = json.loads(cli("stats", "--db", str(crawled[0]), "--json").stdout)
-    assert data["total"] == total and data["runs"][0]["status"] == "finished"
+    assert data["total"] == total and data["runs"][0]["status"] == "ok"
 
 
 def test_reextract_restores_damaged_text(archive_copy: Path) -> None:
@@ -236,3 +236,7 @@ def test_old_archive_upgrades_in_place(archive_copy: Path) -> None:
     assert result.code == 0 and head_revision() in result.stderr
     assert rows(archive_copy, "SELECT id, canonical_url, text FROM articles ORDER BY id") == before
     assert cli("search", "harbor", "--db", str(archive_copy)).code == 0
+    # 0003: every article stored before it gets its first version from its current row.
+    assert rows(archive_copy, "SELECT a.id, v.version, v.title = a.title, v.text = a.text FROM articles a "
+                              "JOIN article_versions v ON v.article_id = a.id ORDER BY a.id") == [
+        (article_id, 1, 1, 1) for article_id, _, _ in before]

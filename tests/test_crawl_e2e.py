@@ -107,7 +107,7 @@ def test_second_identical_crawl_adds_nothing(site, archive_copy: Path) -> None:
     after = rows(archive_copy, "SELECT id, canonical_url, content_hash FROM articles ORDER BY id")
     assert after == before
     runs = rows(archive_copy, "SELECT status, articles_new, articles_updated FROM runs ORDER BY id")
-    assert runs[-1] == ("finished", 0, 0) and len(runs) == 2
+    assert runs[-1] == ("ok", 0, 0) and len(runs) == 2
 
 
 def test_raw_html_is_kept(crawled) -> None:
@@ -121,7 +121,7 @@ def test_raw_html_is_kept(crawled) -> None:
 def test_run_is_recorded(crawled) -> None:
     db, _, _ = crawled
     (status, new, stats) = rows(db, "SELECT status, articles_new, stats FROM runs")[0]
-    assert status == "finished"
+    assert status == "ok"
     assert new == len(stored_paths(db))
     counts = json.loads(stats)
     assert counts["dropped/duplicate_body"] >= 1

@@ -11,18 +11,24 @@ import sys
 import click
 
 from archive.errors import ArchiveError
+from archive.lock import ArchiveLocked
 from newscrawler.cli.crawl_cmds import crawl, demo, fetch
+from newscrawler.runner import EXIT_LOCKED
 from newscrawler.cli.query_cmds import export, migrate, reextract, search, show, stats
+from newscrawler.cli.state_cmds import history, runs, schedule, sources
 
 logger = logging.getLogger(__name__)
 
 
 class Main(click.Group):
-    """Turns known failures into one line on stderr and exit code 1."""
+    """Turns known failures into one line on stderr and exit code 1 (75 when the archive is locked)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except ArchiveLocked as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_LOCKED)
         except (ArchiveError, ValueError) as exc:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
 
@@ -39,7 +45,8 @@ def main() -> None:
     """
 
 
-for command in (crawl, fetch, search, show, export, stats, reextract, migrate, demo):
+for command in (crawl, fetch, search, show, export, stats, reextract, migrate, demo, runs, history, sources,
+                schedule):
     main.add_command(command)
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-import tomllib
-from pathlib import Path
 from typing import Any
 
 import click
 
 from archive.engine import describe_db, resolve_db_url
-from newscrawler.runner import EXIT_FAILED, CrawlOptions, CrawlReport, run_crawl
+from newscrawler.runner import EXIT_FAILED, CrawlOptions, CrawlReport, interrupted_run, resume_options, run_crawl
+from newscrawler.sources import Source, SourcesError, load_sources
 
 DB_HELP = "Archive: a file path or an SQLAlchemy URL [default: $NEWSCRAWLER_DB, else ./news.sqlite3]."
 
@@ -45,31 +44,22 @@ def crawl_options(func: Any) -> Any:
     return func
 
 
-def sources_urls(path: str) -> list[str]:
-    """Start URLs of the enabled sites in a sources TOML file ([[site]] tables with url/urls)."""
+def read_sources(path: str) -> list[Source]:
+    """The enabled sites of a sources file; a click error naming the first problem otherwise."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return load_sources(path)
     except OSError as exc:
         raise click.ClickException(f"cannot read sources file {path}: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise click.ClickException(f"bad sources file {path}: {exc}") from exc
-    urls: list[str] = []
-    for index, site in enumerate(data.get("site", []), start=1):
-        if not isinstance(site, dict):
-            raise click.ClickException(f"bad sources file {path}: site #{index} is not a table")
-        if site.get("enabled", True) is False:
-            continue
-        found = site.get("urls") or ([site["url"]] if site.get("url") else [])
-        if not found:
-            raise click.ClickException(f"bad sources file {path}: site #{index} has no 'url' or 'urls'")
-        urls.extend(str(u) for u in found)
-    return urls
+    except SourcesError as exc:
+        raise click.ClickException(f"bad sources file {exc}") from exc
 
 
 def finish(report: CrawlReport, db: str | None, quiet: bool) -> None:
     """Print errors (one line each) and the summary; exit with the report's code."""
     for url, message in report.site_errors.items():
         click.echo(f"error: {url}: {message}", err=True)
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
     if not quiet:
         click.echo(report.summary(describe_db(db)), err=True)
     code = report.exit_code
@@ -85,30 +75,72 @@ def options_from(urls: list[str], db: str | None, overrides: tuple[str, ...], lo
 
 @click.command()
 @click.argument("urls", nargs=-1, metavar="URL [URL ...]")
-@click.option("--sources", type=click.Path(dir_okay=False), help="TOML file listing sites ([[site]] url=...).")
+@click.option("--sources", type=click.Path(dir_okay=False),
+              help="TOML file of sites ([[site]] tables; see 'newscrawler sources check').")
 @click.option("--depth", type=click.IntRange(0, 50), help="Link-following hops from each start page [default: 3].")
 @click.option("--max-articles", type=click.IntRange(1), help="Stop after this many new or updated articles.")
 @click.option("--max-time", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
               help="Stop after this many seconds.")
+@click.option("--revisit", is_flag=True, help="Re-check every known article of these sites now (conditional requests).")
+@click.option("--since", metavar="DATE", help="Skip sitemap/feed entries last modified before DATE (YYYY-MM-DD).")
+@click.option("--full", is_flag=True, help="Not incremental: request every page again, known or not.")
+@click.option("--resume", is_flag=True,
+              help="If the last crawl of the archive was interrupted, crawl its sites again (what it archived "
+                   "is not requested again); else nothing to do.")
 @crawl_options
 def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_articles: int | None,
-          max_time: float | None, db: str | None, overrides: tuple[str, ...], log_level: str,
-          log_file: str | None, quiet: bool) -> None:
+          max_time: float | None, revisit: bool, since: str | None, full: bool, resume: bool, db: str | None,
+          overrides: tuple[str, ...], log_level: str, log_file: str | None, quiet: bool) -> None:
     """Discover and archive the articles of each site.
 
     Follows robots.txt, sitemaps (also Google News), RSS/Atom feeds and links
-    within each site; only article pages are archived.
+    within each site; only article pages are archived. Incremental: pages the
+    archive knows are not requested again unless due for a revisit. Exit codes:
+    0 ok, 1 failed, 2 usage error, 3 partial (some sites failed), 75 the archive
+    is locked by another crawl.
 
     \b
     Example:
       newscrawler crawl https://www.example-news.com/ --db news.sqlite3 --max-time 600
+      newscrawler crawl --sources sources.toml --db news.sqlite3 --quiet --log-file crawl.log
       newscrawler crawl http://127.0.0.1:8000/ -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False
     """
-    start = list(urls) + (sources_urls(sources) if sources else [])
+    sites = read_sources(sources) if sources else []
+    start = list(urls) + [u for site in sites for u in site.urls]
+    if resume:
+        if start:
+            raise click.UsageError("--resume takes the sites of the interrupted run: give no URL or --sources")
+        resume_crawl(db, depth, max_articles, max_time, overrides, log_level, log_file, quiet)
+        return
     if not start:
         raise click.UsageError("give at least one URL or --sources FILE")
+    if since is not None:
+        from newscrawler.incremental import parse_when
+
+        if parse_when(since) is None:
+            raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since")
+    if full:
+        overrides = (*overrides, "CRAWL_INCREMENTAL=False")
     options = options_from(start, db, overrides, log_level, log_file, quiet, depth=depth,
-                           max_articles=max_articles, max_time=max_time)
+                           max_articles=max_articles, max_time=max_time, revisit=revisit, since=since,
+                           sources=[s.to_dict() for s in sites] or None)
+    finish(run_crawl(options), db, quiet)
+
+
+def resume_crawl(db: str | None, depth: int | None, max_articles: int | None, max_time: float | None,
+                 overrides: tuple[str, ...], log_level: str, log_file: str | None, quiet: bool) -> None:
+    run = interrupted_run(db)
+    if run is None:
+        if not quiet:
+            click.echo(f"nothing to resume: the last crawl of {describe_db(db)} was not interrupted", err=True)
+        return
+    if not quiet:
+        click.echo(f"resuming run {run.id} (started {run.started_at:%Y-%m-%d %H:%M:%S} UTC, {run.status})", err=True)
+    options = options_from([], db, overrides, log_level, log_file, quiet, max_articles=max_articles,
+                           max_time=max_time)
+    options = resume_options(run, options)
+    if depth is not None:
+        options.depth = depth
     finish(run_crawl(options), db, quiet)
 
 

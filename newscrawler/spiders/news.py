@@ -8,7 +8,13 @@ CRAWL_MAX_PAGINATION pages). Only pages classified as articles are extracted.
 
 Scrapy-native use: ``scrapy crawl news -a url=URL -s ARCHIVE_DB=PATH``
 (``-a url=`` may hold several URLs separated by commas or spaces;
-``-a depth=N``; ``-a mode=single`` archives exactly the given pages).
+``-a depth=N``; ``-a mode=single`` archives exactly the given pages;
+``-a sources=sources.toml`` crawls the sites of a sources file;
+``-a revisit=true``, ``-a since=YYYY-MM-DD``, ``-a incremental=false``).
+
+Incremental (see :mod:`newscrawler.incremental`): the URL state of the sites
+is loaded from the archive when the crawl starts, known article pages that are
+not due are not requested, and everything else is requested conditionally.
 """
 
 from __future__ import annotations
@@ -26,18 +32,27 @@ from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
 from archive.article import FetchedPage
+from archive.engine import open_archive
 from archive.urls import canonicalize_url, site_of
 from newscrawler.classify import classify_page
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.extraction import extract_article
 from newscrawler.failures import describe_failure
+from newscrawler.incremental import UrlBook, parse_when
 from newscrawler.items import ArticleItem
 from newscrawler.links import feed_links, page_links, same_site
+from newscrawler.sitestats import site_inc
+from newscrawler.sources import SiteRules, load_sources
 
 START_PRIORITY = 100
 DISCOVERY_PRIORITY = 90
 NEWS_PRIORITY = 60
 LISTED_PRIORITY = 50
+CONDITIONAL = {"handle_httpstatus_list": [304]}
+
+
+def truthy(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 def parse_start_urls(value: str | list[str] | None) -> list[str]:
@@ -57,12 +72,17 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     def __init__(self, url: str | list[str] | None = None, mode: str = "site", depth: Any = None,
-                 **kwargs: Any) -> None:
+                 revisit: Any = False, since: Any = None, incremental: Any = True,
+                 sources: str | list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if mode not in ("site", "single"):
             raise ValueError(f"unknown mode {mode!r}: use 'site' or 'single'")
         self.mode = mode
-        self.start_urls = parse_start_urls(url or kwargs.get("urls"))
+        if isinstance(sources, str):  # scrapy crawl news -a sources=sources.toml
+            sources = [s.to_dict() for s in load_sources(sources)]
+        self.rules = SiteRules(sources)
+        from_sources = [u for s in sources or [] for u in s.get("urls", [])]
+        self.start_urls = parse_start_urls(url or kwargs.get("urls") or from_sources)
         self.sites = {site_of(u): u for u in self.start_urls}
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
         self.depth_arg = depth
@@ -72,6 +92,14 @@ class NewsSpider(scrapy.Spider):
         self.max_discovery_bytes = 50 * 1024 * 1024
         self.site_errors: dict[str, str] = {}  # start URL -> one-line reason
         self.site_reached: set[str] = set()
+        self.revisit = truthy(revisit)
+        self.since = since if isinstance(since, datetime) or since is None else parse_when(str(since))
+        if since is not None and self.since is None:
+            raise ValueError(f"bad since date {since!r}: use YYYY-MM-DD")
+        self.incremental = truthy(incremental) and mode == "site"
+        self.book = UrlBook(None, [], [], since=self.since, enabled=False)
+        self.discovered: set[str] = set()
+        self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -81,29 +109,89 @@ class NewsSpider(scrapy.Spider):
         spider.max_pagination = settings.getint("CRAWL_MAX_PAGINATION", 25)
         spider.max_sitemap_urls = settings.getint("CRAWL_MAX_SITEMAP_URLS", 50_000)
         spider.max_discovery_bytes = settings.getint("CRAWL_MAX_DISCOVERY_BYTES", 50 * 1024 * 1024)
+        spider.incremental = spider.incremental and settings.getbool("CRAWL_INCREMENTAL", True)
         return spider
+
+    def open_book(self) -> None:
+        """Load the URL state of this crawl's sites from the archive (one query)."""
+        db = self.settings.get("ARCHIVE_DB")
+        engine = open_archive(db) if db and self.incremental else None
+        self.book = UrlBook(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
+                            revisit=self.revisit, since=self.since, enabled=engine is not None)
+
+    def closed(self, reason: str) -> None:
+        if reason != "finished":
+            self.logger.info("Crawl stopped early (%s): its listing and discovery documents will be read "
+                             "in full next time", reason)
+        self.book.flush(complete=reason == "finished")
 
     # --- helpers -------------------------------------------------------------------
     def _count(self, key: str, n: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, n)
 
+    def _site_inc(self, url: str, counter: str, n: int = 1) -> None:
+        site_inc(self.crawler.stats, url, counter, n)
+
     def _discovery(self, url: str, kind: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_discovery, errback=self.discovery_failed,
-                              priority=DISCOVERY_PRIORITY, meta={"kind": kind})
+                              priority=DISCOVERY_PRIORITY,
+                              headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
+                              meta={"kind": kind, **CONDITIONAL})
 
-    def _page(self, url: str, depth: int, hops: int = 0, priority: int | None = None) -> scrapy.Request:
+    def _page(self, url: str, depth: int, hops: int = 0, priority: int | None = None,
+              lastmod: str | None = None) -> scrapy.Request | None:
+        """A request for a page, or None when the archive already has it and it is not due."""
+        key = canonicalize_url(url)
+        if key in self.start_keys:
+            return None  # requested at the start of every crawl
+        if not self.rules.allowed(key):
+            self._count("pages/filtered")
+            return None
+        if key not in self.discovered:
+            self.discovered.add(key)
+            self._site_inc(url, "discovered")
+        if self.book.skip_page(url, lastmod):
+            if key not in self.book.skipped:
+                self.book.skipped.add(key)
+                self._count("incremental/skipped")
+                self._site_inc(url, "skipped")
+            return None
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
                               priority=-depth if priority is None else priority,
-                              meta={"depth": depth, "pagination_hops": hops})
+                              headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
+                              meta={"depth": depth, "pagination_hops": hops, **CONDITIONAL})
+
+    def _record(self, response: Response, kind: str, published: datetime | None = None) -> None:
+        urls = [*(response.meta.get("redirect_urls") or []), response.url]
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        self.book.fetched(urls, kind, response.status, etag.decode("latin-1") if etag else None,
+                          modified.decode("latin-1") if modified else None, published)
+
+    def _not_modified(self, response: Response, kind: str) -> bool:
+        if response.status != 304:
+            return False
+        self._count("incremental/not_modified")
+        self._record(response, kind)
+        return True
 
     # --- start ---------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.open_book()
+        for url in self.book.to_recheck():  # due for a revisit (or --revisit), linked or not
+            request = self._page(url, depth=self.max_depth, priority=LISTED_PRIORITY)
+            if request is not None:
+                yield request
         for url in self.start_urls:
             callback = self.parse_single if self.mode == "single" else self.parse_page
             yield scrapy.Request(url, callback=callback, errback=self.start_failed, dont_filter=True,
-                                 priority=START_PRIORITY, meta={"depth": 0, "start_url": url})
+                                 priority=START_PRIORITY, meta={"depth": 0, "start_url": url},
+                                 headers=self.rules.headers(url))
             if self.mode == "site":
+                for kind in ("feeds", "sitemaps"):
+                    for extra in self.rules.get(url, kind) or []:
+                        yield self._discovery(extra, kind[:-1])
                 robots = urljoin(url, "/robots.txt")
                 yield scrapy.Request(robots, callback=self.parse_robots, errback=self.robots_failed,
                                      priority=DISCOVERY_PRIORITY, meta={"dont_obey_robotstxt": True})
@@ -112,17 +200,27 @@ class NewsSpider(scrapy.Spider):
         kind, message = describe_failure(failure)
         url = failure.request.meta.get("start_url", failure.request.url)
         self._count(f"errors/{kind}")
+        self._site_inc(url, f"errors/{kind}")
         self.site_errors[url] = message
         self.logger.warning("Start URL %s failed: %s", url, message)
 
     def page_failed(self, failure: Failure) -> None:
         kind, message = describe_failure(failure)
-        self._count("pages/robots_disallowed" if kind == "robots_disallowed" else f"errors/{kind}")
+        url = failure.request.url
+        if kind == "robots_disallowed":
+            self._count("pages/robots_disallowed")
+            self._site_inc(url, "robots_disallowed")
+        else:
+            self._count(f"errors/{kind}")
+            self._site_inc(url, f"errors/{kind}")
+            response = getattr(failure.value, "response", None)
+            self.book.failed(url, getattr(response, "status", None))
         self.logger.info("Page %s failed: %s", failure.request.url, message)
 
     def discovery_failed(self, failure: Failure) -> None:
         kind, message = describe_failure(failure)
         self._count(f"discovery/errors/{kind}")
+        self._site_inc(failure.request.url, f"discovery_errors/{kind}")
         self.logger.info("Discovery document %s unavailable: %s", failure.request.url, message)
 
     def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
@@ -146,13 +244,17 @@ class NewsSpider(scrapy.Spider):
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
         site = site_of(response.url)
+        if self._not_modified(response, "discovery"):
+            return
+        self._record(response, "discovery")
         try:
             body = inflate(response.body, self.max_discovery_bytes)
             kind = sniff(body)
             if kind == "sitemap":
                 doc = parse_sitemap(body, response.url, self.max_sitemap_urls)
                 self._count(f"discovery/sitemaps/{doc.kind}")
-                if doc.kind == "index":
+                if doc.kind == "index":  # always read in full: an unchanged index says nothing of its children
+                    self.book.fetched([response.url], "discovery", response.status)
                     for entry in doc.entries:
                         if same_site(entry.url, site):
                             yield self._discovery(entry.url, "sitemap")
@@ -171,12 +273,23 @@ class NewsSpider(scrapy.Spider):
             url = canonicalize_url(entry.url)
             if same_site(url, site):
                 self._count("discovery/urls")
-                yield self._page(url, depth=1, priority=NEWS_PRIORITY if entry.news else LISTED_PRIORITY)
+                if self.book.too_old(entry.lastmod):
+                    self._count("discovery/skipped_old")
+                    self._site_inc(url, "skipped_old")
+                    continue
+                request = self._page(url, depth=1, priority=NEWS_PRIORITY if entry.news else LISTED_PRIORITY,
+                                     lastmod=entry.lastmod)
+                if request is not None:
+                    yield request
 
     # --- pages -----------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[scrapy.Request | ArticleItem]:
         start_url = response.meta.get("start_url")
+        known = self.book.get(response.url)
+        if self._not_modified(response, known.kind if known else "listing"):
+            return
         if not isinstance(response, HtmlResponse):
+            self._record(response, "not_article")
             self._count("pages/non_html")
             if start_url:
                 kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
@@ -196,22 +309,30 @@ class NewsSpider(scrapy.Spider):
         decision = classify_page(response.url, tree)
         if decision.is_article:
             self._count("pages/article")
+            self._site_inc(response.url, "articles")
             item = self.build_item(response)
+            self._record(response, "article", item.article.published_at if item is not None else None)
             if item is not None:
                 yield item
         else:
+            self._record(response, "listing")
             self._count(f"pages/not_article/{decision.reason}")
         yield from self.follow(response, tree, base, site)
 
     def follow(self, response: Response, tree: Any, base: str, site: str) -> Iterator[scrapy.Request]:
         depth = int(response.meta.get("depth", 0))
         hops = int(response.meta.get("pagination_hops", 0))
+        site_depth = self.rules.get(site, "depth")
+        max_depth = self.max_depth if site_depth is None else int(site_depth)
         for link in page_links(tree, base, site):
+            request = None
             if link.pagination:
                 if hops < self.max_pagination:
-                    yield self._page(link.url, depth, hops + 1)
-            elif depth < self.max_depth:
-                yield self._page(link.url, depth + 1)
+                    request = self._page(link.url, depth, hops + 1)
+            elif depth < max_depth:
+                request = self._page(link.url, depth + 1)
+            if request is not None:
+                yield request
 
     def parse_single(self, response: Response) -> Iterator[ArticleItem]:
         start_url = response.meta["start_url"]

@@ -1,0 +1,84 @@
+"""What the archive remembers about URLs between crawls (the ``urls`` table).
+
+A crawl loads the state of its sites once (:func:`load_url_states`), decides
+per URL whether to request it, and writes what it learned back in batches
+(:func:`save_url_states`, an upsert on the canonical URL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+from archive.models import urls_table
+from archive.store import upsert
+
+_URLS = urls_table
+
+KINDS = ("article", "not_article", "listing", "discovery", "failed")
+
+
+@dataclass
+class UrlState:
+    url: str
+    site: str
+    kind: str
+    first_seen: datetime
+    last_fetched: datetime | None = None
+    last_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    published_at: datetime | None = None
+    next_check: datetime | None = None
+    failures: int = 0
+    article_id: int | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.next_check is not None and self.next_check <= now
+
+
+def load_url_states(engine: Engine, sites: Iterable[str]) -> dict[str, UrlState]:
+    """canonical URL -> state, for every URL of ``sites`` (one query)."""
+    wanted = sorted(set(sites))
+    if not wanted:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(select(*[c for c in _URLS.c if c.name != "id"]).where(_URLS.c.site.in_(wanted)))
+        return {row.url: UrlState(**row._mapping) for row in rows}
+
+
+def save_url_states(engine: Engine, states: Iterable[UrlState]) -> int:
+    """Insert or replace the given states in one transaction; returns how many."""
+    values = [asdict(s) for s in states]
+    if not values:
+        return 0
+    with engine.begin() as conn:
+        conn.execute(upsert(conn, _URLS, "url"), values)
+    return len(values)
+
+
+def next_revisit(published: datetime | None, first_seen: datetime, now: datetime,
+                 schedule: list[timedelta]) -> datetime | None:
+    """The first point of ``schedule`` (offsets after publication) still ahead of ``now``; None when past them all."""
+    origin = published or first_seen
+    for offset in schedule:
+        if origin + offset > now:
+            return origin + offset
+    return None
+
+
+def parse_interval(value: str) -> timedelta:
+    """``90s``, ``30m``, ``6h``, ``3d``, ``1w`` (or a bare number of seconds) as a timedelta."""
+    text = value.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "s")
+    try:
+        amount = float(number)
+    except ValueError:
+        raise ValueError(f"not an interval: {value!r} (use e.g. 30m, 6h, 3d)") from None
+    if amount <= 0:
+        raise ValueError(f"not a positive interval: {value!r}")
+    return timedelta(seconds=amount * units[unit])

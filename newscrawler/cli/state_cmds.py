@@ -1,0 +1,177 @@
+"""Commands about scheduled crawls: runs, history, sources check, schedule."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from archive.engine import open_archive
+from archive.runs import list_runs
+from archive.versions import article_versions, version_diff
+from newscrawler.cli.crawl_cmds import db_option
+from newscrawler.sources import parse_sources
+
+RUN_COUNTERS = ["discovered", "fetched", "not_modified", "skipped", "new", "updated", "unchanged"]
+
+
+def _site_line(site: str, counts: dict[str, int]) -> str:
+    main = "  ".join(f"{name.replace('_', ' ')} {counts.get(name, 0)}" for name in RUN_COUNTERS)
+    extra = []
+    for prefix, label in (("dropped/", "dropped"), ("errors/", "errors"), ("blocked/", "blocked")):
+        parts = {k[len(prefix):]: v for k, v in counts.items() if k.startswith(prefix)}
+        if parts:
+            extra.append(f"{label} " + ", ".join(f"{k} {v}" for k, v in sorted(parts.items())))
+    if counts.get("robots_disallowed"):
+        extra.append(f"robots.txt blocked {counts['robots_disallowed']}")
+    return f"  {site}: {main}" + (f"; {'; '.join(extra)}" if extra else "")
+
+
+@click.command()
+@click.option("--last", "last", type=click.IntRange(1), default=10, show_default=True, help="How many runs.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per run (newest first).")
+@db_option
+def runs(last: int, as_json: bool, db: str | None) -> None:
+    """The last crawl runs: status, per-site counts and warnings.
+
+    Per site: URLs discovered, pages fetched, answered 304 Not Modified, skipped
+    (known, not due), articles new/updated/unchanged, dropped by reason, errors
+    by kind, blocked by robots.txt. Warnings name sites that refused us
+    (403/429, captcha pages) or yielded nothing new for 3 runs while they used to.
+
+    \b
+    Example:
+      newscrawler runs --last 5
+      newscrawler runs --json | jq '.[0].status'
+    """
+    records = list_runs(open_archive(db, readonly=True), last=last)
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
+        return
+    if not records:
+        click.echo("no runs yet", err=True)
+        return
+    for record in records:
+        took = f"{(record.finished_at - record.started_at).total_seconds():.1f}s" if record.finished_at else "-"
+        click.echo(f"run {record.id}  {record.command}  {record.started_at:%Y-%m-%d %H:%M:%S} UTC  {took}  "
+                   f"{record.status}  {record.new} new, {record.updated} updated")
+        for site, counts in record.sites.items():
+            click.echo(_site_line(site, counts))
+        for url, message in record.site_errors.items():
+            click.echo(f"  error: {url}: {message}")
+        for warning in record.warnings:
+            click.echo(f"  warning: {warning}")
+
+
+@click.command()
+@click.argument("article", metavar="URL_OR_ID")
+@click.option("--diff", "show_diff", is_flag=True, help="Unified diffs between consecutive versions.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per version (oldest first).")
+@db_option
+def history(article: str, show_diff: bool, as_json: bool, db: str | None) -> None:
+    """The stored versions of an article (a new one whenever its title or text changed).
+
+    \b
+    Example:
+      newscrawler history 42
+      newscrawler history https://www.example-news.com/2026/03/04/harbor-bridge-reopens/ --diff
+    """
+    found = article_versions(open_archive(db, readonly=True), article)
+    if found is None:
+        raise click.ClickException(f"no article {article!r} in the archive")
+    stored, versions = found
+    url = stored.canonical_url or stored.url
+    if as_json:
+        click.echo(json.dumps([v.to_json(url) for v in versions], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{url} (article {stored.id}): {len(versions)} version{'s' if len(versions) != 1 else ''}")
+    for version in versions:
+        click.echo(f"  v{version.version}  {version.fetched_at:%Y-%m-%d %H:%M:%S} UTC  "
+                   f"{len(version.text.split())} words  {version.title}")
+    if show_diff:
+        for old, new in zip(versions, versions[1:]):
+            click.echo(version_diff(old, new, url))
+
+
+@click.group()
+def sources() -> None:
+    """Work with a sources.toml file (the sites a scheduled crawl covers).
+
+    \b
+    Example:
+      newscrawler sources check sources.toml
+    """
+
+
+@sources.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def sources_check(file: str) -> None:
+    """Validate a sources file: each error with its line and field; exit 1 if any.
+
+    \b
+    Example:
+      newscrawler sources check sources.toml
+    """
+    try:
+        with open(file, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from exc
+    found, errors = parse_sources(text, file)
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+    if errors:
+        sys.exit(1)
+    enabled = [s for s in found if s.enabled]
+    for source in found:
+        state = "" if source.enabled else " (disabled)"
+        click.echo(f"{source.name}: {', '.join(source.urls)}{state}")
+    click.echo(f"{file}: ok, {len(found)} sites ({len(enabled)} enabled)", err=True)
+
+
+@click.command()
+@click.option("--every", required=True, metavar="INTERVAL", help="How often: 15m, 20m, 30m, 1h, 2h, 6h, 1d...")
+@click.option("--sources", required=True, type=click.Path(dir_okay=False, exists=True),
+              help="The sources file to crawl.")
+@click.option("--log-file", type=click.Path(dir_okay=False),
+              help="Where the crawl logs (appended) [default: the archive's path with .log].")
+@click.option("--install", is_flag=True,
+              help="Add the line to your crontab (replacing an earlier one for this archive).")
+@click.option("--uninstall", is_flag=True, help="Remove this archive's line from your crontab.")
+@db_option
+def schedule(every: str, sources: str, log_file: str | None, install: bool, uninstall: bool,
+             db: str | None) -> None:
+    """Print (or install) a crontab line that crawls a sources file on a schedule.
+
+    The line uses absolute paths: the installed newscrawler executable, the
+    sources file, the archive and a log file. --install is idempotent: one line
+    per archive, however often it is run.
+
+    \b
+    Example:
+      newscrawler schedule --every 30m --sources sources.toml --db /srv/news/news.sqlite3
+      newscrawler schedule --every 1h --sources sources.toml --install
+    """
+    from newscrawler import schedule as cron
+    from newscrawler.sources import SourcesError, load_sources
+
+    try:
+        job = cron.crawl_job(every, sources, db, log_file)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every") from exc
+    try:
+        load_sources(sources)
+    except SourcesError as exc:
+        raise click.ClickException(f"bad sources file {exc}") from exc
+    if uninstall:
+        removed = cron.uninstall(job.comment)
+        click.echo(f"removed {removed} line(s) from your crontab", err=True)
+        return
+    click.echo(job.line)
+    if install:
+        try:
+            changed = cron.install(job)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write your crontab: {exc}") from exc
+        click.echo("installed in your crontab" if changed else "already in your crontab", err=True)

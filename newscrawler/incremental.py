@@ -1,0 +1,181 @@
+"""Incremental crawling: what the spider requests again, and what it remembers.
+
+The spider asks :class:`UrlBook` before each request. Unknown URLs are
+fetched; a known article is skipped before any request unless it is due for a
+revisit (a schedule that thins out with age, ``CRAWL_REVISIT_SCHEDULE``), its
+sitemap ``lastmod`` is newer than our copy, or the crawl runs with
+``--revisit``; listing pages and discovery documents are always requested, with
+``If-None-Match``/``If-Modified-Since`` where we have validators; failed URLs
+wait for their retry time. What the crawl learns is written back to the
+archive's ``urls`` table in batches.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from sqlalchemy import Engine
+
+from archive.state import UrlState, load_url_states, next_revisit, parse_interval, save_url_states
+from archive.urls import canonicalize_url, site_of
+
+logger = logging.getLogger(__name__)
+
+FLUSH_EVERY = 200
+DOCUMENTS = ("listing", "discovery")
+MAX_RETRY_WAIT = timedelta(days=7)
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """An ISO 8601 date/date-time or an HTTP date as an aware UTC datetime; None if unparsable."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class UrlBook:
+    """The URL state of the crawled sites, loaded once, saved in batches."""
+
+    def __init__(self, engine: Engine | None, sites: list[str], schedule: list[str], revisit: bool = False,
+                 since: datetime | None = None, enabled: bool = True) -> None:
+        self.engine = engine
+        self.schedule = [parse_interval(s) for s in schedule]
+        self.revisit = revisit
+        self.since = since
+        self.enabled = enabled and engine is not None
+        self.states: dict[str, UrlState] = load_url_states(engine, sites) if self.enabled and engine else {}
+        self.known_before = frozenset(self.states)  # URLs seen by earlier crawls
+        self.dirty: dict[str, UrlState] = {}
+        self.skipped: set[str] = set()
+        self.fetched_now: set[str] = set()  # URLs requested by this crawl
+        logger.info("Loaded the state of %s known URLs of %s", len(self.states), ", ".join(sites))
+
+    # --- decisions ---------------------------------------------------------------------
+    def get(self, url: str) -> UrlState | None:
+        return self.states.get(canonicalize_url(url)) if self.enabled else None
+
+    def skip_page(self, url: str, lastmod: str | None = None) -> bool:
+        """True when ``url`` (a page link or a sitemap/feed entry) need not be requested in this crawl."""
+        if not self.enabled:
+            return False
+        modified = parse_when(lastmod)
+        key = canonicalize_url(url)
+        state = self.states.get(key)
+        if state is None or self.revisit or key not in self.known_before:
+            return False  # new to the archive (within this crawl the dupe filter skips repeats)
+        if state.kind == "article":
+            if modified and state.last_fetched and modified > state.last_fetched:
+                return False
+            return not state.due(datetime.now(UTC))
+        if state.kind == "failed":
+            return not state.due(datetime.now(UTC))
+        return False
+
+    def to_recheck(self) -> list[str]:
+        """Known articles to request at the start: all of them with ``--revisit``, else those due now."""
+        if not self.enabled:
+            return []
+        now = datetime.now(UTC)
+        return [url for url in sorted(self.known_before)
+                if self.states[url].kind == "article" and (self.revisit or self.states[url].due(now))]
+
+    def too_old(self, lastmod: str | None) -> bool:
+        """True for a sitemap/feed entry last modified before ``--since``."""
+        modified = parse_when(lastmod)
+        return bool(self.since and modified and modified < self.since)
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        state = self.get(url)
+        if state is None:
+            return {}
+        headers = {}
+        if state.etag:
+            headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        return headers
+
+    # --- recording ----------------------------------------------------------------------
+    def _state(self, url: str, kind: str) -> UrlState:
+        key = canonicalize_url(url)
+        now = datetime.now(UTC)
+        state = self.states.get(key)
+        if state is None:
+            state = UrlState(url=key, site=site_of(key), kind=kind, first_seen=now)
+        else:
+            state = replace(state)
+        return state
+
+    def _put(self, state: UrlState) -> None:
+        self.states[state.url] = state
+        self.dirty[state.url] = state
+        if len(self.dirty) >= FLUSH_EVERY:
+            self.flush()
+
+    def fetched(self, urls: list[str], kind: str, status: int, etag: str | None = None,
+                last_modified: str | None = None, published: datetime | None = None) -> None:
+        """Record a response (200 or 304) for ``urls`` (the request URL and where it redirected)."""
+        now = datetime.now(UTC)
+        for url in dict.fromkeys(urls):
+            state = self._state(url, kind)
+            if status != 304:
+                state.kind = kind
+                state.etag, state.last_modified = etag, last_modified
+            if published is not None:
+                state.published_at = published
+            state.last_fetched, state.last_status, state.failures = now, status, 0
+            self.fetched_now.add(state.url)
+            state.next_check = (next_revisit(state.published_at, state.first_seen, now, self.schedule)
+                                if state.kind == "article" else None)
+            self._put(state)
+
+    def failed(self, url: str, status: int | None) -> None:
+        """Record a failed request; it is retried after a wait that doubles with each failure."""
+        now = datetime.now(UTC)
+        state = self._state(url, "failed")
+        state.failures += 1
+        state.last_status = status
+        if state.kind != "article":
+            state.kind = "failed"
+        state.next_check = now + min(timedelta(hours=1) * 2 ** (state.failures - 1), MAX_RETRY_WAIT)
+        self._put(state)
+
+    def link_article(self, url: str, article_id: int | None) -> None:
+        """Note the archive id of the article stored from ``url`` (when the URL is known)."""
+        state = self.states.get(canonicalize_url(url)) if self.enabled else None
+        if state is not None and article_id is not None and state.article_id != article_id:
+            self._put(replace(state, article_id=article_id))
+
+    def defer(self, url: str) -> None:
+        """Forget that ``url`` was seen (e.g. an article dropped by a limit): the next crawl requests it."""
+        state = self._state(url, "deferred")
+        state.kind, state.etag, state.last_modified, state.next_check = "deferred", None, None, datetime.now(UTC)
+        self._put(state)
+
+    def flush(self, complete: bool = False) -> None:
+        """Save what changed. The validators (ETag, Last-Modified) of listing pages and discovery
+        documents fetched by this crawl are saved only by the final flush of a crawl that finished
+        (``complete``): after a crawl that stopped early or was killed, the next one reads them in
+        full and follows the links this one did not get to (a 304 would hide them)."""
+        if not (self.enabled and self.engine is not None):
+            return
+        rows = dict(self.dirty)
+        if complete:
+            rows.update({u: self.states[u] for u in self.fetched_now if self.states[u].kind in DOCUMENTS})
+        else:
+            rows = {u: replace(s, etag=None, last_modified=None)
+                    if s.kind in DOCUMENTS and u in self.fetched_now else s for u, s in rows.items()}
+        if rows:
+            save_url_states(self.engine, list(rows.values()))
+        self.dirty.clear()
