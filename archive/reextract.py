@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from archive.article import Article
 from archive.models import ArticleRow, RawPage, articles_table, to_utc_text
 from archive.query import Filters, filter_clauses
-from archive.store import article_values, decompress_html
+from archive.store import add_versions, article_values, decompress_html
 
 logger = logging.getLogger(__name__)
 
@@ -112,12 +112,15 @@ def _reextract_one(item: _Stored, extract: Extract) -> dict[str, Any] | None:
     return new if changed else {}
 
 
-def _write_updates(engine: Engine, updates: list[dict[str, Any]]) -> None:
+def _write_updates(engine: Engine, updates: list[dict[str, Any]], versions: list[tuple[int, dict[str, Any]]]) -> None:
+    """Update the changed articles and add a version for each new title or text, in one transaction."""
     if not updates:
         return
     stmt = update(articles_table).where(articles_table.c.id == bindparam("row_id"))
     with engine.begin() as conn:
         conn.execute(stmt, updates)
+        if versions:
+            add_versions(conn, versions)
 
 
 def reextract(
@@ -130,7 +133,8 @@ def reextract(
     """Re-run ``extract(html, final_url)`` on the stored pages of matching articles.
 
     Changed articles are updated in place (same id and canonical URL; the FTS
-    index follows through triggers), one transaction per batch. Articles whose
+    index follows through triggers), one transaction per batch; a changed title
+    or text is also kept as a new version (nothing is overwritten silently). Articles whose
     extraction now fails or finds nothing are counted as failed and kept as is.
     ``on_progress`` gets the number of articles checked so far after each one.
     """
@@ -138,6 +142,7 @@ def reextract(
     for batch in _batches(engine, filters):
         now = datetime.now(UTC)
         updates: list[dict[str, Any]] = []
+        versions: list[tuple[int, dict[str, Any]]] = []
         for item in batch:
             new = _reextract_one(item, extract)
             result.checked += 1
@@ -145,10 +150,12 @@ def reextract(
                 result.failed += 1
             elif new:
                 updates.append({"row_id": item.id, **new, "updated_at": now})
+                if (new["title"], new["content_hash"]) != (item.values["title"], item.values["content_hash"]):
+                    versions.append((item.id, {**new, "fetched_at": now}))
             else:
                 result.unchanged += 1
             if on_progress is not None:
                 on_progress(result.checked)
-        _write_updates(engine, updates)
+        _write_updates(engine, updates, versions)
         result.updated += len(updates)
     return result

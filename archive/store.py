@@ -240,12 +240,16 @@ def _write_batch(conn: Connection, pending: Mapping[str, _Pending]) -> BatchResu
     for item in to_write:
         url = item.row["canonical_url"]
         result.outcomes[url] = ("updated" if url in existing else "inserted", ids[url])
-    _add_versions(conn, [(ids[item.row["canonical_url"]], item.row) for item in to_write])
+    add_versions(conn, [(ids[item.row["canonical_url"]], item.row) for item in to_write])
     return result
 
 
-def _add_versions(conn: Connection, written: list[tuple[int, dict[str, Any]]]) -> None:
-    """A new version row for each inserted or changed article (all versions are kept)."""
+def add_versions(conn: Connection, written: list[tuple[int, dict[str, Any]]]) -> None:
+    """A new version row for each inserted or changed article (all versions are kept).
+
+    ``written`` pairs an article id with its new column values (``fetched_at``,
+    ``title``, ``text``, ``content_hash``).
+    """
     stmt = (
         select(_VERSIONS.c.article_id, func.max(_VERSIONS.c.version).label("version"))
         .where(_VERSIONS.c.article_id.in_([article_id for article_id, _ in written]))

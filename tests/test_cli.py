@@ -240,3 +240,15 @@ def test_old_archive_upgrades_in_place(archive_copy: Path) -> None:
     assert rows(archive_copy, "SELECT a.id, v.version, v.title = a.title, v.text = a.text FROM articles a "
                               "JOIN article_versions v ON v.article_id = a.id ORDER BY a.id") == [
         (article_id, 1, 1, 1) for article_id, _, _ in before]
+
+
+def test_reextract_keeps_the_replaced_text_as_a_version(archive_copy: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(archive_copy) as conn:
+        conn.execute("UPDATE articles SET text = 'stale text', content_hash = 'x' WHERE id = 2")
+        conn.execute("UPDATE article_versions SET text = 'stale text', content_hash = 'x' WHERE article_id = 2")
+    assert cli("reextract", "--db", str(archive_copy)).code == 0
+    history = json.loads(cli("history", "2", "--json", "--db", str(archive_copy)).stdout)
+    assert [v["version"] for v in history] == [1, 2]
+    assert history[0]["text"] == "stale text" and history[1]["text"] != "stale text"
