@@ -244,10 +244,11 @@ HOSTILE = {
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_input_never_raises_and_returns_quickly(name):
+    """A bound against hangs, not a speed test: CPU time (immune to a busy machine), generously capped."""
     html = HOSTILE[name]()
-    start = time.perf_counter()
+    start = time.process_time()
     article = extract_article(html, "http://localhost:8080/x")
-    assert time.perf_counter() - start < 8
+    assert time.process_time() - start < 30
     if article is not None:
         assert "\x00" not in article.text
         assert_clean_text(article.text)
@@ -289,7 +290,7 @@ def _mutations() -> st.SearchStrategy[str]:
     return st.one_of(mutate(), st.text(max_size=2000), st.binary(max_size=2000).map(lambda b: b.decode("latin-1")))
 
 
-@settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=20000, suppress_health_check=[HealthCheck.too_slow])
 @given(_mutations())
 def test_random_and_mutated_html_never_raises(html):
     article = extract_article(html, "https://example.com/a")
