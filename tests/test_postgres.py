@@ -219,3 +219,27 @@ def test_unreachable_server_is_a_one_line_error(pg: PgServer) -> None:
     assert "s3cret" not in str(info.value) and "\n" not in str(info.value)
     result = cli("stats", "--db", url)
     assert result.code == 1 and "s3cret" not in result.stderr
+
+
+def test_concurrent_first_opens_migrate_once(pg_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def first_open() -> None:
+        try:
+            open_archive(pg_url).dispose()
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_open) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    migrate = cli("migrate", "--db", pg_url)
+    assert migrate.code == 0, migrate.stderr
+    engine = open_archive(pg_url, readonly=True)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
