@@ -1,7 +1,10 @@
 """Opening the archive: database URL resolution, SQLite tuning and migrations.
 
 Writers get WAL mode and run pending Alembic migrations on open; readers open
-the file read-only and refuse an archive whose schema is not current.
+the file read-only and refuse an archive whose schema is not current. A
+PostgreSQL archive (``postgresql+psycopg://...``) runs the same migrations,
+serialized between concurrent writers by a transaction-level advisory lock,
+and its readers connect with ``default_transaction_read_only=on``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ _WRITER_PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
 _READER_PRAGMAS = ("PRAGMA query_only=ON", f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+_PG_READONLY = {"options": "-c default_transaction_read_only=on"}
+MIGRATION_LOCK_KEY = 0x6E657773_6D696772  # "newsmigr": pg_advisory_xact_lock key of migrations
 
 
 def resolve_db_url(db: str | None) -> str:
@@ -131,6 +136,7 @@ def _install_sqlite_hooks(engine: Engine, pragmas: tuple[str, ...], begin: str) 
 
 def _wrap_db_error(path: str, exc: DatabaseError) -> ArchiveError:
     message = str(exc.orig) if exc.orig is not None else str(exc)
+    message = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     if "not a database" in message or "file is encrypted" in message:
         return ArchiveError(f"{path} is not an SQLite database")
     if "readonly" in message or "read-only" in message:
@@ -204,6 +210,10 @@ def _migrate(engine: Engine) -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
+                if engine.dialect.name == "postgresql":  # one migrating writer at a time
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                    if MigrationContext.configure(conn).get_current_revision() == head:
+                        return
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
                 if is_sqlite:
@@ -244,7 +254,8 @@ def _open_writer(url: str, path: str | None) -> Engine:
 
 def _open_reader(url: str, path: str | None) -> Engine:
     if path is None:
-        engine = create_engine(url, execution_options={"postgresql_readonly": True})
+        readonly = make_url(url).get_backend_name() == "postgresql"
+        engine = create_engine(url, connect_args=_PG_READONLY if readonly else {})
     else:
         engine = _sqlite_reader_engine(path)
     label = path or describe_db(url)

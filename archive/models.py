@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, TIMESTAMP, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from archive.article import StoredArticle
 
@@ -48,17 +48,31 @@ class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes stored as UTC ISO 8601 TEXT ``YYYY-MM-DDTHH:MM:SS+00:00``.
 
     The fixed format sorts and compares correctly as text and reads well in
-    Datasette/sqlite-utils. Sub-second precision is dropped.
+    Datasette/sqlite-utils. Sub-second precision is dropped. On PostgreSQL the
+    column is a real ``timestamptz`` (same values, also to the second).
     """
 
     impl = Text
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        return None if value is None else to_utc_text(value)
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(TIMESTAMP(timezone=True))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | datetime | None:
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return from_utc_text(to_utc_text(value))
+        return to_utc_text(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        return None if value is None else from_utc_text(str(value))
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(UTC)
+        return from_utc_text(str(value))
 
 
 class Base(DeclarativeBase):

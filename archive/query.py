@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from archive import search_pg
 from archive.article import StoredArticle
 from archive.errors import ArchiveError, QueryError
 from archive.models import ArticleRow, Run
@@ -103,8 +104,19 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
-    """WHERE clauses on ``articles`` for ``filters`` (limit excluded)."""
+def _author_matches(pattern: str, dialect: str) -> ColumnElement[bool]:
+    """Some author of the article contains ``pattern`` (a LIKE pattern, lower case)."""
+    a = ArticleRow
+    if dialect == "postgresql":
+        each = func.json_array_elements_text(a.authors).table_valued("value")
+    else:
+        each = func.json_each(a.authors).table_valued("value")
+    matches = func.lower(each.c.value).like(pattern, escape="\\")
+    return exists(select(1).select_from(each).where(matches))
+
+
+def filter_clauses(filters: Filters, dialect: str = "sqlite") -> list[ColumnElement[bool]]:
+    """WHERE clauses on ``articles`` for ``filters`` (limit excluded) in SQL ``dialect``."""
     a = ArticleRow
     clauses: list[ColumnElement[bool]] = []
     if filters.site:
@@ -117,10 +129,7 @@ def filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
         else:
             clauses.append(a.published_at < _as_utc(filters.until, end_of_day=True))
     if filters.author:
-        each = func.json_each(a.authors).table_valued("value")
-        pattern = f"%{_escape_like(filters.author.lower())}%"
-        matches = func.lower(each.c.value).like(pattern, escape="\\")
-        clauses.append(exists(select(1).select_from(each).where(matches)))
+        clauses.append(_author_matches(f"%{_escape_like(filters.author.lower())}%", dialect))
     if filters.language:
         clauses.append(a.language == filters.language)
     return clauses
@@ -132,6 +141,13 @@ def filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
 def literal_query(query: str) -> str:
     """``query`` as an FTS5 expression matching its words literally (each token quoted)."""
     return " ".join('"' + token.replace('"', '""') + '"' for token in query.split())
+
+
+def _search_stmt_pg(filters: Filters, literal: bool, highlight: tuple[str, str]) -> Select[Any]:
+    limit = filters.limit if filters.limit is not None else DEFAULT_SEARCH_LIMIT
+    base = select(ArticleRow).where(*filter_clauses(filters, "postgresql")).limit(limit)
+    stmt = search_pg.search_stmt(base, ArticleRow.text, literal, highlight)
+    return stmt.order_by(literal_column("rank"), ArticleRow.id)
 
 
 def _search_stmt(filters: Filters, highlight: tuple[str, str]) -> Select[Any]:
@@ -158,16 +174,27 @@ def search(
     literal: bool = False,
     highlight: tuple[str, str] = ("[", "]"),
 ) -> list[SearchHit]:
-    """Full-text search (FTS5, bm25 with titles weighted up), best hits first."""
-    if engine.dialect.name != "sqlite":
-        raise ArchiveError(f"full-text search needs an SQLite archive, not {engine.dialect.name}")
-    expression = literal_query(query) if literal else query.strip()
+    """Full-text search, best hits first (lower rank is better).
+
+    SQLite: FTS5 query syntax, bm25 with titles weighted up. PostgreSQL: web-search
+    syntax, ts_rank_cd over title (weight A) and text (weight B); see :mod:`archive.search_pg`.
+    """
+    postgres = engine.dialect.name == "postgresql"
+    if engine.dialect.name not in ("sqlite", "postgresql"):
+        raise ArchiveError(f"full-text search needs an SQLite or PostgreSQL archive, not {engine.dialect.name}")
+    expression = literal_query(query) if literal and not postgres else query.strip()
     if not expression:
         raise QueryError(f"empty search query {query!r}; give at least one word")
-    stmt = _search_stmt(filters, highlight)
+    if postgres:
+        search_pg.check_query(engine, query, expression, literal)
+        stmt = _search_stmt_pg(filters, literal, highlight)
+        params = search_pg.params(expression, highlight)
+    else:
+        stmt = _search_stmt(filters, highlight)
+        params = {"fts_query": expression}
     try:
         with Session(engine) as session:
-            rows = session.execute(stmt, {"fts_query": expression}).all()
+            rows = session.execute(stmt, params).all()
             return [SearchHit(row[0].to_stored(), row.snippet, float(row.rank)) for row in rows]
     except OperationalError as exc:
         message = str(exc.orig)
@@ -181,7 +208,7 @@ def search(
 
 def iter_articles(engine: Engine, filters: Filters, *, batch: int = 500) -> Iterator[StoredArticle]:
     """Stream matching articles in id order (keyset pagination: flat memory, short reads)."""
-    clauses = filter_clauses(filters)
+    clauses = filter_clauses(filters, engine.dialect.name)
     remaining = filters.limit
     last_id = 0
     while remaining is None or remaining > 0:
@@ -229,7 +256,10 @@ def _per_site(session: Session) -> list[tuple[str, int, datetime | None]]:
 
 
 def _per_day(session: Session, days: int) -> list[tuple[date, int]]:
-    day = func.substr(ArticleRow.published_at, 1, 10).label("day")
+    if session.get_bind().dialect.name == "postgresql":
+        day = func.to_char(func.timezone("UTC", ArticleRow.published_at), "YYYY-MM-DD").label("day")
+    else:
+        day = func.substr(ArticleRow.published_at, 1, 10).label("day")
     stmt = (
         select(day, func.count())
         .where(ArticleRow.published_at.is_not(None))

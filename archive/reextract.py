@@ -54,7 +54,7 @@ class _Stored:
 
 def _batches(engine: Engine, filters: Filters) -> Iterator[list[_Stored]]:
     """Matching articles with their raw page, in id order, one short read per batch."""
-    clauses = filter_clauses(filters)
+    clauses = filter_clauses(filters, engine.dialect.name)
     remaining = filters.limit
     last_id = 0
     while remaining is None or remaining > 0:

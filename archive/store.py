@@ -6,14 +6,14 @@ import hashlib
 import json
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
 import zstandard
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -28,6 +28,9 @@ _ARTICLES = articles_table
 _RAW_PAGES = raw_pages_table
 _RUNS = runs_table
 _VERSIONS = versions_table
+_PG_LOCK_URLS = text(
+    "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:keys AS bigint[])) AS k ORDER BY k) AS keys"
+)
 
 
 def content_hash(text: str) -> str:
@@ -207,7 +210,21 @@ class ArchiveWriter:
         self.close()  # also on error/interrupt: what was crawled so far is kept
 
 
+def url_lock_keys(urls: Iterable[str]) -> list[int]:
+    """Sorted signed 64-bit advisory lock keys of ``urls`` (sorted: concurrent writers cannot deadlock)."""
+    return sorted({int.from_bytes(hashlib.sha256(url.encode()).digest()[:8], "big", signed=True) for url in urls})
+
+
+def _lock_urls(conn: Connection, urls: Iterable[str]) -> None:
+    """On PostgreSQL, hold transaction locks on ``urls`` so that a concurrent writer's
+    read-compare-write of the same articles waits for ours (SQLite: BEGIN IMMEDIATE does that)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(_PG_LOCK_URLS, {"keys": url_lock_keys(urls)}).all()
+
+
 def _write_batch(conn: Connection, pending: Mapping[str, _Pending]) -> BatchResult:
+    _lock_urls(conn, pending)
     existing = {
         row.canonical_url: (row.content_hash, row.title, row.id)
         for row in conn.execute(

@@ -14,9 +14,9 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from archive.engine import open_archive, resolve_db_url, sqlite_file
+from archive.engine import open_archive, resolve_db_url
 from archive.errors import ArchiveError
-from archive.lock import ArchiveLock
+from archive.pglock import crawl_lock
 from archive.runs import RunRecord, list_runs
 from archive.store import set_run_status
 from newscrawler.sources import SiteRules
@@ -124,8 +124,7 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     """
     parse_start_urls(options.urls)
     settings = build_settings(options)
-    path = sqlite_file(settings.get("ARCHIVE_DB"))
-    lock = ArchiveLock(path) if path else None
+    lock = crawl_lock(settings.get("ARCHIVE_DB"))
     if lock is not None:
         lock.acquire()
     try:

@@ -59,8 +59,9 @@ def search(query: str, literal: bool, db: str | None, fmt: str | None, output: s
            **filters: Any) -> None:
     """Full-text search (SQLite FTS5, bm25 ranking; title matches weigh more).
 
-    QUERY uses FTS5 syntax: words, "exact phrases", OR, NOT, prefix*.
-    The table shows a snippet with the matches highlighted.
+    QUERY uses FTS5 syntax: words, "exact phrases", OR, NOT, prefix*. On a
+    PostgreSQL archive it uses web-search syntax ("phrases", -word, or) and
+    ts_rank_cd ranking. The table shows a snippet with the matches highlighted.
 
     \b
     Example:

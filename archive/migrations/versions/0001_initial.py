@@ -1,4 +1,9 @@
-"""Initial schema: articles, raw_pages, runs and the articles_fts FTS5 index.
+"""Initial schema: articles, raw_pages, runs and the full-text index.
+
+On SQLite the index is the ``articles_fts`` FTS5 table kept in sync by
+triggers; on PostgreSQL it is the generated ``tsvector`` column
+``articles.fts`` (title weight A, text weight B) with a GIN index, and the
+timestamp columns are ``timestamptz`` instead of UTC ISO text.
 
 Revision ID: 0001
 Revises:
@@ -41,6 +46,22 @@ END""",
 END""",
 ]
 FTS_REBUILD = "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"
+PG_FTS_COLUMN = (
+    "ALTER TABLE articles ADD COLUMN fts tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, coalesce(text, '')), 'B')) STORED"
+)
+PG_FTS_INDEX = "CREATE INDEX ix_articles_fts ON articles USING gin (fts)"
+
+
+def _is_sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
+def _time(name: str, nullable: bool = True) -> sa.Column:
+    """A timestamp column: UTC ISO text on SQLite, timestamptz elsewhere."""
+    kind: sa.types.TypeEngine = sa.Text() if _is_sqlite() else sa.TIMESTAMP(timezone=True)
+    return sa.Column(name, kind, nullable=nullable)
 
 
 def _text(name: str, nullable: bool = True) -> sa.Column:
@@ -56,8 +77,8 @@ def _create_articles() -> None:
         _text("site", False),
         _text("title", False),
         sa.Column("authors", sa.JSON(), nullable=False),
-        _text("published_at"),
-        _text("modified_at"),
+        _time("published_at"),
+        _time("modified_at"),
         _text("site_name"),
         _text("section"),
         sa.Column("tags", sa.JSON(), nullable=False),
@@ -67,8 +88,8 @@ def _create_articles() -> None:
         _text("text", False),
         sa.Column("word_count", sa.Integer(), nullable=False),
         _text("content_hash", False),
-        _text("fetched_at", False),
-        _text("updated_at", False),
+        _time("fetched_at", False),
+        _time("updated_at", False),
         sa.PrimaryKeyConstraint("id", name="pk_articles"),
         sa.UniqueConstraint("canonical_url", name="uq_articles_canonical_url"),
     )
@@ -91,7 +112,7 @@ def _create_raw_pages() -> None:
         sa.Column("status", sa.Integer(), nullable=False),
         _text("content_type"),
         _text("encoding"),
-        _text("fetched_at", False),
+        _time("fetched_at", False),
         sa.Column("html_zstd", sa.LargeBinary(), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -106,8 +127,8 @@ def _create_runs() -> None:
     op.create_table(
         "runs",
         sa.Column("id", sa.Integer(), nullable=False),
-        _text("started_at", False),
-        _text("finished_at"),
+        _time("started_at", False),
+        _time("finished_at"),
         _text("status", False),
         _text("command", False),
         sa.Column("args", sa.JSON(), nullable=False),
@@ -122,12 +143,20 @@ def upgrade() -> None:
     _create_articles()
     _create_raw_pages()
     _create_runs()
+    if not _is_sqlite():
+        op.execute(PG_FTS_COLUMN)
+        op.execute(PG_FTS_INDEX)
+        return
     op.execute(FTS_TABLE)
     for trigger in FTS_TRIGGERS:
         op.execute(trigger)
 
 
 def downgrade() -> None:
+    if not _is_sqlite():
+        for table in ("runs", "raw_pages", "articles"):
+            op.drop_table(table)
+        return
     for trigger in ("articles_fts_au", "articles_fts_ad", "articles_fts_ai"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.execute("DROP TABLE IF EXISTS articles_fts")

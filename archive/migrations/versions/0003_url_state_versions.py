@@ -22,6 +22,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _time(name: str, nullable: bool = True) -> sa.Column:
+    """A timestamp column: UTC ISO text on SQLite, timestamptz elsewhere (as in 0001)."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    kind: sa.types.TypeEngine = sa.Text() if sqlite else sa.TIMESTAMP(timezone=True)
+    return sa.Column(name, kind, nullable=nullable)
+
+
 def upgrade() -> None:
     op.create_table(
         "urls",
@@ -29,13 +36,13 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("site", sa.Text(), nullable=False),
         sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("first_seen", sa.Text(), nullable=False),
-        sa.Column("last_fetched", sa.Text(), nullable=True),
+        _time("first_seen", False),
+        _time("last_fetched", True),
         sa.Column("last_status", sa.Integer(), nullable=True),
         sa.Column("etag", sa.Text(), nullable=True),
         sa.Column("last_modified", sa.Text(), nullable=True),
-        sa.Column("published_at", sa.Text(), nullable=True),
-        sa.Column("next_check", sa.Text(), nullable=True),
+        _time("published_at", True),
+        _time("next_check", True),
         sa.Column("failures", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("article_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_urls"),
@@ -47,7 +54,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("fetched_at", sa.Text(), nullable=False),
+        _time("fetched_at", False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("content_hash", sa.Text(), nullable=False),
