@@ -36,11 +36,11 @@ from archive.engine import open_archive
 from archive.urls import canonicalize_url, site_of
 from newscrawler.classify import classify_page
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
-from newscrawler.extraction import extract_article
 from newscrawler.failures import describe_failure
 from newscrawler.incremental import UrlBook, parse_when
 from newscrawler.items import ArticleItem
 from newscrawler.links import feed_links, page_links, same_site
+from newscrawler.pool import ExtractionPool
 from newscrawler.sitestats import site_inc
 from newscrawler.sources import SiteRules, load_sources
 
@@ -100,6 +100,7 @@ class NewsSpider(scrapy.Spider):
         self.book = UrlBook(None, [], [], since=self.since, enabled=False)
         self.discovered: set[str] = set()
         self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
+        self.pool = ExtractionPool(0)  # replaced in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -110,6 +111,8 @@ class NewsSpider(scrapy.Spider):
         spider.max_sitemap_urls = settings.getint("CRAWL_MAX_SITEMAP_URLS", 50_000)
         spider.max_discovery_bytes = settings.getint("CRAWL_MAX_DISCOVERY_BYTES", 50 * 1024 * 1024)
         spider.incremental = spider.incremental and settings.getbool("CRAWL_INCREMENTAL", True)
+        # One page or a few: extracting in-process beats starting worker processes.
+        spider.pool = ExtractionPool.from_crawler(crawler, workers=0 if spider.mode == "single" else None)
         return spider
 
     def open_book(self) -> None:
@@ -179,6 +182,7 @@ class NewsSpider(scrapy.Spider):
     # --- start ---------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.open_book()
+        self.pool.open()
         for url in self.book.to_recheck():  # due for a revisit (or --revisit), linked or not
             request = self._page(url, depth=self.max_depth, priority=LISTED_PRIORITY)
             if request is not None:
@@ -283,7 +287,7 @@ class NewsSpider(scrapy.Spider):
                     yield request
 
     # --- pages -----------------------------------------------------------------------
-    def parse_page(self, response: Response) -> Iterator[scrapy.Request | ArticleItem]:
+    async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | ArticleItem]:
         start_url = response.meta.get("start_url")
         known = self.book.get(response.url)
         if self._not_modified(response, known.kind if known else "listing"):
@@ -310,14 +314,15 @@ class NewsSpider(scrapy.Spider):
         if decision.is_article:
             self._count("pages/article")
             self._site_inc(response.url, "articles")
-            item = self.build_item(response)
+            item = await self.build_item(response)
             self._record(response, "article", item.article.published_at if item is not None else None)
             if item is not None:
                 yield item
         else:
             self._record(response, "listing")
             self._count(f"pages/not_article/{decision.reason}")
-        yield from self.follow(response, tree, base, site)
+        for request in self.follow(response, tree, base, site):
+            yield request
 
     def follow(self, response: Response, tree: Any, base: str, site: str) -> Iterator[scrapy.Request]:
         depth = int(response.meta.get("depth", 0))
@@ -334,21 +339,22 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def parse_single(self, response: Response) -> Iterator[ArticleItem]:
+    async def parse_single(self, response: Response) -> AsyncIterator[ArticleItem]:
         start_url = response.meta["start_url"]
         if not isinstance(response, HtmlResponse):
             kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
             self.site_errors[start_url] = f"not an HTML page ({kind})"
             return
         self.site_reached.add(start_url)
-        item = self.build_item(response)
+        item = await self.build_item(response)
         if item is None:
             self.site_errors[start_url] = "no article text found"
             return
         yield item
 
-    def build_item(self, response: HtmlResponse) -> ArticleItem | None:
-        article = extract_article(response.text, response.url)
+    async def build_item(self, response: HtmlResponse) -> ArticleItem | None:
+        extracted = await self.pool.extract(response.text, response.url, response.body)
+        article = extracted.article
         if article is None:
             self._count("pages/extract_failed")
             return None
@@ -361,5 +367,6 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(timezone.utc),
             content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
             encoding=response.encoding,
+            html_zstd=extracted.html_zstd,
         )
         return ArticleItem(article=article, page=page)
