@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
+from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
@@ -39,7 +40,7 @@ from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sit
 from newscrawler.failures import describe_failure
 from newscrawler.incremental import UrlBook, parse_when
 from newscrawler.items import ArticleItem
-from newscrawler.links import feed_links, page_links, same_site
+from newscrawler.links import Link, feed_links, page_links, same_site
 from newscrawler.pool import ExtractionPool
 from newscrawler.sitestats import site_inc
 from newscrawler.sources import SiteRules, load_sources
@@ -299,7 +300,9 @@ class NewsSpider(scrapy.Spider):
                 kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
                 self.site_errors[start_url] = f"not an HTML page ({kind})"
             return
-        tree = response.selector.root
+        # A tree of our own, not response.selector (cached on the response): it is dropped before
+        # the page waits for the extraction pool, so waiting pages hold their bytes, not their DOM.
+        tree = Selector(response=response).root
         base = get_base_url(response)
         site = site_of(response.url)
         if start_url:
@@ -311,6 +314,8 @@ class NewsSpider(scrapy.Spider):
                 if same_site(feed, site):
                     yield self._discovery(feed, "feed")
         decision = classify_page(response.url, tree)
+        links = page_links(tree, base, site)
+        del tree
         if decision.is_article:
             self._count("pages/article")
             self._site_inc(response.url, "articles")
@@ -321,15 +326,15 @@ class NewsSpider(scrapy.Spider):
         else:
             self._record(response, "listing")
             self._count(f"pages/not_article/{decision.reason}")
-        for request in self.follow(response, tree, base, site):
+        for request in self.follow(response, links, site):
             yield request
 
-    def follow(self, response: Response, tree: Any, base: str, site: str) -> Iterator[scrapy.Request]:
+    def follow(self, response: Response, links: list[Link], site: str) -> Iterator[scrapy.Request]:
         depth = int(response.meta.get("depth", 0))
         hops = int(response.meta.get("pagination_hops", 0))
         site_depth = self.rules.get(site, "depth")
         max_depth = self.max_depth if site_depth is None else int(site_depth)
-        for link in page_links(tree, base, site):
+        for link in links:
             request = None
             if link.pagination:
                 if hops < self.max_pagination:
