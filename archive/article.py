@@ -61,6 +61,7 @@ class FetchedPage:
     fetched_at: datetime  # timezone-aware, UTC
     content_type: str | None = None
     encoding: str | None = None  # the encoding used to decode ``body``
+    html_zstd: bytes | None = None  # ``body`` already compressed (archive.store.compress_html), if done
 
 
 @dataclass

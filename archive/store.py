@@ -126,7 +126,7 @@ def _prepare(article: Article, page: FetchedPage) -> _Pending:
         "content_type": page.content_type,
         "encoding": page.encoding,
         "fetched_at": page.fetched_at,
-        "html_zstd": compress_html(page.body),
+        "html_zstd": page.html_zstd if page.html_zstd is not None else compress_html(page.body),
         "size": len(page.body),
     }
     _check_aware(row)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "news-dev"
 LIFTED = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=32",
           "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32", "-s", "ROBOTSTXT_OBEY=False"]
+# The crawls run in a temporary directory: import this checkout, not whatever the venv has installed.
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
 
 def cpu_times() -> list[tuple[int, int]]:
@@ -85,7 +88,7 @@ def bare_crawl(base: str, tmp: Path) -> dict[str, float]:
     out = tmp / "bare.json"
     subprocess.run([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
                     "-a", f"url={base}/", "-a", f"out={out}", "-s", "LOG_LEVEL=ERROR", *LIFTED],
-                   cwd=tmp, check=True)
+                   cwd=tmp, check=True, env=ENV)
     data = json.loads(out.read_text())
     return {"pages": data["pages"], "seconds": data["seconds"], "rate": data["pages"] / data["seconds"]}
 
@@ -105,7 +108,7 @@ def extraction_loop(corpus: Path, count: int = 240) -> dict[str, float]:
 def full_crawl(base: str, tmp: Path) -> dict[str, float]:
     db = tmp / "bench.sqlite3"
     proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", f"{base}/", "--db", str(db), "--quiet",
-                             "--log-level", "ERROR", *LIFTED], cwd=tmp)
+                             "--log-level", "ERROR", *LIFTED], cwd=tmp, env=ENV)
     sampler = Sampler(proc.pid)
     sampler.start()
     started = time.monotonic()

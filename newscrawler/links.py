@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -42,14 +43,41 @@ def page_links(tree: etree._Element, base_url: str, site: str) -> list[Link]:
         href = str(href).strip()
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
             continue
-        try:
-            url = canonicalize_url(urljoin(base_url, href))
-        except ValueError:
-            continue
-        if url in seen or not same_site(url, site) or not followable(url):
+        url = _absolute_link(href, base_url.startswith("https:"), site) if _has_host(href) else \
+            _followable_url(urljoin(base_url, href), site)
+        if url is None or url in seen:
             continue
         seen[url] = Link(url, href in next_hrefs or bool(PAGINATION.search(url)))
     return list(seen.values())
+
+
+def _has_host(href: str) -> bool:
+    """True for ``http(s)://host...``: urljoin then depends on the base's scheme only."""
+    for prefix in ("http://", "https://"):
+        if href.startswith(prefix):
+            return len(href) > len(prefix) and href[len(prefix)] not in "/?#\\"
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _absolute_link(href: str, https_base: bool, site: str) -> str | None:
+    """:func:`_followable_url` of an absolute href, cached: navigation links recur on every page."""
+    return _followable_url(urljoin("https://base.invalid/" if https_base else "http://base.invalid/", href), site)
+
+
+def _followable_url(url: str, site: str) -> str | None:
+    """The canonical form of an absolute ``url`` worth following on ``site``, else None.
+
+    Cheap tests first: most links of a news page lead off-site, and the same
+    navigation links recur on every page (hence the cache). Canonicalization
+    keeps scheme, host and path as ``same_site`` and ``followable`` see them.
+    """
+    try:
+        if not same_site(url, site) or not followable(url):
+            return None
+        return canonicalize_url(url)
+    except ValueError:
+        return None
 
 
 def feed_links(tree: etree._Element, base_url: str) -> list[str]:

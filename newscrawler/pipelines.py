@@ -1,12 +1,15 @@
 """Item pipelines: validate -> dedupe -> store.
 
 Every drop is counted in the crawl stats as ``dropped/<reason>``; the store
-counts ``archive/inserted``, ``archive/updated`` and ``archive/unchanged``.
+counts ``archive/inserted``, ``archive/updated`` and ``archive/unchanged``, and
+``archive/write_seconds``: the time spent in the archive writer (buffering and
+batch transactions).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy import Spider
@@ -150,7 +153,10 @@ class StorePipeline:
             site_inc(self.stats, site, "dropped/site_max_articles")
             self._defer(item)
             raise DropItem(f"site_max_articles: {item.page.final_url}")
-        self._count(self.writer.add(item.article, item.page))
+        started = time.perf_counter()
+        result = self.writer.add(item.article, item.page)
+        self._timed(started)
+        self._count(result)
         self.accepted += 1
         self.accepted_per_site[site] = self.accepted_per_site.get(site, 0) + 1
         if self.max_articles and self.accepted >= self.max_articles:
@@ -163,6 +169,9 @@ class StorePipeline:
         if book is not None:
             for url in dict.fromkeys([item.page.url, item.page.final_url]):
                 book.defer(url)
+
+    def _timed(self, started: float) -> None:
+        self.stats.inc_value("archive/write_seconds", time.perf_counter() - started, start=0.0)
 
     def _close(self, reason: str) -> None:
         if self.crawler.engine is not None:
@@ -181,8 +190,11 @@ class StorePipeline:
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.writer is None:
             return
+        started = time.perf_counter()
         try:
-            self._count(self.writer.close())
+            result = self.writer.close()
+            self._timed(started)
+            self._count(result)
         finally:
             self._finish_run()
 

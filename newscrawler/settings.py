@@ -19,6 +19,13 @@ ARCHIVE_DB = os.environ.get("NEWSCRAWLER_DB") or "news.sqlite3"
 ARCHIVE_BATCH_SIZE = 100  # articles per write transaction
 ARCHIVE_MAX_ARTICLES = 0  # stop after this many new or updated articles (0: no limit)
 
+# --- Extraction (newscrawler.pool) --------------------------------------------------
+# Articles are extracted in worker processes, off the reactor: "auto" starts one per core,
+# 0 extracts in the crawling process (as `fetch` always does).
+EXTRACTION_WORKERS = "auto"
+EXTRACTION_MAX_PENDING = 0  # pages in the pool at once (0: 2 per worker); more wait, with their download
+EXTRACTION_MAX_TASKS_PER_CHILD = 0  # replace a worker after this many pages (0: never)
+
 # --- What counts as an article ------------------------------------------------
 ARTICLE_MIN_WORDS = 40  # fewer words: dropped as too_short
 CRAWL_DEPTH = 3  # link-following hops from the start page (pagination is free)

@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
+from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
@@ -36,11 +37,11 @@ from archive.engine import open_archive
 from archive.urls import canonicalize_url, site_of
 from newscrawler.classify import classify_page
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
-from newscrawler.extraction import extract_article
 from newscrawler.failures import describe_failure
 from newscrawler.incremental import UrlBook, parse_when
 from newscrawler.items import ArticleItem
-from newscrawler.links import feed_links, page_links, same_site
+from newscrawler.links import Link, feed_links, page_links, same_site
+from newscrawler.pool import ExtractionPool
 from newscrawler.sitestats import site_inc
 from newscrawler.sources import SiteRules, load_sources
 
@@ -100,6 +101,7 @@ class NewsSpider(scrapy.Spider):
         self.book = UrlBook(None, [], [], since=self.since, enabled=False)
         self.discovered: set[str] = set()
         self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
+        self.pool = ExtractionPool(0)  # replaced in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -110,6 +112,8 @@ class NewsSpider(scrapy.Spider):
         spider.max_sitemap_urls = settings.getint("CRAWL_MAX_SITEMAP_URLS", 50_000)
         spider.max_discovery_bytes = settings.getint("CRAWL_MAX_DISCOVERY_BYTES", 50 * 1024 * 1024)
         spider.incremental = spider.incremental and settings.getbool("CRAWL_INCREMENTAL", True)
+        # One page or a few: extracting in-process beats starting worker processes.
+        spider.pool = ExtractionPool.from_crawler(crawler, workers=0 if spider.mode == "single" else None)
         return spider
 
     def open_book(self) -> None:
@@ -179,6 +183,7 @@ class NewsSpider(scrapy.Spider):
     # --- start ---------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.open_book()
+        self.pool.open()
         for url in self.book.to_recheck():  # due for a revisit (or --revisit), linked or not
             request = self._page(url, depth=self.max_depth, priority=LISTED_PRIORITY)
             if request is not None:
@@ -283,7 +288,7 @@ class NewsSpider(scrapy.Spider):
                     yield request
 
     # --- pages -----------------------------------------------------------------------
-    def parse_page(self, response: Response) -> Iterator[scrapy.Request | ArticleItem]:
+    async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | ArticleItem]:
         start_url = response.meta.get("start_url")
         known = self.book.get(response.url)
         if self._not_modified(response, known.kind if known else "listing"):
@@ -295,7 +300,9 @@ class NewsSpider(scrapy.Spider):
                 kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
                 self.site_errors[start_url] = f"not an HTML page ({kind})"
             return
-        tree = response.selector.root
+        # A tree of our own, not response.selector (cached on the response): it is dropped before
+        # the page waits for the extraction pool, so waiting pages hold their bytes, not their DOM.
+        tree = Selector(response=response).root
         base = get_base_url(response)
         site = site_of(response.url)
         if start_url:
@@ -307,24 +314,27 @@ class NewsSpider(scrapy.Spider):
                 if same_site(feed, site):
                     yield self._discovery(feed, "feed")
         decision = classify_page(response.url, tree)
+        links = page_links(tree, base, site)
+        del tree
         if decision.is_article:
             self._count("pages/article")
             self._site_inc(response.url, "articles")
-            item = self.build_item(response)
+            item = await self.build_item(response)
             self._record(response, "article", item.article.published_at if item is not None else None)
             if item is not None:
                 yield item
         else:
             self._record(response, "listing")
             self._count(f"pages/not_article/{decision.reason}")
-        yield from self.follow(response, tree, base, site)
+        for request in self.follow(response, links, site):
+            yield request
 
-    def follow(self, response: Response, tree: Any, base: str, site: str) -> Iterator[scrapy.Request]:
+    def follow(self, response: Response, links: list[Link], site: str) -> Iterator[scrapy.Request]:
         depth = int(response.meta.get("depth", 0))
         hops = int(response.meta.get("pagination_hops", 0))
         site_depth = self.rules.get(site, "depth")
         max_depth = self.max_depth if site_depth is None else int(site_depth)
-        for link in page_links(tree, base, site):
+        for link in links:
             request = None
             if link.pagination:
                 if hops < self.max_pagination:
@@ -334,21 +344,22 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def parse_single(self, response: Response) -> Iterator[ArticleItem]:
+    async def parse_single(self, response: Response) -> AsyncIterator[ArticleItem]:
         start_url = response.meta["start_url"]
         if not isinstance(response, HtmlResponse):
             kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
             self.site_errors[start_url] = f"not an HTML page ({kind})"
             return
         self.site_reached.add(start_url)
-        item = self.build_item(response)
+        item = await self.build_item(response)
         if item is None:
             self.site_errors[start_url] = "no article text found"
             return
         yield item
 
-    def build_item(self, response: HtmlResponse) -> ArticleItem | None:
-        article = extract_article(response.text, response.url)
+    async def build_item(self, response: HtmlResponse) -> ArticleItem | None:
+        extracted = await self.pool.extract(response.text, response.url, response.body)
+        article = extracted.article
         if article is None:
             self._count("pages/extract_failed")
             return None
@@ -361,5 +372,6 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(timezone.utc),
             content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
             encoding=response.encoding,
+            html_zstd=extracted.html_zstd,
         )
         return ArticleItem(article=article, page=page)
