@@ -8,26 +8,21 @@ captcha/challenge page) or when it has yielded nothing new for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from archive.models import Run
+from archive.query import RunInfo
 
 EMPTY_RUNS = 3
 
 
 @dataclass
-class RunRecord:
-    id: int
-    command: str
-    started_at: datetime
-    finished_at: datetime | None
-    status: str
-    new: int
-    updated: int
+class RunRecord(RunInfo):
+    """A run (:class:`archive.query.RunInfo`) with its per-site counts, warnings and arguments."""
+
     sites: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     args: dict[str, Any] = field(default_factory=dict)
