@@ -99,7 +99,10 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"bad since date {since!r}: use YYYY-MM-DD")
         self.incremental = truthy(incremental) and mode == "site"
         self.book = UrlBook(None, [], [], since=self.since, enabled=False)
-        self.discovered: set[str] = set()
+        # canonical URL -> the fewest link hops at which any page linked to it. Scrapy's dupe
+        # filter keeps the first request for a URL, which may have come the long way round
+        # (e.g. via a tag page); links are followed from the shortest depth seen.
+        self.discovered: dict[str, int] = {}
         self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
         self.pool = ExtractionPool(0)  # replaced in from_crawler
 
@@ -153,8 +156,10 @@ class NewsSpider(scrapy.Spider):
             self._count("pages/filtered")
             return None
         if key not in self.discovered:
-            self.discovered.add(key)
+            self.discovered[key] = depth
             self._site_inc(url, "discovered")
+        elif depth < self.discovered[key]:
+            self.discovered[key] = depth
         if self.book.skip_page(url, lastmod):
             if key not in self.book.skipped:
                 self.book.skipped.add(key)
@@ -331,6 +336,7 @@ class NewsSpider(scrapy.Spider):
 
     def follow(self, response: Response, links: list[Link], site: str) -> Iterator[scrapy.Request]:
         depth = int(response.meta.get("depth", 0))
+        depth = min(depth, self.discovered.get(canonicalize_url(response.url), depth))
         hops = int(response.meta.get("pagination_hops", 0))
         site_depth = self.rules.get(site, "depth")
         max_depth = self.max_depth if site_depth is None else int(site_depth)
