@@ -71,3 +71,11 @@ class StoredArticle(Article):
     id: int = 0
     fetched_at: datetime | None = None
     content_hash: str = ""
+    stored_word_count: int | None = None  # as stored; saves re-counting on export
+    site: str | None = None  # the archive's site key (host without www.)
+
+    @property
+    def word_count(self) -> int:
+        if self.stored_word_count is not None:
+            return self.stored_word_count
+        return count_words(self.text)

@@ -45,7 +45,7 @@ def article_to_dict(a: StoredArticle) -> dict[str, Any]:
         "text": a.text,
         "word_count": a.word_count,
         "fetched_at": _iso(a.fetched_at),
-        "site": site_of(a.canonical_url or a.url),
+        "site": a.site or site_of(a.canonical_url or a.url),
         "date_source": a.date_source,
         "is_paywalled": a.is_paywalled,
         "markdown": a.markdown,

@@ -7,6 +7,7 @@ are created with raw SQL by the initial migration.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import JSON, TIMESTAMP, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text, UniqueConstraint
@@ -108,27 +109,41 @@ class ArticleRow(Base):
 
     def to_stored(self) -> StoredArticle:
         """This row as the package-neutral :class:`StoredArticle` dataclass."""
-        return StoredArticle(
-            url=self.url,
-            title=self.title,
-            text=self.text,
-            canonical_url=self.canonical_url,
-            authors=list(self.authors or []),
-            published_at=self.published_at,
-            modified_at=self.modified_at,
-            site_name=self.site_name,
-            section=self.section,
-            tags=list(self.tags or []),
-            language=self.language,
-            description=self.description,
-            image_url=self.image_url,
-            markdown=self.markdown or "",
-            date_source=self.date_source,
-            is_paywalled=self.is_paywalled,
-            id=self.id,
-            fetched_at=self.fetched_at,
-            content_hash=self.content_hash,
-        )
+        return stored_from_mapping({name: getattr(self, name) for name in _STORED_COLUMNS})
+
+
+_STORED_COLUMNS = (
+    "url", "title", "text", "canonical_url", "authors", "published_at", "modified_at", "site_name",
+    "section", "tags", "language", "description", "image_url", "markdown", "date_source",
+    "is_paywalled", "id", "fetched_at", "content_hash", "word_count", "site",
+)
+
+
+def stored_from_mapping(row: Mapping[str, Any]) -> StoredArticle:
+    """A :class:`StoredArticle` from an ``articles`` row (ORM ``__dict__`` or Core mapping)."""
+    return StoredArticle(
+        url=row["url"],
+        title=row["title"],
+        text=row["text"],
+        canonical_url=row["canonical_url"],
+        authors=list(row["authors"] or []),
+        published_at=row["published_at"],
+        modified_at=row["modified_at"],
+        site_name=row["site_name"],
+        section=row["section"],
+        tags=list(row["tags"] or []),
+        language=row["language"],
+        description=row["description"],
+        image_url=row["image_url"],
+        markdown=row["markdown"] or "",
+        date_source=row["date_source"],
+        is_paywalled=row["is_paywalled"],
+        id=row["id"],
+        fetched_at=row["fetched_at"],
+        content_hash=row["content_hash"],
+        stored_word_count=row["word_count"],
+        site=row["site"],
+    )
 
 
 class RawPage(Base):

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from archive import search_pg
 from archive.article import StoredArticle
 from archive.errors import ArchiveError, QueryError
-from archive.models import ArticleRow, Run
+from archive.models import ArticleRow, Run, stored_from_mapping
 from archive.urls import canonicalize_url, site_of
 
 logger = logging.getLogger(__name__)
@@ -214,13 +214,13 @@ def iter_articles(engine: Engine, filters: Filters, *, batch: int = 500) -> Iter
     while remaining is None or remaining > 0:
         size = batch if remaining is None else min(batch, remaining)
         stmt = (
-            select(ArticleRow)
+            select(ArticleRow.__table__)
             .where(ArticleRow.id > last_id, *clauses)
             .order_by(ArticleRow.id)
             .limit(size)
         )
-        with Session(engine) as session:
-            page = [row.to_stored() for row in session.scalars(stmt)]
+        with engine.connect() as conn:
+            page = [stored_from_mapping(row) for row in conn.execute(stmt).mappings()]
         yield from page
         if len(page) < size:
             return
