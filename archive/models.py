@@ -212,7 +212,8 @@ class ArticleVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     title: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    # NULL: the article's current text (only the latest version; see migration 0004).
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
     content_hash: Mapped[str] = mapped_column(Text)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from archive.article import Article
 from archive.models import ArticleRow, RawPage, articles_table, to_utc_text
 from archive.query import Filters, filter_clauses
-from archive.store import add_versions, article_values, decompress_html
+from archive.store import add_versions, article_values, decompress_html, keep_current_texts
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,7 @@ def _write_updates(engine: Engine, updates: list[dict[str, Any]], versions: list
         return
     stmt = update(articles_table).where(articles_table.c.id == bindparam("row_id"))
     with engine.begin() as conn:
+        keep_current_texts(conn, [article_id for article_id, _ in versions])
         conn.execute(stmt, updates)
         if versions:
             add_versions(conn, versions)

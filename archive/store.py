@@ -245,6 +245,8 @@ def _write_batch(conn: Connection, pending: Mapping[str, _Pending]) -> BatchResu
         result.outcomes[url] = ("unchanged", article_id)
     if not to_write:
         return result
+    keep_current_texts(conn, [existing[item.row["canonical_url"]][2] for item in to_write
+                              if item.row["canonical_url"] in existing])
     returned = conn.execute(
         upsert(conn, _ARTICLES, "canonical_url").returning(
             _ARTICLES.c.id, _ARTICLES.c.canonical_url
@@ -261,11 +263,27 @@ def _write_batch(conn: Connection, pending: Mapping[str, _Pending]) -> BatchResu
     return result
 
 
+def keep_current_texts(conn: Connection, article_ids: list[int]) -> None:
+    """Copy the current text of these articles into their latest version, where that
+    version shares it (text NULL). Call before replacing an article's text."""
+    if not article_ids:
+        return
+    current = (
+        select(_ARTICLES.c.text).where(_ARTICLES.c.id == _VERSIONS.c.article_id).scalar_subquery()
+    )
+    conn.execute(
+        update(_VERSIONS)
+        .where(_VERSIONS.c.article_id.in_(article_ids), _VERSIONS.c.text.is_(None))
+        .values(text=current)
+    )
+
+
 def add_versions(conn: Connection, written: list[tuple[int, dict[str, Any]]]) -> None:
     """A new version row for each inserted or changed article (all versions are kept).
 
     ``written`` pairs an article id with its new column values (``fetched_at``,
-    ``title``, ``text``, ``content_hash``).
+    ``title``, ``text``, ``content_hash``). The new version shares the article's
+    text (NULL), so call :func:`keep_current_texts` before the article is updated.
     """
     stmt = (
         select(_VERSIONS.c.article_id, func.max(_VERSIONS.c.version).label("version"))
@@ -275,7 +293,7 @@ def add_versions(conn: Connection, written: list[tuple[int, dict[str, Any]]]) ->
     latest = {row.article_id: int(row.version) for row in conn.execute(stmt)}
     conn.execute(insert(_VERSIONS), [
         {"article_id": article_id, "version": latest.get(article_id, 0) + 1, "fetched_at": row["fetched_at"],
-         "title": row["title"], "text": row["text"], "content_hash": row["content_hash"]}
+         "title": row["title"], "text": None, "content_hash": row["content_hash"]}
         for article_id, row in written
     ])
 

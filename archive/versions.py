@@ -38,8 +38,9 @@ def article_versions(engine: Engine, id_or_url: str | int) -> tuple[StoredArticl
         return None
     stmt = select(_VERSIONS).where(_VERSIONS.c.article_id == article.id).order_by(_VERSIONS.c.version)
     with engine.connect() as conn:
-        versions = [Version(row.article_id, row.version, _aware(row.fetched_at), row.title, row.text,
-                            row.content_hash) for row in conn.execute(stmt)]
+        versions = [Version(row.article_id, row.version, _aware(row.fetched_at), row.title,
+                            article.text if row.text is None else row.text, row.content_hash)
+                    for row in conn.execute(stmt)]
     return article, versions
 
 

@@ -292,3 +292,18 @@ def test_json_safe() -> None:
     assert json_safe({1: (1.5, float("nan")), "d": timedelta(seconds=2)}) == {
         "1": [1.5, "nan"], "d": 2.0,
     }
+
+
+def test_only_replaced_texts_are_copied_into_versions(engine: Engine, db_path: Path) -> None:
+    from archive.versions import article_versions
+
+    texts = ["First text of the story.", "Second, corrected text.", "Third and final text."]
+    for body in texts:
+        with ArchiveWriter(engine) as writer:
+            writer.add(*make(1, body))
+    with sqlite3.connect(db_path) as conn:
+        stored = conn.execute("SELECT version, text FROM article_versions ORDER BY version").fetchall()
+    assert stored == [(1, texts[0]), (2, texts[1]), (3, None)]  # the current version shares articles.text
+    found = article_versions(engine, "https://www.example.com/news/1")
+    assert found is not None
+    assert [v.text for v in found[1]] == texts
