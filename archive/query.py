@@ -12,19 +12,16 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     Select,
-    bindparam,
-    column,
     exists,
     func,
     literal_column,
     or_,
     select,
-    table,
 )
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from archive import search_pg
+from archive import search_pg, search_sqlite
 from archive.article import StoredArticle
 from archive.errors import ArchiveError, QueryError
 from archive.models import ArticleRow, Run, stored_from_mapping
@@ -33,13 +30,8 @@ from archive.urls import canonicalize_url, site_of
 logger = logging.getLogger(__name__)
 
 DEFAULT_SEARCH_LIMIT = 20
-SNIPPET_TOKENS = 16
-TITLE_WEIGHT = 5.0
-TEXT_WEIGHT = 1.0
 QUERY_HINT = 'quote phrases with "..." or use --literal'
 _FTS_ERRORS = ("fts5", "syntax error", "no such column", "unterminated", "unknown special query")
-
-articles_fts = table("articles_fts", column("rowid"), column("title"), column("text"))
 
 
 @dataclass
@@ -150,22 +142,6 @@ def _search_stmt_pg(filters: Filters, literal: bool, highlight: tuple[str, str])
     return stmt.order_by(literal_column("rank"), ArticleRow.id)
 
 
-def _search_stmt(filters: Filters, highlight: tuple[str, str]) -> Select[Any]:
-    fts = literal_column("articles_fts")
-    rank = func.bm25(fts, TITLE_WEIGHT, TEXT_WEIGHT).label("rank")
-    start, end = highlight
-    snippet = func.snippet(fts, 1, start, end, "…", SNIPPET_TOKENS).label("snippet")
-    limit = filters.limit if filters.limit is not None else DEFAULT_SEARCH_LIMIT
-    return (
-        select(ArticleRow, snippet, rank)
-        .select_from(articles_fts)
-        .join(ArticleRow, ArticleRow.id == articles_fts.c.rowid)
-        .where(fts.op("MATCH")(bindparam("fts_query")), *filter_clauses(filters))
-        .order_by(rank, ArticleRow.id)
-        .limit(limit)
-    )
-
-
 def search(
     engine: Engine,
     query: str,
@@ -173,11 +149,14 @@ def search(
     *,
     literal: bool = False,
     highlight: tuple[str, str] = ("[", "]"),
+    candidates: int | None = search_sqlite.DEFAULT_CANDIDATES,
 ) -> list[SearchHit]:
     """Full-text search, best hits first (lower rank is better).
 
-    SQLite: FTS5 query syntax, bm25 with titles weighted up. PostgreSQL: web-search
-    syntax, ts_rank_cd over title (weight A) and text (weight B); see :mod:`archive.search_pg`.
+    SQLite: FTS5 query syntax, bm25 with titles weighted up, over the newest
+    ``candidates`` matches (None: all; see :mod:`archive.search_sqlite`).
+    PostgreSQL: web-search syntax, ts_rank_cd over title (weight A) and text
+    (weight B); see :mod:`archive.search_pg`.
     """
     postgres = engine.dialect.name == "postgresql"
     if engine.dialect.name not in ("sqlite", "postgresql"):
@@ -185,17 +164,17 @@ def search(
     expression = literal_query(query) if literal and not postgres else query.strip()
     if not expression:
         raise QueryError(f"empty search query {query!r}; give at least one word")
-    if postgres:
-        search_pg.check_query(engine, query, expression, literal)
-        stmt = _search_stmt_pg(filters, literal, highlight)
-        params = search_pg.params(expression, highlight)
-    else:
-        stmt = _search_stmt(filters, highlight)
-        params = {"fts_query": expression}
+    limit = filters.limit if filters.limit is not None else DEFAULT_SEARCH_LIMIT
     try:
-        with Session(engine) as session:
-            rows = session.execute(stmt, params).all()
-            return [SearchHit(row[0].to_stored(), row.snippet, float(row.rank)) for row in rows]
+        if postgres:
+            search_pg.check_query(engine, query, expression, literal)
+            stmt = _search_stmt_pg(filters, literal, highlight)
+            with Session(engine) as session:
+                rows = session.execute(stmt, search_pg.params(expression, highlight)).all()
+                return [SearchHit(row[0].to_stored(), row.snippet, float(row.rank)) for row in rows]
+        with engine.connect() as conn:
+            found = search_sqlite.run_search(conn, expression, filter_clauses(filters), limit, candidates, highlight)
+        return [SearchHit(stored_from_mapping(row), snippet, rank) for row, snippet, rank in found]
     except OperationalError as exc:
         message = str(exc.orig)
         if any(marker in message for marker in _FTS_ERRORS):

@@ -100,6 +100,24 @@ def test_search_title_match_ranks_first(engine: Engine) -> None:
     assert hits[0].rank <= hits[1].rank
 
 
+def test_search_ranks_the_newest_candidates_unless_told_to_rank_all(engine: Engine) -> None:
+    # "volcano" matches 1 (title: the best hit), 2 and 3; 3 is the newest row.
+    assert ids(search(engine, "volcano", Filters(), candidates=None))[0] == 1
+    assert set(ids(search(engine, "volcano", Filters(), candidates=2))) == {2, 3}
+    assert ids(search(engine, "volcano", Filters(), candidates=1)) == [3]
+    # a filter applies before the cap: the newest alpha.com match is 2
+    assert ids(search(engine, "volcano", Filters(site="alpha.com"), candidates=1)) == [2]
+    assert ids(search(engine, "volcano", Filters(limit=1), candidates=3)) == [1]
+
+
+def test_snippets_belong_to_their_hits(engine: Engine) -> None:
+    hits = search(engine, "volcano", Filters(), highlight=("<", ">"))
+    by_id = {h.article.id: h.snippet for h in hits}
+    assert by_id[1].startswith("Lava flows")  # the word is in the title only
+    assert "<volcano>" in by_id[2] and "Turnout" in by_id[2]
+    assert "<volcano>" in by_id[3] and "Fans" in by_id[3]
+
+
 def test_search_snippet_markers(engine: Engine) -> None:
     hits = search(engine, "turnout", Filters())
     assert ids(hits) == [2]

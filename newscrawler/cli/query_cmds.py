@@ -12,6 +12,7 @@ import click
 from archive.engine import open_archive
 from archive.export import article_to_dict, write_articles
 from archive.urls import site_of
+from archive.search_sqlite import DEFAULT_CANDIDATES
 from archive.query import Filters, archive_stats, get_article, iter_articles, search as search_archive
 from newscrawler.cli.crawl_cmds import db_option
 from newscrawler.cli.output import highlighted, open_output, output_options, write_rows
@@ -53,15 +54,18 @@ def make_filters(site: str | None, since: str | None, until: str | None, author:
 @click.command()
 @click.argument("query")
 @click.option("--literal", is_flag=True, help="Search the words as typed (no FTS5 syntax: AND, OR, quotes, *).")
+@click.option("--rank-all", is_flag=True,
+              help=f"Rank every match, not only the newest {DEFAULT_CANDIDATES:,} (exact; slower for common words).")
 @filter_options
 @output_options
-def search(query: str, literal: bool, db: str | None, fmt: str | None, output: str | None,
+def search(query: str, literal: bool, rank_all: bool, db: str | None, fmt: str | None, output: str | None,
            **filters: Any) -> None:
     """Full-text search (SQLite FTS5, bm25 ranking; title matches weigh more).
 
     QUERY uses FTS5 syntax: words, "exact phrases", OR, NOT, prefix*. On a
     PostgreSQL archive it uses web-search syntax ("phrases", -word, or) and
     ts_rank_cd ranking. The table shows a snippet with the matches highlighted.
+    On SQLite the newest 2,000 matches are ranked (all of them with --rank-all).
 
     \b
     Example:
@@ -72,7 +76,8 @@ def search(query: str, literal: bool, db: str | None, fmt: str | None, output: s
     with open_output(output) as out:
         plain = fmt is not None or not out.isatty()
         marks = ("**", "**") if plain else ("\x02", "\x03")
-        hits = search_archive(engine, query, make_filters(**filters), literal=literal, highlight=marks)
+        hits = search_archive(engine, query, make_filters(**filters), literal=literal, highlight=marks,
+                              candidates=None if rank_all else DEFAULT_CANDIDATES)
         rows = []
         for hit in hits:
             row = article_to_dict(hit.article) if fmt else _summary(hit.article)
