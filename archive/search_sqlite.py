@@ -47,15 +47,31 @@ def rank_stmt(clauses: list[Any], limit: int, candidates: int | None) -> Select[
     return select(newest.c.rowid, newest.c.rank).order_by(newest.c.rank, newest.c.rowid).limit(limit)
 
 
-def snippet_stmt(ids: list[int], highlight: tuple[str, str]) -> Select[Any]:
-    """The article rows and snippets of ``ids`` (any order)."""
+def _has_phrase(expression: str) -> bool:
+    """Whether the query holds a multi-word phrase or NEAR group (costly to check per row)."""
+    return "NEAR" in expression or any(" " in part.strip() for part in expression.split('"')[1::2])
+
+
+def snippet_stmt(ids: list[int], highlight: tuple[str, str], expression: str) -> Select[Any]:
+    """The article rows and snippets of ``ids`` (any order).
+
+    ``rowid IN (...)`` makes FTS5 run the MATCH once per id (expanding a prefix
+    query each time), while one scan over the ids' rowid range runs it once and
+    only checks the rows in between. The scan wins unless the query has a phrase,
+    whose positions it would check on every row of the range.
+    """
     start, end = highlight
     snippet = func.snippet(_FTS, 1, start, end, "…", SNIPPET_TOKENS).label("snippet")
+    rowid = articles_fts.c.rowid
+    if _has_phrase(expression):
+        where = [rowid.in_(ids)]
+    else:  # unary + keeps SQLite from handing the IN list to FTS5
+        where = [rowid.between(min(ids), max(ids)), literal_column("+articles_fts.rowid").in_(ids)]
     return (
         select(ArticleRow.__table__, snippet)
         .select_from(articles_fts)
-        .join(ArticleRow, ArticleRow.id == articles_fts.c.rowid)
-        .where(_match(), articles_fts.c.rowid.in_(ids))
+        .join(ArticleRow, ArticleRow.id == rowid)
+        .where(_match(), *where)
     )
 
 
@@ -72,5 +88,5 @@ def run_search(
     ranked = [(row.rowid, float(row.rank)) for row in conn.execute(rank_stmt(clauses, limit, candidates), params)]
     if not ranked:
         return []
-    rows = {row["id"]: row for row in conn.execute(snippet_stmt([i for i, _ in ranked], highlight), params).mappings()}
+    rows = {row["id"]: row for row in conn.execute(snippet_stmt([i for i, _ in ranked], highlight, expression), params).mappings()}
     return [(rows[i], rows[i]["snippet"], rank) for i, rank in ranked if i in rows]
