@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 
@@ -258,6 +259,8 @@ def test_progress_on_a_terminal_only(gazette, tmp_path: Path) -> None:
 def test_revisits_follow_the_schedule(gazette, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
+    from archive.models import to_utc_text
+
     site, server = gazette
     fresh = site.add("fresh-story")
     fresh.published = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
@@ -271,7 +274,14 @@ def test_revisits_follow_the_schedule(gazette, tmp_path: Path) -> None:
     assert rows(db, "SELECT count(*) FROM urls WHERE kind = 'article' AND next_check IS NOT NULL") == [(1,)]
     _, requests = crawl(server, db, *schedule)
     assert not [p for p, _ in requests if p.startswith(ARTICLE)]  # not due yet
-    time.sleep(max(0.0, datetime.fromisoformat(next_check).timestamp() + 0.5 - time.time()))
+    wait = datetime.fromisoformat(next_check).timestamp() + 0.5 - time.time()
+    if wait > 20:  # a slow first crawl missed the 15 s step, so the next is 1 h on:
+        with sqlite3.connect(db) as conn:  # let that hour pass in the archive instead of sleeping it
+            conn.execute("UPDATE urls SET next_check = ? WHERE url LIKE ?",
+                         (to_utc_text(datetime.fromtimestamp(time.time() - 1, UTC)), "%fresh-story%"))
+        (next_check,) = rows(db, "SELECT next_check FROM urls WHERE url LIKE ?", "%fresh-story%")[0]
+        wait = 0.0
+    time.sleep(max(0.0, wait))
     site.edit("fresh-story", extra="An update, an hour on.")
     site.write()
     result, requests = crawl(server, db, *schedule)
