@@ -70,8 +70,9 @@ def ip_literal(host: str) -> IPAddress | None:
 def is_internal(ip: IPAddress) -> bool:
     """True for an address that is not on the public internet (or is multicast)."""
     if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour
-        if embedded is not None and is_internal(embedded):
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d
+            return is_internal(ip.ipv4_mapped)
+        if ip.sixtofour is not None and is_internal(ip.sixtofour):
             return True
     return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
             or ip.is_unspecified or not ip.is_global)

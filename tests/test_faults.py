@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -222,6 +223,10 @@ def test_refusals_are_counted_with_their_reason(crawl: Crawl) -> None:
     scheme = sum(1 for r in GO_REASONS.values() if r == "scheme_refused")
     assert counts.get("errors/ssrf_refused", 0) >= ssrf, counts
     assert counts.get("errors/scheme_refused", 0) >= scheme, counts
+    for name, reason in GO_REASONS.items():
+        page = "/meta-refreshed" if name == "meta-refresh-private" else f"/go/{name}"
+        message = "scheme, only http and https" if reason == "scheme_refused" else "is an internal address"
+        assert [line for line in crawl.log.splitlines() if f"{page} failed: not fetched" in line and message in line]
     assert crawl.stats.get("ssrf/refused", 0) >= ssrf + 1  # + a robots.txt Sitemap line
     assert crawl.stats.get("ssrf/refused_scheme", 0) >= scheme
 
@@ -256,7 +261,18 @@ def test_hostile_discovery_documents_are_counted(crawl: Crawl) -> None:
     assert not crawl.site.state.hits_for("/2026/10/01/old-1/")
 
 
-def test_runs_json_shows_the_reasons(crawl: Crawl) -> None:
+def test_reextract_keeps_the_corrected_charsets(crawl: Crawl, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite3"
+    with sqlite3.connect(crawl.db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    result = cli("reextract", "--db", str(copy))
+    assert result.code == 0, result.stderr
+    for good in GOOD:
+        (text,) = rows(copy, "SELECT text FROM articles WHERE canonical_url = ?", crawl.site.base_url + good.path)[0]
+        assert all(fragment in text for fragment in good.expect), good.path
+
+
+def test_runs_shows_the_reasons(crawl: Crawl) -> None:
     result = cli("runs", "--db", str(crawl.db))
     assert result.code == 0
     assert "ssrf_refused" in result.stdout and "not_html" in result.stdout
