@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import LOCAL, ROOT, cli, rows
-from faultserver import BAD, EMPTY, GO_REASONS, GO_TARGETS, GOOD, LAUGHS, MARKER, FaultSite
+from faultserver import GO_REASONS, GO_TARGETS, FaultSite
+from faultsite_content import BAD, EMPTY, GOOD, LAUGHS, MARKER
 
 MAX_TIME = 120  # the crawl's own --max-time: it must finish well before
 LIMITS = [

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LOCAL, QuietHandler, cli, rows, serving
-from faultserver import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT, Good, billion_laughs, gzip_bomb
+from faultsite_content import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT, Good, billion_laughs, gzip_bomb
 from twisted.python.failure import Failure
 
 from newscrawler.bodies import best_encoding, binary_kind
