@@ -29,7 +29,7 @@ from faultsite_content import BAD, EMPTY, GOOD, LAUGHS, MARKER
 MAX_TIME = 120  # the crawl's own --max-time: it must finish well before
 LIMITS = [
     "--depth", "3", "--since", "2026-01-01", "--max-time", str(MAX_TIME),
-    "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=2", "-s", "RETRY_AFTER_MAX=5",
+    "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=2", "-s", "RETRY_AFTER_MAX=5",
     "-s", f"DOWNLOAD_MAXSIZE={4 * 1024 * 1024}", "-s", f"DOWNLOAD_WARNSIZE={2 * 1024 * 1024}",
     "-s", f"CRAWL_MAX_DISCOVERY_BYTES={16 * 1024 * 1024}", "-s", "CRAWL_MAX_PAGINATION=5",
     "-s", "CRAWL_MAX_SITEMAP_URLS=10000", "--log-level", "INFO",
@@ -105,7 +105,7 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float) -> tuple[
         nonlocal peak
         while not done.is_set():
             peak = max(peak, tree_rss(proc.pid))
-            done.wait(0.05)
+            done.wait(0.1)
 
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
