@@ -88,6 +88,16 @@ def host_port(url: str) -> tuple[str, int | None]:
     return (parts.hostname or "").rstrip("."), port or DEFAULT_PORTS.get(parts.scheme.lower())
 
 
+def allowed_entry(entry: str) -> tuple[str, int | None]:
+    """A FETCH_ALLOWED_HOSTS entry: "host" (any port), "host:port", "[v6]" or "[v6]:port"."""
+    parts = urlsplit(f"//{entry.strip()}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (parts.hostname or "").rstrip("."), port
+
+
 @implementer(IResolutionReceiver)
 class _Addresses:
     """Collects what the reactor's name resolver (Scrapy's DNS_RESOLVER) answers for a host."""
@@ -129,9 +139,9 @@ class AddressPolicy:
     async def allowed(self) -> set[tuple[str, int | None]]:
         if self._allowed is None:
             allowed = {host_port(u) for u in self.user_urls()}
-            for entry in self.extra:  # "host" (any port) or "host:port"
-                host, port = host_port(entry)
-                allowed.add((host, port if ":" in entry.strip("[]").rsplit("]", 1)[-1] else None))
+            # http://host/ may redirect to https://host/: the default ports go together
+            allowed |= {(host, other) for host, port in allowed if port in (80, 443) for other in (80, 443)}
+            allowed |= {allowed_entry(entry) for entry in self.extra}
             for host, port in allowed:
                 for ip in await self.addresses(host):
                     self._allowed_ips.add((ip, port))

@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 from newscrawler.bodies import best_encoding, binary_kind
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, strip_doctype
 from newscrawler.failures import Refused, describe_failure
-from newscrawler.ssrf import host_port, ip_literal, is_internal
+from newscrawler.ssrf import allowed_entry, host_port, ip_literal, is_internal
 
 
 @pytest.mark.parametrize("host, address", [
@@ -47,6 +47,12 @@ def test_internal_addresses(address: str) -> None:
 @pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"])
 def test_public_addresses(address: str) -> None:
     assert not is_internal(ipaddress.ip_address(address))
+
+
+def test_allowed_host_entries() -> None:
+    assert allowed_entry("intranet.local") == ("intranet.local", None)
+    assert allowed_entry("10.0.0.5:8080") == ("10.0.0.5", 8080)
+    assert allowed_entry("[::1]") == ("::1", None) and allowed_entry("[fd00::1]:81") == ("fd00::1", 81)
 
 
 def test_host_port_defaults() -> None:
