@@ -19,11 +19,17 @@ from lxml import etree
 logger = logging.getLogger(__name__)
 
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.DOTALL | re.IGNORECASE)
+SNIFF_DOCTYPE = 64 * 1024  # a DOCTYPE comes before the root element
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 
 
 class DiscoveryError(ValueError):
-    """A discovery document that cannot be used (too big, not XML, ...)."""
+    """A discovery document that cannot be used; ``reason`` is counted (too_large, corrupt_gzip, ...)."""
+
+    def __init__(self, message: str, reason: str = "unusable") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ def inflate(body: bytes, max_size: int) -> bytes:
     """Gunzip ``body`` if it is gzip data, refusing to inflate beyond ``max_size`` bytes."""
     if body[:2] != b"\x1f\x8b":
         if len(body) > max_size:
-            raise DiscoveryError(f"document larger than {max_size} bytes")
+            raise DiscoveryError(f"document larger than {max_size} bytes", "too_large")
         return body
     out = io.BytesIO()
     try:
@@ -61,10 +67,17 @@ def inflate(body: bytes, max_size: int) -> bytes:
             while chunk := stream.read(64 * 1024):
                 out.write(chunk)
                 if out.tell() > max_size:
-                    raise DiscoveryError(f"gzip body inflates beyond {max_size} bytes")
+                    raise DiscoveryError(f"gzip body inflates beyond {max_size} bytes", "too_large")
     except (OSError, EOFError, zlib.error) as exc:
-        raise DiscoveryError(f"corrupt gzip body: {exc}") from exc
+        raise DiscoveryError(f"corrupt gzip body: {exc}", "corrupt_gzip") from exc
     return out.getvalue()
+
+
+def absolute(base_url: str, href: str) -> str:
+    """``href`` resolved against ``base_url`` (urljoin is slow, and sitemap URLs are absolute)."""
+    if href.startswith(("http://", "https://")) and "/./" not in href and "/../" not in href:
+        return href
+    return urljoin(base_url, href)
 
 
 def _parser() -> etree.XMLParser:
@@ -79,14 +92,29 @@ def _parser() -> etree.XMLParser:
     )
 
 
+def strip_doctype(body: bytes) -> bytes:
+    """``body`` without its DOCTYPE (and internal DTD subset), where entities are declared.
+
+    Entities are never expanded anyway (see :func:`_parser`), but libxml2 stops at the first
+    reference to a declared one ("billion laughs"), losing the rest of the document. Feeds and
+    sitemaps need no DTD; undeclared references are dropped instead.
+    """
+    head = body[:SNIFF_DOCTYPE]
+    start = head.upper().find(b"<!DOCTYPE")
+    if start == -1:
+        return body
+    match = _DOCTYPE.match(body, start)
+    return body[:start] + body[match.end():] if match else body
+
+
 def parse_xml(body: bytes) -> etree._Element:
     """Parse untrusted XML; raises DiscoveryError if there is no usable root."""
     try:
-        root = etree.fromstring(body.lstrip(), _parser())
+        root = etree.fromstring(strip_doctype(body.lstrip()), _parser())
     except etree.XMLSyntaxError as exc:
-        raise DiscoveryError(f"not XML: {exc}") from exc
+        raise DiscoveryError(f"not XML: {exc}", "not_xml") from exc
     if root is None:
-        raise DiscoveryError("not XML: empty document")
+        raise DiscoveryError("not XML: empty document", "not_xml")
     return root
 
 
@@ -130,7 +158,7 @@ def parse_sitemap(body: bytes, base_url: str, max_urls: int) -> SitemapDoc:
                     news_date = child.text.strip()
         entries.append(
             Entry(
-                url=urljoin(base_url, loc.text.strip()),
+                url=absolute(base_url, loc.text.strip()),
                 lastmod=news_date or (lastmod.text.strip() if lastmod is not None and lastmod.text else None),
                 news=news is not None,
             )
@@ -191,7 +219,7 @@ def parse_feed(body: bytes, base_url: str, max_urls: int) -> list[Entry]:
         else:
             continue
         if href:
-            entries.append(Entry(url=urljoin(base_url, href.strip()), lastmod=_dated(node)))
+            entries.append(Entry(url=absolute(base_url, href.strip()), lastmod=_dated(node)))
         if len(entries) >= max_urls:
             break
     return entries

@@ -55,6 +55,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
+# A response larger than this is cancelled (too_large); a compressed one that inflates beyond
+# it is refused (decompression_bomb). CRAWL_MAX_DISCOVERY_BYTES bounds gzipped sitemaps.
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 COOKIES_ENABLED = False
@@ -73,7 +75,13 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.middlewares.RetryAfterMiddleware": 550,
+    "newscrawler.ssrf.AddressGuardMiddleware": 40,  # before robots.txt and offsite: nothing internal
+    "newscrawler.bodies.BodyGuardMiddleware": 585,  # after decompression: binaries, charset labels
+    "newscrawler.ssrf.RedirectGuardMiddleware": 610,  # before RedirectMiddleware: targets, loops
 }
+# Only http(s) is fetched, and internal addresses (private, loopback, link-local, multicast...)
+# only on the hosts of the start URLs and sources; add others as "host" or "host:port".
+FETCH_ALLOWED_HOSTS: list[str] = []
 
 # Depth is tracked by the spider itself (discovery documents do not count).
 DEPTH_LIMIT = 0

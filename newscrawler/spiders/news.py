@@ -216,7 +216,7 @@ class NewsSpider(scrapy.Spider):
 
     def page_failed(self, failure: Failure) -> None:
         kind, message = describe_failure(failure)
-        url = failure.request.url
+        url = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]  # the page linked to
         if kind == "robots_disallowed":
             self._count("pages/robots_disallowed")
             self._site_inc(url, "robots_disallowed")
@@ -276,7 +276,8 @@ class NewsSpider(scrapy.Spider):
             else:
                 raise DiscoveryError("neither a sitemap nor a feed")
         except DiscoveryError as exc:
-            self._count("discovery/errors/unusable")
+            self._count(f"discovery/errors/{exc.reason}")
+            self._site_inc(response.url, f"discovery_errors/{exc.reason}")
             self.logger.info("Discovery document %s unusable: %s", response.url, exc)
             return
         for entry in entries:
