@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# Test files run in TEST_JOBS pytest-xdist workers (most tests wait on crawl subprocesses).
+TEST_JOBS ?= 2
 
 .PHONY: demo test install install-test bench-extraction bench-archive bench-crawl clean
 
@@ -26,7 +28,7 @@ demo: install
 
 ## Run the test suite (end-to-end crawls of a local site, the archive, extraction).
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 ## Body F1 of extract_article vs plain trafilatura on ../shared/corpus/news-dev.
 bench-extraction: install-test
