@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
 
+import orjson
+
 from archive.article import StoredArticle
 from archive.errors import ArchiveError
 from archive.urls import site_of
@@ -63,10 +65,18 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def to_json(value: dict[str, Any]) -> str:
+    """Compact JSON, non-ASCII kept as is (orjson; json for what orjson refuses, e.g. lone surrogates)."""
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _write_jsonl(articles: Iterable[StoredArticle], out: TextIO) -> int:
     count = 0
     for article in articles:
-        out.write(json.dumps(article_to_dict(article), ensure_ascii=False))
+        out.write(to_json(article_to_dict(article)))
         out.write("\n")
         count += 1
     return count
@@ -77,7 +87,7 @@ def _write_json(articles: Iterable[StoredArticle], out: TextIO) -> int:
     out.write("[")
     for article in articles:
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(article_to_dict(article), ensure_ascii=False))
+        out.write(to_json(article_to_dict(article)))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
