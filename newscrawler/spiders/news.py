@@ -124,13 +124,14 @@ class NewsSpider(scrapy.Spider):
         db = self.settings.get("ARCHIVE_DB")
         engine = open_archive(db) if db and self.incremental else None
         self.book = UrlBook(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
-                            revisit=self.revisit, since=self.since, enabled=engine is not None)
+                            revisit=self.revisit, since=self.since, enabled=engine is not None,
+                            flush_every=self.settings.getint("CRAWL_STATE_FLUSH_EVERY", 200))
 
     def closed(self, reason: str) -> None:
         if reason != "finished":
             self.logger.info("Crawl stopped early (%s): its listing and discovery documents will be read "
                              "in full next time", reason)
-        self.book.flush(complete=reason == "finished")
+        self.book.flush(complete=reason == "finished", final=True)
 
     # --- helpers -------------------------------------------------------------------
     def _count(self, key: str, n: int = 1) -> None:
