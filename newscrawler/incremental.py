@@ -25,6 +25,7 @@ from email.utils import parsedate_to_datetime
 
 from sqlalchemy import Engine
 
+from archive.errors import ArchiveError
 from archive.state import UrlState, load_url_states, next_revisit, parse_interval, save_url_states
 from archive.urls import canonicalize_url, site_of
 
@@ -204,5 +205,9 @@ class UrlBook:
             self.provisional.clear()
         rows = {u: self._saved(s, complete, settled) if u in self.fetched_now else s for u, s in rows.items()}
         if rows:
-            save_url_states(self.engine, list(rows.values()))
+            try:
+                save_url_states(self.engine, list(rows.values()))
+            except ArchiveError as exc:  # e.g. a full disk: the next crawl requests these URLs again
+                logger.info("URL states not saved: %s", exc)
+                self.store_ok = False
         self.dirty.clear()

@@ -155,7 +155,9 @@ def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlRepo
     assert crawler.stats is not None
     errors = dict(getattr(spider, "site_errors", {}))
     stats = crawler.stats.get_stats()
-    if stats.get("finish_reason") not in (None, "finished", "max_articles", "closespider_timeout"):
+    if stats.get("archive/error"):  # a write failed (full disk...): what was saved before stays
+        errors["archive"] = str(stats["archive/error"])
+    elif stats.get("finish_reason") not in (None, "finished", "max_articles", "closespider_timeout"):
         errors.setdefault("crawl", f"crawl ended early: {stats.get('finish_reason')}")
     sys.stderr.flush()
     report = CrawlReport(list(options.urls), stats, errors, time.monotonic() - started)
@@ -180,7 +182,8 @@ def _record_outcome(db: str, report: CrawlReport) -> None:
         finally:
             engine.dispose()
     except ArchiveError as exc:
-        logger.error("Could not record the run's outcome: %s", exc)
+        level = logging.INFO if report.stats.get("archive/error") else logging.ERROR  # reported already
+        logger.log(level, "Could not record the run's outcome: %s", exc)
         return
     if runs and runs[0].id == int(run_id):
         report.notes.extend(runs[0].warnings)

@@ -9,6 +9,7 @@ import logging
 import sys
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from archive.errors import ArchiveError
 from archive.lock import ArchiveLocked
@@ -31,6 +32,9 @@ class Main(click.Group):
             sys.exit(EXIT_LOCKED)
         except (ArchiveError, ValueError) as exc:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+        except DBAPIError as exc:  # a database fault archive.storage_faults does not name: still one line
+            message = str(exc.orig or exc).strip().splitlines()
+            raise click.ClickException(f"archive error: {message[0] if message else type(exc).__name__}") from exc
 
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
