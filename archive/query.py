@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from archive import search_pg
+from archive import fts_query, search_pg
 from archive.article import StoredArticle
 from archive.errors import ArchiveError, QueryError
 from archive.models import ArticleRow, Run
@@ -36,8 +36,6 @@ DEFAULT_SEARCH_LIMIT = 20
 SNIPPET_TOKENS = 16
 TITLE_WEIGHT = 5.0
 TEXT_WEIGHT = 1.0
-QUERY_HINT = 'quote phrases with "..." or use --literal'
-_FTS_ERRORS = ("fts5", "syntax error", "no such column", "unterminated", "unknown special query")
 
 articles_fts = table("articles_fts", column("rowid"), column("title"), column("text"))
 
@@ -182,7 +180,8 @@ def search(
     postgres = engine.dialect.name == "postgresql"
     if engine.dialect.name not in ("sqlite", "postgresql"):
         raise ArchiveError(f"full-text search needs an SQLite or PostgreSQL archive, not {engine.dialect.name}")
-    expression = literal_query(query) if literal and not postgres else query.strip()
+    cleaned = fts_query.clean(query)
+    expression = literal_query(cleaned) if literal and not postgres else cleaned.strip()
     if not expression:
         raise QueryError(f"empty search query {query!r}; give at least one word")
     if postgres:
@@ -198,8 +197,8 @@ def search(
             return [SearchHit(row[0].to_stored(), row.snippet, float(row.rank)) for row in rows]
     except OperationalError as exc:
         message = str(exc.orig)
-        if any(marker in message for marker in _FTS_ERRORS):
-            raise QueryError(f"bad search query {query!r}: {message}; {QUERY_HINT}") from exc
+        if fts_query.is_query_error(message):
+            raise QueryError(fts_query.explain(query, message)) from exc
         raise
 
 
