@@ -49,6 +49,14 @@ def robots_sitemaps(text: str, base_url: str) -> list[str]:
     return list(seen)
 
 
+def absolute(base_url: str, href: str) -> str | None:
+    """``href`` made absolute against ``base_url``; None when it is not a URL (e.g. ``http://[::1``)."""
+    try:
+        return urljoin(base_url, href.strip())
+    except ValueError:
+        return None
+
+
 def inflate(body: bytes, max_size: int) -> bytes:
     """Gunzip ``body`` if it is gzip data, refusing to inflate beyond ``max_size`` bytes."""
     if body[:2] != b"\x1f\x8b":
@@ -79,8 +87,20 @@ def _parser() -> etree.XMLParser:
     )
 
 
+def declares_entities(body: bytes) -> bool:
+    """True when ``body`` has a DOCTYPE that may declare entities.
+
+    lxml does not resolve entities in text with ``resolve_entities=False``, but libxml2
+    still substitutes internal entities in attribute values (an Atom ``href="&e;"``), so a
+    document declaring any is refused outright; feeds and sitemaps have no use for them.
+    """
+    return re.search(rb"<!doctype", body, re.IGNORECASE) is not None and b"<!ENTITY" in body
+
+
 def parse_xml(body: bytes) -> etree._Element:
     """Parse untrusted XML; raises DiscoveryError if there is no usable root."""
+    if declares_entities(body):
+        raise DiscoveryError("refusing XML that declares entities (<!ENTITY>)")
     try:
         root = etree.fromstring(body.lstrip(), _parser())
     except etree.XMLSyntaxError as exc:
@@ -128,9 +148,12 @@ def parse_sitemap(body: bytes, base_url: str, max_urls: int) -> SitemapDoc:
             for child in news.iter():
                 if local_name(child) == "publication_date" and child.text:
                     news_date = child.text.strip()
+        url = absolute(base_url, loc.text)
+        if url is None:
+            continue
         entries.append(
             Entry(
-                url=urljoin(base_url, loc.text.strip()),
+                url=url,
                 lastmod=news_date or (lastmod.text.strip() if lastmod is not None and lastmod.text else None),
                 news=news is not None,
             )
@@ -190,8 +213,9 @@ def parse_feed(body: bytes, base_url: str, max_urls: int) -> list[Entry]:
             href = _atom_link(node)
         else:
             continue
-        if href:
-            entries.append(Entry(url=urljoin(base_url, href.strip()), lastmod=_dated(node)))
+        url = absolute(base_url, href) if href else None
+        if url:
+            entries.append(Entry(url=url, lastmod=_dated(node)))
         if len(entries) >= max_urls:
             break
     return entries
