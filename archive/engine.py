@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -28,6 +27,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import QueuePool
 
 from archive.errors import ArchiveError
+from archive.storage_faults import max_pages_pragma, reader_uri, translate_errors
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +242,8 @@ def _open_writer(url: str, path: str | None) -> Engine:
         _check_writable_sqlite(path)
     engine = create_engine(url)
     if path is not None:
-        _install_sqlite_hooks(engine, _WRITER_PRAGMAS, "BEGIN IMMEDIATE")
+        _install_sqlite_hooks(engine, _WRITER_PRAGMAS + max_pages_pragma(), "BEGIN IMMEDIATE")
+        translate_errors(engine, path)
     try:
         with _db_errors(path or describe_db(url)):
             _migrate(engine)
@@ -276,13 +277,14 @@ def _sqlite_reader_engine(path: str) -> Engine:
     if not file.is_file():
         raise ArchiveError(f"no archive at {path}; run 'newscrawler crawl' first")
     _check_sqlite_header(path)
-    uri = f"file:{quote(str(file.resolve()))}?mode=ro"
+    uri = reader_uri(path)
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
     engine = create_engine(f"sqlite:///{path}", creator=connect, poolclass=QueuePool)
     _install_sqlite_hooks(engine, _READER_PRAGMAS, "BEGIN")
+    translate_errors(engine, path)
     return engine
 
 

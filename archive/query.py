@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from archive import search_pg, search_sqlite
+from archive import fts_query, search_pg, search_sqlite
 from archive.article import StoredArticle
 from archive.errors import ArchiveError, QueryError
 from archive.models import ArticleRow, Run, stored_from_mapping
@@ -30,8 +30,6 @@ from archive.urls import canonicalize_url, site_of
 logger = logging.getLogger(__name__)
 
 DEFAULT_SEARCH_LIMIT = 20
-QUERY_HINT = 'quote phrases with "..." or use --literal'
-_FTS_ERRORS = ("fts5", "syntax error", "no such column", "unterminated", "unknown special query")
 
 
 @dataclass
@@ -161,7 +159,8 @@ def search(
     postgres = engine.dialect.name == "postgresql"
     if engine.dialect.name not in ("sqlite", "postgresql"):
         raise ArchiveError(f"full-text search needs an SQLite or PostgreSQL archive, not {engine.dialect.name}")
-    expression = literal_query(query) if literal and not postgres else query.strip()
+    cleaned = fts_query.clean(query)
+    expression = literal_query(cleaned) if literal and not postgres else cleaned.strip()
     if not expression:
         raise QueryError(f"empty search query {query!r}; give at least one word")
     limit = filters.limit if filters.limit is not None else DEFAULT_SEARCH_LIMIT
@@ -177,8 +176,8 @@ def search(
         return [SearchHit(stored_from_mapping(row), snippet, rank) for row, snippet, rank in found]
     except OperationalError as exc:
         message = str(exc.orig)
-        if any(marker in message for marker in _FTS_ERRORS):
-            raise QueryError(f"bad search query {query!r}: {message}; {QUERY_HINT}") from exc
+        if fts_query.is_query_error(message):
+            raise QueryError(fts_query.explain(query, message)) from exc
         raise
 
 

@@ -1,5 +1,10 @@
 """Crawl run records: listing them with their per-site counts, and what to warn about.
 
+A run still ``running`` when the next crawl takes the archive's lock was
+killed (``kill -9``, a crash, a power cut): its process is gone, since the
+lock is free, and it never recorded its end. :func:`abort_unfinished_runs`
+marks such runs ``aborted``.
+
 A site is reported when it refused us in a run (HTTP 401/403/429/451, a
 captcha/challenge page) or when it has yielded nothing new for
 ``EMPTY_RUNS`` runs in a row while it used to yield articles.
@@ -10,13 +15,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from archive.models import Run
+from archive.models import Run, runs_table
 from archive.query import RunInfo
 
 EMPTY_RUNS = 3
+ABORTED = "aborted"
+
+
+def abort_unfinished_runs(engine: Engine) -> list[int]:
+    """Mark every run still ``running`` as ``aborted``; returns their ids.
+
+    Call it only while holding the archive's crawl lock (:mod:`archive.lock`,
+    :mod:`archive.pglock`): then no other crawl is running, so a ``running``
+    run is one whose process died before it could record its end.
+    """
+    with engine.begin() as conn:
+        ids = [int(i) for (i,) in conn.execute(
+            select(runs_table.c.id).where(runs_table.c.status == "running").order_by(runs_table.c.id))]
+        if ids:
+            conn.execute(update(runs_table).where(runs_table.c.id.in_(ids)).values(status=ABORTED))
+    return ids
 
 
 @dataclass

@@ -73,11 +73,17 @@ def inflate(body: bytes, max_size: int) -> bytes:
     return out.getvalue()
 
 
-def absolute(base_url: str, href: str) -> str:
-    """``href`` resolved against ``base_url`` (urljoin is slow, and sitemap URLs are absolute)."""
-    if href.startswith(("http://", "https://")) and "/./" not in href and "/../" not in href:
+def absolute(base_url: str, href: str) -> str | None:
+    """``href`` resolved against ``base_url``; None when it is not a URL (e.g. ``http://[::1``).
+
+    urljoin is slow, and sitemap URLs are absolute: those are taken as they are."""
+    href = href.strip()
+    if href.startswith(("http://", "https://")) and not any(s in href for s in ("/./", "/../", "[")):
         return href
-    return urljoin(base_url, href)
+    try:
+        return urljoin(base_url, href)
+    except ValueError:
+        return None
 
 
 def _parser() -> etree.XMLParser:
@@ -156,9 +162,12 @@ def parse_sitemap(body: bytes, base_url: str, max_urls: int) -> SitemapDoc:
             for child in news.iter():
                 if local_name(child) == "publication_date" and child.text:
                     news_date = child.text.strip()
+        url = absolute(base_url, loc.text.strip())
+        if url is None:
+            continue
         entries.append(
             Entry(
-                url=absolute(base_url, loc.text.strip()),
+                url=url,
                 lastmod=news_date or (lastmod.text.strip() if lastmod is not None and lastmod.text else None),
                 news=news is not None,
             )
@@ -218,8 +227,9 @@ def parse_feed(body: bytes, base_url: str, max_urls: int) -> list[Entry]:
             href = _atom_link(node)
         else:
             continue
-        if href:
-            entries.append(Entry(url=absolute(base_url, href.strip()), lastmod=_dated(node)))
+        url = absolute(base_url, href.strip()) if href else None
+        if url:
+            entries.append(Entry(url=url, lastmod=_dated(node)))
         if len(entries) >= max_urls:
             break
     return entries

@@ -8,6 +8,12 @@ sitemap ``lastmod`` is newer than our copy, or the crawl runs with
 ``If-None-Match``/``If-Modified-Since`` where we have validators; failed URLs
 wait for their retry time. What the crawl learns is written back to the
 archive's ``urls`` table in batches.
+
+Crash safety: the state of an article page is saved as fetched only once its
+article is in the archive (:meth:`UrlBook.link_article`, called after the batch
+that stored it) or the crawl finished; until then it is saved as due now and
+without validators, so a crawl killed between the two requests the page again,
+in full, instead of skipping an article it never stored.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from email.utils import parsedate_to_datetime
 
 from sqlalchemy import Engine
 
+from archive.errors import ArchiveError
 from archive.state import UrlState, load_url_states, next_revisit, parse_interval, save_url_states
 from archive.urls import canonicalize_url, site_of
 
@@ -48,8 +55,9 @@ class UrlBook:
     """The URL state of the crawled sites, loaded once, saved in batches."""
 
     def __init__(self, engine: Engine | None, sites: list[str], schedule: list[str], revisit: bool = False,
-                 since: datetime | None = None, enabled: bool = True) -> None:
+                 since: datetime | None = None, enabled: bool = True, flush_every: int = FLUSH_EVERY) -> None:
         self.engine = engine
+        self.flush_every = max(1, flush_every)
         self.schedule = [parse_interval(s) for s in schedule]
         self.revisit = revisit
         self.since = since
@@ -59,6 +67,9 @@ class UrlBook:
         self.dirty: dict[str, UrlState] = {}
         self.skipped: set[str] = set()
         self.fetched_now: set[str] = set()  # URLs requested by this crawl
+        self.provisional: set[str] = set()  # article pages saved as due: their article is not stored yet
+        self.linked_now: set[str] = set()  # article pages whose article this crawl has stored
+        self.store_ok = True  # False once writing an article failed: unstored pages stay due
         logger.info("Loaded the state of %s known URLs of %s", len(self.states), ", ".join(sites))
 
     # --- decisions ---------------------------------------------------------------------
@@ -120,7 +131,7 @@ class UrlBook:
     def _put(self, state: UrlState) -> None:
         self.states[state.url] = state
         self.dirty[state.url] = state
-        if len(self.dirty) >= FLUSH_EVERY:
+        if len(self.dirty) >= self.flush_every:
             self.flush()
 
     def fetched(self, urls: list[str], kind: str, status: int, etag: str | None = None,
@@ -154,7 +165,11 @@ class UrlBook:
     def link_article(self, url: str, article_id: int | None) -> None:
         """Note the archive id of the article stored from ``url`` (when the URL is known)."""
         state = self.states.get(canonicalize_url(url)) if self.enabled else None
-        if state is not None and article_id is not None and state.article_id != article_id:
+        if state is None or article_id is None:
+            return
+        self.linked_now.add(state.url)
+        if state.article_id != article_id or state.url in self.provisional:
+            self.provisional.discard(state.url)
             self._put(replace(state, article_id=article_id))
 
     def defer(self, url: str) -> None:
@@ -163,19 +178,36 @@ class UrlBook:
         state.kind, state.etag, state.last_modified, state.next_check = "deferred", None, None, datetime.now(UTC)
         self._put(state)
 
-    def flush(self, complete: bool = False) -> None:
+    def _saved(self, state: UrlState, complete: bool, settled: bool) -> UrlState:
+        """What to save of ``state``, fetched by this crawl (see :meth:`flush`)."""
+        if state.kind in DOCUMENTS and not complete:
+            return replace(state, etag=None, last_modified=None)
+        if state.kind == "article" and not settled and state.url not in self.linked_now:
+            self.provisional.add(state.url)  # due now, and no validators: a 304 would not give us the article
+            return replace(state, next_check=datetime.now(UTC), etag=None, last_modified=None)
+        return state
+
+    def flush(self, complete: bool = False, final: bool = False) -> None:
         """Save what changed. The validators (ETag, Last-Modified) of listing pages and discovery
         documents fetched by this crawl are saved only by the final flush of a crawl that finished
         (``complete``): after a crawl that stopped early or was killed, the next one reads them in
-        full and follows the links this one did not get to (a 304 would hide them)."""
+        full and follows the links this one did not get to (a 304 would hide them). An article
+        page is saved as due until its article is stored, or until the ``final`` flush of a crawl
+        whose archive writes all succeeded (the item pipelines close before the spider)."""
         if not (self.enabled and self.engine is not None):
             return
+        settled = final and self.store_ok
         rows = dict(self.dirty)
         if complete:
             rows.update({u: self.states[u] for u in self.fetched_now if self.states[u].kind in DOCUMENTS})
-        else:
-            rows = {u: replace(s, etag=None, last_modified=None)
-                    if s.kind in DOCUMENTS and u in self.fetched_now else s for u, s in rows.items()}
+        if settled:
+            rows.update({u: self.states[u] for u in self.provisional})
+            self.provisional.clear()
+        rows = {u: self._saved(s, complete, settled) if u in self.fetched_now else s for u, s in rows.items()}
         if rows:
-            save_url_states(self.engine, list(rows.values()))
+            try:
+                save_url_states(self.engine, list(rows.values()))
+            except ArchiveError as exc:  # e.g. a full disk: the next crawl requests these URLs again
+                logger.info("URL states not saved: %s", exc)
+                self.store_ok = False
         self.dirty.clear()

@@ -33,6 +33,23 @@ def _stats(crawler: Crawler) -> StatsCollector:
     return crawler.stats
 
 
+def archive_failed(crawler: Crawler, exc: ArchiveError) -> None:
+    """The archive cannot be read or written (corrupt, full disk...): stop the crawl.
+
+    The runner reports the ``archive/error`` stat as the crawl's one error line.
+    """
+    stats = _stats(crawler)
+    if stats.get_value("archive/error"):
+        return
+    stats.set_value("archive/error", str(exc))
+    book = getattr(crawler.spider, "book", None)
+    if book is not None:
+        book.store_ok = False
+    logger.info("Stopping the crawl: %s", exc)
+    if crawler.engine is not None:
+        _schedule_coro(crawler.engine.close_spider_async(reason="archive_error"))
+
+
 def article_key(item: ArticleItem) -> str:
     """The canonical URL an article is stored under."""
     return canonicalize_url(item.article.canonical_url or item.page.final_url)
@@ -87,7 +104,10 @@ class DedupePipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         db = self.crawler.settings.get("ARCHIVE_DB")
         if db:
-            self.bodies = known_fingerprints(open_archive(db))
+            try:
+                self.bodies = known_fingerprints(open_archive(db))
+            except ArchiveError as exc:
+                archive_failed(self.crawler, exc)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         key = article_key(item)
@@ -122,24 +142,32 @@ class StorePipeline:
         self.accepted_per_site: dict[str, int] = {}
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
+        self.error: str | None = None  # the archive write that failed (a full disk...): the crawl stops
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        engine = open_archive(self.db)
-        self.writer = ArchiveWriter(engine, batch_size=self.batch_size)
         spider = spider or self.crawler.spider
         args = {"spider": getattr(spider, "name", None), "start_urls": getattr(spider, "start_urls", []),
                 "mode": getattr(spider, "mode", None), "db": describe_db(self.db),
                 **self.crawler.settings.getdict("CRAWL_RUN_ARGS")}
-        self.run_id = start_run(engine, "crawl", args)
+        try:
+            engine = open_archive(self.db)
+            self.run_id = start_run(engine, "crawl", args)
+        except ArchiveError as exc:
+            self.error = str(exc)
+            archive_failed(self.crawler, exc)
+            return
+        self.writer = ArchiveWriter(engine, batch_size=self.batch_size)
         self.stats.set_value("archive/run_id", self.run_id)
         logger.info("Archiving into %s (run %s)", describe_db(self.db), self.run_id)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        assert self.writer is not None
+        if self.error is not None or self.writer is None:
+            self.stats.inc_value("dropped/archive_error")
+            raise DropItem(f"archive_error: {item.page.final_url}")
         if self.max_articles and self.accepted >= self.max_articles:
             self.stats.inc_value("dropped/max_articles")
             site_inc(self.stats, item.page.final_url, "dropped/max_articles")
@@ -154,7 +182,11 @@ class StorePipeline:
             self._defer(item)
             raise DropItem(f"site_max_articles: {item.page.final_url}")
         started = time.perf_counter()
-        result = self.writer.add(item.article, item.page)
+        try:
+            result = self.writer.add(item.article, item.page)
+        except ArchiveError as exc:
+            self._failed(exc)
+            raise DropItem(f"archive_error: {item.page.final_url}") from exc
         self._timed(started)
         self._count(result)
         self.accepted += 1
@@ -162,6 +194,15 @@ class StorePipeline:
         if self.max_articles and self.accepted >= self.max_articles:
             self._close("max_articles")
         return item
+
+    def _failed(self, exc: ArchiveError) -> None:
+        """An article batch could not be written (full disk, I/O error...): stop the crawl.
+
+        What earlier batches stored stays; the URL states of unstored pages stay due.
+        The runner reports ``archive/error`` as the crawl's one error line.
+        """
+        self.error = str(exc)
+        archive_failed(self.crawler, exc)
 
     def _defer(self, item: ArticleItem) -> None:
         """An article left out by a limit is fetched again by the next crawl."""
@@ -192,9 +233,12 @@ class StorePipeline:
             return
         started = time.perf_counter()
         try:
-            result = self.writer.close()
-            self._timed(started)
-            self._count(result)
+            if self.error is None:
+                result = self.writer.close()
+                self._timed(started)
+                self._count(result)
+        except ArchiveError as exc:
+            self._failed(exc)
         finally:
             self._finish_run()
 
@@ -207,5 +251,6 @@ class StorePipeline:
             finish_run(self.writer.engine, self.run_id, status, stats,
                        new=int(stats.get("archive/inserted", 0)), updated=int(stats.get("archive/updated", 0)),
                        sites=per_site(stats))
-        except ArchiveError as exc:
-            logger.error("Could not record the run in %s: %s", describe_db(self.db), exc)
+        except ArchiveError as exc:  # after a failed write (full disk) already reported: the next crawl
+            level = logging.INFO if self.error else logging.ERROR  # marks this run aborted
+            logger.log(level, "Could not record the run in %s: %s", describe_db(self.db), exc)

@@ -4,7 +4,8 @@ trafilatura and lxml are CPU-bound and hold the GIL (and a trial with threads
 crashed once), so extraction runs in ``EXTRACTION_WORKERS`` processes
 (default: one per core; 0 extracts in the crawling process, as ``fetch`` does).
 Workers are started with ``forkserver`` (never a fork of the running reactor),
-ignore SIGINT (the crawl shuts them down), and are replaced after
+ignore SIGINT (the crawl shuts them down), exit by themselves when the crawling
+process dies (even by ``kill -9``: see :func:`watch_parent`), and are replaced after
 ``EXTRACTION_MAX_TASKS_PER_CHILD`` pages so a slow leak cannot grow with the site.
 
 Backpressure: at most ``EXTRACTION_MAX_PENDING`` pages (default 2 per worker) are
@@ -20,7 +21,10 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -48,8 +52,49 @@ def extract_page(html: str, url: str, body: bytes) -> Extracted:
     return Extracted(extract_article(html, url), compress_html(body))
 
 
-def _init_worker() -> None:
+PARENT_POLL_SECONDS = 1.0
+
+
+def _wait_for_exit(pid: int) -> None:
+    """Return once process ``pid`` has exited (a pidfd where the OS has one, else polling)."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    except (AttributeError, OSError):  # not Linux >= 5.3: poll the pid
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            except PermissionError:
+                pass
+            time.sleep(PARENT_POLL_SECONDS)
+    try:
+        select.select([pidfd], [], [])  # readable once the process has terminated
+    finally:
+        os.close(pidfd)
+
+
+def watch_parent(pid: int) -> None:
+    """Exit this worker as soon as the crawling process ``pid`` is gone.
+
+    A forkserver worker is the child of the forkserver, not of the crawl, and
+    holds the forkserver's "alive" pipe itself, so after a ``kill -9`` of the
+    crawl neither would ever exit (and PR_SET_PDEATHSIG would watch the wrong
+    parent). A daemon thread waits on a pidfd of the crawl instead.
+    """
+
+    def watch() -> None:
+        _wait_for_exit(pid)
+        os._exit(1)  # nothing to clean up: the crawl that wanted our results is gone
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _init_worker(parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawling process's to handle
+    watch_parent(parent_pid)
     import newscrawler.extraction  # noqa: F401  (import once, before the first page)
 
 
@@ -89,6 +134,7 @@ class ExtractionPool:
             return
         context = multiprocessing.get_context("forkserver")
         self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
+                                             initargs=(os.getpid(),),
                                              max_tasks_per_child=self.max_tasks_per_child)
         for _ in range(self.workers):  # start them now rather than at the first article
             self._executor.submit(default_workers)

@@ -17,7 +17,7 @@ from scrapy.settings import Settings
 from archive.engine import open_archive, resolve_db_url
 from archive.errors import ArchiveError
 from archive.pglock import crawl_lock
-from archive.runs import RunRecord, list_runs
+from archive.runs import RunRecord, abort_unfinished_runs, list_runs
 from archive.store import set_run_status
 from newscrawler.sources import SiteRules
 from newscrawler.spiders.news import NewsSpider, parse_start_urls
@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 # The exit codes of the crawl commands (documented in README "Running from cron").
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 75
 RUN_STATUS = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial"}
-UNFINISHED = ("running", "interrupted")  # a run killed (still "running") or stopped by a signal
+# A run killed (still "running", or "aborted" once a later crawl noticed) or stopped by a signal.
+UNFINISHED = ("running", "aborted", "interrupted")
 
 
 @dataclass
@@ -128,7 +129,7 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     if lock is not None:
         lock.acquire()
     try:
-        report = _crawl(options, settings)
+        report = _crawl(options, settings, locked=lock is not None)
     finally:
         if lock is not None:
             lock.release()
@@ -138,8 +139,12 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     return report
 
 
-def _crawl(options: CrawlOptions, settings: Settings) -> CrawlReport:
-    open_archive(settings.get("ARCHIVE_DB")).dispose()  # fail fast, with the path, before any request
+def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlReport:
+    engine = open_archive(settings.get("ARCHIVE_DB"))  # fail fast, with the path, before any request
+    try:  # while we hold the lock no other crawl runs: a "running" run was killed
+        aborted = abort_unfinished_runs(engine) if locked else []
+    finally:
+        engine.dispose()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
@@ -150,10 +155,15 @@ def _crawl(options: CrawlOptions, settings: Settings) -> CrawlReport:
     assert crawler.stats is not None
     errors = dict(getattr(spider, "site_errors", {}))
     stats = crawler.stats.get_stats()
-    if stats.get("finish_reason") not in (None, "finished", "max_articles", "closespider_timeout"):
+    if stats.get("archive/error"):  # a write failed (full disk...): what was saved before stays
+        errors["archive"] = str(stats["archive/error"])
+    elif stats.get("finish_reason") not in (None, "finished", "max_articles", "closespider_timeout"):
         errors.setdefault("crawl", f"crawl ended early: {stats.get('finish_reason')}")
     sys.stderr.flush()
     report = CrawlReport(list(options.urls), stats, errors, time.monotonic() - started)
+    if aborted:
+        report.notes.append(f"run{'s' if len(aborted) > 1 else ''} {', '.join(map(str, aborted))} never "
+                            "finished (killed?): marked aborted")
     _record_outcome(settings.get("ARCHIVE_DB"), report)
     return report
 
@@ -172,7 +182,8 @@ def _record_outcome(db: str, report: CrawlReport) -> None:
         finally:
             engine.dispose()
     except ArchiveError as exc:
-        logger.error("Could not record the run's outcome: %s", exc)
+        level = logging.INFO if report.stats.get("archive/error") else logging.ERROR  # reported already
+        logger.log(level, "Could not record the run's outcome: %s", exc)
         return
     if runs and runs[0].id == int(run_id):
         report.notes.extend(runs[0].warnings)

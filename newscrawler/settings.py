@@ -39,6 +39,7 @@ CRAWL_MAX_DISCOVERY_BYTES = 50 * 1024 * 1024  # a feed or (inflated) sitemap
 # Known article pages are not requested again, except for conditional revisits at
 # these offsets after publication (or first sight); --revisit re-checks them all now.
 CRAWL_INCREMENTAL = True
+CRAWL_STATE_FLUSH_EVERY = 200  # URL states saved per transaction while crawling
 CRAWL_REVISIT_SCHEDULE = ["1h", "6h", "24h", "72h"]
 
 # --- Identity and politeness ----------------------------------------------------

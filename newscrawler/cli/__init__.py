@@ -9,11 +9,12 @@ import logging
 import sys
 
 import click
+from sqlalchemy.exc import DBAPIError
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, QueryError
 from archive.lock import ArchiveLocked
 from newscrawler.cli.crawl_cmds import crawl, demo, fetch
-from newscrawler.runner import EXIT_LOCKED
+from newscrawler.runner import EXIT_LOCKED, EXIT_USAGE
 from newscrawler.cli.query_cmds import export, migrate, reextract, search, show, stats
 from newscrawler.cli.state_cmds import history, runs, schedule, sources
 
@@ -29,8 +30,14 @@ class Main(click.Group):
         except ArchiveLocked as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_LOCKED)
+        except QueryError as exc:  # the user's query, like a usage error: exit 2
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
         except (ArchiveError, ValueError) as exc:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+        except DBAPIError as exc:  # a database fault archive.storage_faults does not name: still one line
+            message = str(exc.orig or exc).strip().splitlines()
+            raise click.ClickException(f"archive error: {message[0] if message else type(exc).__name__}") from exc
 
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -34,6 +34,7 @@ from twisted.python.failure import Failure
 
 from archive.article import FetchedPage
 from archive.engine import open_archive
+from archive.errors import ArchiveError
 from archive.urls import canonicalize_url, site_of
 from newscrawler.classify import classify_page
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
@@ -41,6 +42,7 @@ from newscrawler.failures import describe_failure
 from newscrawler.incremental import UrlBook, parse_when
 from newscrawler.items import ArticleItem
 from newscrawler.links import Link, feed_links, page_links, same_site
+from newscrawler.pipelines import archive_failed
 from newscrawler.pool import ExtractionPool
 from newscrawler.sitestats import site_inc
 from newscrawler.sources import SiteRules, load_sources
@@ -123,14 +125,18 @@ class NewsSpider(scrapy.Spider):
         """Load the URL state of this crawl's sites from the archive (one query)."""
         db = self.settings.get("ARCHIVE_DB")
         engine = open_archive(db) if db and self.incremental else None
-        self.book = UrlBook(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
-                            revisit=self.revisit, since=self.since, enabled=engine is not None)
+        try:
+            self.book = UrlBook(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
+                                revisit=self.revisit, since=self.since, enabled=engine is not None,
+                                flush_every=self.settings.getint("CRAWL_STATE_FLUSH_EVERY", 200))
+        except ArchiveError as exc:  # unreadable (corrupt) archive: stop with one error line
+            archive_failed(self.crawler, exc)
 
     def closed(self, reason: str) -> None:
         if reason != "finished":
             self.logger.info("Crawl stopped early (%s): its listing and discovery documents will be read "
                              "in full next time", reason)
-        self.book.flush(complete=reason == "finished")
+        self.book.flush(complete=reason == "finished", final=True)
 
     # --- helpers -------------------------------------------------------------------
     def _count(self, key: str, n: int = 1) -> None:
