@@ -73,6 +73,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawler.robots.RobotsTxtMiddleware": 100,
 }
 
 # Depth is tracked by the spider itself (discovery documents do not count).
@@ -80,6 +82,13 @@ DEPTH_LIMIT = 0
 DEPTH_STATS_VERBOSE = False
 
 EXTENSIONS = {"newscrawler.sitestats.SiteStats": 500}
+
+# --- Scale out: a Redis frontier shared by several crawler processes (newscrawler.frontier) ----
+# Set FRONTIER_URL (redis://HOST:PORT/DB; `crawl --frontier`) to share the request queue and seen set.
+FRONTIER_URL = ""
+FRONTIER_NAME = ""  # default: derived from the start URLs, so workers started alike share one frontier
+FRONTIER_HEARTBEAT_TTL = 30.0  # seconds without a heartbeat before a worker's leased requests are requeued
+ADDONS = {"newscrawler.frontier_keys.FrontierAddon": 0}
 
 ITEM_PIPELINES = {
     "newscrawler.pipelines.ValidatePipeline": 100,
