@@ -348,9 +348,9 @@ class FrontierScheduler(Scheduler):
         if requeued:
             self._inc("frontier/requeued", int(requeued))
             logger.warning("Frontier: requeued %s requests of workers whose heartbeat expired", requeued)
-        if seed != b"done" and seed and self._scripts["claim"](
+        if seed != b"done" and self._scripts["claim"](
                 args=[self.keys.prefix, self.worker, int(self.ttl * 1000)]) == b"seed":
-            logger.warning("Frontier: the seeding worker %s died; seeding again", seed.decode())
+            logger.warning("Frontier: the seeding worker %s is gone; seeding again", seed.decode() or "?")
             if self.takeover is not None:
                 self.takeover()
             raise DontCloseSpider
