@@ -43,6 +43,7 @@ class Run:
     top_commands: list[tuple[str, int]]
     commits: int
     rows_written: int
+    table_rows: dict[str, int]
     cores: list[float]
     exits: list[int]
 
@@ -72,6 +73,14 @@ def pg_counters(admin_dsn: str, database: str) -> dict[str, int]:
     return dict(zip(PG_COUNTERS, (int(v or 0) for v in row or ())))
 
 
+def table_writes(url: str) -> dict[str, int]:
+    """Rows inserted + updated + deleted per archive table (pg_stat_user_tables: no TOAST chunks)."""
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        found = conn.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables").fetchall()
+    return {name: int(n) for name, n in found}
+
+
 def archive_counts(url: str) -> tuple[int, int]:
     """(articles, canonical URLs stored more than once)."""
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
@@ -90,6 +99,7 @@ def run_workers(n: int, base: str, pg: PgServer, server: RedisServer, db_index: 
     client.flushdb()
     time.sleep(1.0)  # let the server's statistics settle
     redis_before, pg_before, cpu_before = redis_commands(client), pg_counters(pg.admin_dsn, database), cpu_times()
+    tables_before = table_writes(db_url)
     started = time.monotonic()
     procs = [subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", f"{base}/", "--db", db_url,
                                "--frontier", frontier, "--quiet", "--log-level", "ERROR", *LIFTED],
@@ -99,6 +109,7 @@ def run_workers(n: int, base: str, pg: PgServer, server: RedisServer, db_index: 
     cpu_after = cpu_times()
     time.sleep(1.5)  # PostgreSQL publishes its counters at most once a second
     redis_after, pg_after = redis_commands(client), pg_counters(pg.admin_dsn, database)
+    tables = {k: v - tables_before.get(k, 0) for k, v in table_writes(db_url).items()}
     calls = {k: v - redis_before.get(k, 0) for k, v in redis_after.items() if k != "info"}
     calls = {k: v for k, v in calls.items() if v > 0}
     articles, duplicates = archive_counts(db_url)
@@ -106,7 +117,8 @@ def run_workers(n: int, base: str, pg: PgServer, server: RedisServer, db_index: 
     return Run(n, articles, duplicates, seconds, sum(calls.values()),
                sorted(calls.items(), key=lambda kv: -kv[1])[:6],
                pg_after["xact_commit"] - pg_before["xact_commit"],
-               sum(pg_after[k] - pg_before[k] for k in PG_COUNTERS[1:]), cores, exits)
+               sum(pg_after[k] - pg_before[k] for k in PG_COUNTERS[1:]), {k: v for k, v in tables.items() if v},
+               cores, exits)
 
 
 def print_table(runs: list[Run], articles: int) -> None:
@@ -114,17 +126,19 @@ def print_table(runs: list[Run], articles: int) -> None:
     print(f"\nscale-out benchmark: {articles:,} generated articles, {os.cpu_count()} cores, "
           f"load average before {os.getloadavg()[0]:.2f}")
     print("| workers | articles | dupl. | seconds | articles/s | speed-up | Redis cmds/article | "
-          "PG commits/article | PG rows written/article | CPU per core | exit codes |")
+          "PG commits/article | PG tuples written/article (tables) | CPU per core | exit codes |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for run in runs:
         per = max(1, run.articles)
         print(f"| {run.workers} | {run.articles} | {run.duplicates} | {run.seconds:.1f} | {run.rate:.1f} | "
               f"{run.rate / base:.2f}x | {run.redis_calls / per:.1f} | {run.commits / per:.2f} | "
-              f"{run.rows_written / per:.1f} | {' / '.join(f'{c:.0f}%' for c in run.cores)} | "
+              f"{run.rows_written / per:.1f} ({sum(run.table_rows.values()) / per:.1f}) | {' / '.join(f'{c:.0f}%' for c in run.cores)} | "
               f"{','.join(map(str, run.exits))} |")
     for run in runs:
         top = ", ".join(f"{name} {calls / max(1, run.articles):.2f}" for name, calls in run.top_commands)
         print(f"  {run.workers} worker(s), Redis commands per article: {top}")
+        rows = ", ".join(f"{name} {n / max(1, run.articles):.2f}" for name, n in sorted(run.table_rows.items()))
+        print(f"  {run.workers} worker(s), PostgreSQL rows written per article: {rows}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -92,7 +92,8 @@ local requeued, busy = sweep(ARGV[1])
 return {requeued, busy, redis.call('ZCARD', ARGV[1] .. ':queue'), redis.call('GET', ARGV[1] .. ':seed') or ''}
 """
 # ARGV: prefix, worker, heartbeat ms. Registers the worker, then: 'seed' (seed this round: the first
-# worker, or the round was drained, or its seeder died while seeding) or 'join'.
+# worker, or the round was drained, or its seeder died while seeding), 'join', or 'late' (the round
+# was drained less than FRONTIER_ROUND_GRACE seconds ago: nothing to do).
 _CLAIM = _REQUEUE_FN + """
 local prefix, me = ARGV[1], ARGV[2]
 redis.call('SET', prefix .. ':hb:' .. me, '1', 'PX', ARGV[3])
@@ -101,6 +102,7 @@ local seed = redis.call('GET', prefix .. ':seed')
 if seed == 'done' then
   local requeued, busy = sweep(prefix)
   if busy > 0 or redis.call('ZCARD', prefix .. ':queue') > 0 then return 'join' end
+  if redis.call('EXISTS', prefix .. ':drained') == 1 then return 'late' end
   redis.call('DEL', prefix .. ':seen', prefix .. ':bodies')
 elseif seed and redis.call('EXISTS', prefix .. ':hb:' .. seed) == 1 then
   return 'join'
@@ -192,6 +194,7 @@ class FrontierScheduler(Scheduler):
         self.url = describe_frontier(settings.get("FRONTIER_URL", ""))
         self.ttl = settings.getfloat("FRONTIER_HEARTBEAT_TTL", 30.0)
         self.flush_after = settings.getfloat("FRONTIER_FLUSH_SECONDS", 5.0)
+        self.grace = settings.getfloat("FRONTIER_ROUND_GRACE", 60.0)
         self.keys = Keys("")
         self.seeder = False
         self.store: Any = None  # the FrontierStorePipeline, when articles are archived
@@ -225,9 +228,14 @@ class FrontierScheduler(Scheduler):
         self.queue = LeasingQueue(self.server, spider, self.keys.queue, self.keys.inflight(self.worker))
         self.df = FrontierDupeFilter(self.server, self.keys.seen, self.crawler.settings.getbool("DUPEFILTER_DEBUG"),
                                      self.crawler)
-        self.seeder = self._scripts["claim"](args=[self.keys.prefix, self.worker, int(self.ttl * 1000)]) == b"seed"
+        claim = self._scripts["claim"](args=[self.keys.prefix, self.worker, int(self.ttl * 1000)])
+        self.seeder = claim == b"seed"
         self._last_beat = time.monotonic()
         self._inc("frontier/seeded" if self.seeder else "frontier/joined")
+        if claim == b"late":
+            self._inc("frontier/late")
+            logger.warning("Frontier %s: its crawl round ended less than %ss ago (FRONTIER_ROUND_GRACE); "
+                           "nothing to do", self.keys.prefix, self.grace)
         logger.info("Frontier %s (%s) on %s: worker %s %s", self.keys.prefix, "seeding" if self.seeder else "joining",
                     self.url, self.worker, f"with {len(self.queue)} requests queued" if len(self.queue) else "")
         self._beat = task.LoopingCall(self._tick)
@@ -357,6 +365,8 @@ class FrontierScheduler(Scheduler):
         if busy or queued or self.uncommitted or seed != b"done":
             self._inc("frontier/idle_waits")
             raise DontCloseSpider
+        if self.grace > 0:  # workers started just after the end of the round do not start another
+            self.server.set(f"{self.keys.prefix}:drained", "1", px=int(self.grace * 1000), nx=True)
 
     def _inc(self, key: str, n: int = 1) -> None:
         if self.stats is not None:

@@ -88,6 +88,7 @@ EXTENSIONS = {"newscrawler.sitestats.SiteStats": 500}
 FRONTIER_URL = ""
 FRONTIER_NAME = ""  # default: derived from the start URLs, so workers started alike share one frontier
 FRONTIER_HEARTBEAT_TTL = 30.0  # seconds without a heartbeat before a worker's leased requests are requeued
+FRONTIER_ROUND_GRACE = 60.0  # a worker started this soon after a crawl round ended does not start another
 ADDONS = {"newscrawler.frontier_keys.FrontierAddon": 0}
 
 ITEM_PIPELINES = {

@@ -122,6 +122,11 @@ def test_three_workers_archive_every_article_once(redis_server: RedisServer, pg:
     listed = cli("runs", "--db", db, "--last", "3")
     assert listed.code == 0, listed.stderr
     assert listed.stdout.count("worker ") == 3
+    # A worker started just after the round ended (FRONTIER_ROUND_GRACE) does not crawl it again.
+    late = cli("crawl", site.base_url + "/", "--db", db, "--frontier", frontier, *WORKER)
+    assert late.code == 0, late.stderr
+    assert "ended less than 60.0s ago (FRONTIER_ROUND_GRACE); nothing to do" in late.stderr
+    assert " from 0 pages " in late.stderr
 
 
 @contextmanager
