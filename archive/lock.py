@@ -4,6 +4,9 @@
 left behind by a killed crawl (``kill -9``) is not held by anyone: the next
 crawl takes it over and says so. The file holds the holder's PID, host and
 start time, for the message a second crawl prints. Readers never lock.
+
+Workers of one shared frontier (``crawl --frontier``) take the lock *shared*:
+they run together, while a plain crawl (exclusive) and they exclude each other.
 """
 
 from __future__ import annotations
@@ -56,10 +59,11 @@ def _read_holder(handle: IO[str]) -> dict[str, Any]:
 class ArchiveLock:
     """``with ArchiveLock(path):`` holds the lock of the archive file ``path`` (raises ArchiveLocked)."""
 
-    def __init__(self, db_path: str, command: str = "crawl") -> None:
+    def __init__(self, db_path: str, command: str = "crawl", shared: bool = False) -> None:
         self.db_path = db_path
         self.path = lock_path_for(db_path)
         self.command = command
+        self.shared = shared
         self.stale: dict[str, Any] | None = None  # the holder recorded by a dead process, when taken over
         self._handle: IO[str] | None = None
 
@@ -70,7 +74,7 @@ class ArchiveLock:
             raise ArchiveError(f"cannot lock archive {self.db_path}: cannot create {self.path}: "
                                f"{exc.strerror or exc}") from exc
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _read_holder(handle)
             handle.close()
@@ -78,6 +82,9 @@ class ArchiveLock:
         except OSError:
             handle.close()
             raise
+        if self.shared:  # other workers may hold it too: the file keeps what an exclusive holder wrote
+            self._handle = handle
+            return self
         previous = _read_holder(handle)
         if previous:
             self.stale = previous
@@ -96,9 +103,10 @@ class ArchiveLock:
         if self._handle is None:
             return
         try:
-            self._handle.seek(0)
-            self._handle.truncate()
-            self._handle.flush()
+            if not self.shared:
+                self._handle.seek(0)
+                self._handle.truncate()
+                self._handle.flush()
         finally:
             fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
             self._handle.close()

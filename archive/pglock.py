@@ -5,6 +5,7 @@ releases it when that connection ends, so a killed crawl (``kill -9``) never
 leaves a stale lock behind. The key is derived from the database name, so two
 crawls into the same database exclude each other. The holder is told apart
 by the ``application_name`` of its connection (client PID, host, start time).
+Workers of one shared frontier take the lock shared (``pg_try_advisory_lock_shared``).
 """
 
 from __future__ import annotations
@@ -56,14 +57,19 @@ def _holder(conn: Connection, key: int) -> dict[str, Any]:
 class PgAdvisoryLock:
     """``with PgAdvisoryLock(url):`` holds the crawl lock of the PostgreSQL archive ``url``."""
 
-    def __init__(self, url: str, command: str = "crawl") -> None:
+    def __init__(self, url: str, command: str = "crawl", shared: bool = False) -> None:
         self.url = url
+        self.shared = shared
         self.label = describe_db(url)
         self.key = lock_key(make_url(url).database or "")
         self.command = command
         self.stale: dict[str, Any] | None = None  # never: the server drops a dead holder's lock
         self._engine: Engine | None = None
         self._conn: Connection | None = None
+
+    @property
+    def _suffix(self) -> str:
+        return "_shared" if self.shared else ""
 
     def _application_name(self) -> str:
         started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -79,7 +85,8 @@ class PgAdvisoryLock:
             message = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
             raise ArchiveError(f"cannot lock archive {self.label}: {message}") from exc
         conn.execution_options(isolation_level="AUTOCOMMIT")
-        if not conn.execute(text("SELECT pg_try_advisory_lock(CAST(:key AS bigint))"), {"key": self.key}).scalar():
+        if not conn.execute(text(f"SELECT pg_try_advisory_lock{self._suffix}(CAST(:key AS bigint))"),
+                            {"key": self.key}).scalar():
             holder = _holder(conn, self.key)
             conn.close()
             engine.dispose()
@@ -91,7 +98,8 @@ class PgAdvisoryLock:
         if self._conn is None or self._engine is None:
             return
         try:
-            self._conn.execute(text("SELECT pg_advisory_unlock(CAST(:key AS bigint))"), {"key": self.key})
+            self._conn.execute(text(f"SELECT pg_advisory_unlock{self._suffix}(CAST(:key AS bigint))"),
+                               {"key": self.key})
         finally:
             self._conn.close()
             self._engine.dispose()
@@ -105,12 +113,14 @@ class PgAdvisoryLock:
         self.release()
 
 
-def crawl_lock(db: str | None, command: str = "crawl") -> ArchiveLock | PgAdvisoryLock | None:
-    """The crawl lock of archive ``db``: a file lock for SQLite, an advisory lock for PostgreSQL, else None."""
+def crawl_lock(db: str | None, command: str = "crawl", shared: bool = False) -> ArchiveLock | PgAdvisoryLock | None:
+    """The crawl lock of archive ``db``: a file lock for SQLite, an advisory lock for PostgreSQL, else None.
+
+    ``shared``: the lock of a frontier worker, held together with other workers."""
     path = sqlite_file(db)
     if path:
-        return ArchiveLock(path, command)
+        return ArchiveLock(path, command, shared)
     url = resolve_db_url(db)
     if make_url(url).get_backend_name() == "postgresql":
-        return PgAdvisoryLock(url, command)
+        return PgAdvisoryLock(url, command, shared)
     return None

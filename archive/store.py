@@ -164,6 +164,11 @@ class ArchiveWriter:
         """Cumulative result of every flush so far."""
         return self._totals
 
+    @property
+    def pending(self) -> int:
+        """Articles buffered and not yet written (0: everything added so far is committed)."""
+        return len(self._buffer)
+
     def add(self, article: Article, page: FetchedPage) -> BatchResult:
         """Buffer one article; flushes (and returns that flush's result) when the batch is full.
 

@@ -6,7 +6,7 @@ off-site (they would be 404s here), and a unique reference appended to every par
 (``/section/<s>/page/<k>/``, 20 articles each, chained by rel=next), an RSS feed of the
 newest 50 and a sitemap index (1,000 URLs per sitemap) link them.
 
-    python -m benchmarks.benchsite --articles 5000 [--corpus PATH]   # prints the base URL, serves until killed
+    python -m benchmarks.benchsite --articles 5000 [--corpus PATH | --demo-pages]   # prints the base URL, serves until killed
 """
 
 from __future__ import annotations
@@ -34,6 +34,14 @@ def load_pages(corpus: Path) -> list[bytes]:
     if not pages:
         raise SystemExit(f"no pages in {corpus}/html")
     return pages
+
+
+def load_demo_pages() -> list[bytes]:
+    """The bundled demo site's article pages (no corpus needed), links and canonical URLs pointed away."""
+    from newscrawler.demo.server import PLACEHOLDER, SITE_DIR
+
+    pages = sorted((SITE_DIR / "2026").glob("*/*/*/index.html"))
+    return [_CANONICAL.sub(b"", p.read_bytes().replace(PLACEHOLDER, b"https://publisher.invalid")) for p in pages]
 
 
 def article_path(i: int) -> str:
@@ -135,8 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared/corpus/news-dev")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--demo-pages", action="store_true",
+                        help="make the articles from the bundled demo site's pages instead of the corpus")
     args = parser.parse_args(argv)
-    server = serve(Site(load_pages(args.corpus), args.articles), args.port)
+    pages = load_demo_pages() if args.demo_pages else load_pages(args.corpus)
+    server = serve(Site(pages, args.articles), args.port)
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

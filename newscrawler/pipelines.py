@@ -149,13 +149,9 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        spider = spider or self.crawler.spider
-        args = {"spider": getattr(spider, "name", None), "start_urls": getattr(spider, "start_urls", []),
-                "mode": getattr(spider, "mode", None), "db": describe_db(self.db),
-                **self.crawler.settings.getdict("CRAWL_RUN_ARGS")}
         try:
             engine = open_archive(self.db)
-            self.run_id = start_run(engine, "crawl", args)
+            self.run_id = start_run(engine, "crawl", self.run_args(spider or self.crawler.spider))
         except ArchiveError as exc:
             self.error = str(exc)
             archive_failed(self.crawler, exc)
@@ -163,6 +159,12 @@ class StorePipeline:
         self.writer = ArchiveWriter(engine, batch_size=self.batch_size)
         self.stats.set_value("archive/run_id", self.run_id)
         logger.info("Archiving into %s (run %s)", describe_db(self.db), self.run_id)
+
+    def run_args(self, spider: Spider | None) -> dict[str, Any]:
+        """What the run record keeps about this crawl (``newscrawler runs --json`` shows it)."""
+        return {"spider": getattr(spider, "name", None), "start_urls": getattr(spider, "start_urls", []),
+                "mode": getattr(spider, "mode", None), "db": describe_db(self.db),
+                **self.crawler.settings.getdict("CRAWL_RUN_ARGS")}
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if self.error is not None or self.writer is None:

@@ -19,6 +19,7 @@ from archive.errors import ArchiveError
 from archive.pglock import crawl_lock
 from archive.runs import RunRecord, abort_unfinished_runs, list_runs
 from archive.store import set_run_status
+from newscrawler.frontier_keys import check_frontier
 from newscrawler.sources import SiteRules
 from newscrawler.spiders.news import NewsSpider, parse_start_urls
 
@@ -47,6 +48,7 @@ class CrawlOptions:
     since: str | None = None  # skip sitemap/feed entries older than this date
     sources: list[dict[str, Any]] | None = None  # per-site options (newscrawler.sources)
     resumed_from: int | None = None  # the interrupted run this one continues
+    frontier: str | None = None  # redis://HOST:PORT/DB: a worker on a shared frontier (newscrawler.frontier)
 
     def run_args(self) -> dict[str, Any]:
         """What a later ``--resume`` needs to crawl the same sites again (stored with the run)."""
@@ -104,6 +106,8 @@ def build_settings(options: CrawlOptions) -> Settings:
     settings.set("CRAWL_RUN_ARGS", options.run_args(), priority="cmdline")
     if options.log_file:
         settings.set("LOG_FILE", options.log_file, priority="cmdline")
+    if options.frontier:
+        settings.set("FRONTIER_URL", options.frontier, priority="cmdline")
     if options.progress:
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions["newscrawler.progress.ProgressDisplay"] = 900
@@ -125,7 +129,11 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     """
     parse_start_urls(options.urls)
     settings = build_settings(options)
-    lock = crawl_lock(settings.get("ARCHIVE_DB"))
+    frontier = settings.get("FRONTIER_URL")
+    if frontier:
+        check_frontier(frontier)
+    # Workers of a frontier share the crawl lock (they run together); a plain crawl excludes them.
+    lock = crawl_lock(settings.get("ARCHIVE_DB"), shared=bool(frontier))
     if lock is not None:
         lock.acquire()
     try:

@@ -77,6 +77,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.middlewares.RetryAfterMiddleware": 550,
     "newscrawler.ssrf.AddressGuardMiddleware": 40,  # before robots.txt and offsite: nothing internal
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawler.robots.RobotsTxtMiddleware": 100,
     "newscrawler.bodies.BodyGuardMiddleware": 585,  # after decompression: binaries, charset labels
     "newscrawler.ssrf.RedirectGuardMiddleware": 610,  # before RedirectMiddleware: targets, loops
 }
@@ -89,6 +91,14 @@ DEPTH_LIMIT = 0
 DEPTH_STATS_VERBOSE = False
 
 EXTENSIONS = {"newscrawler.sitestats.SiteStats": 500}
+
+# --- Scale out: a Redis frontier shared by several crawler processes (newscrawler.frontier) ----
+# Set FRONTIER_URL (redis://HOST:PORT/DB; `crawl --frontier`) to share the request queue and seen set.
+FRONTIER_URL = ""
+FRONTIER_NAME = ""  # default: derived from the start URLs, so workers started alike share one frontier
+FRONTIER_HEARTBEAT_TTL = 30.0  # seconds without a heartbeat before a worker's leased requests are requeued
+FRONTIER_ROUND_GRACE = 60.0  # a worker started this soon after a crawl round ended does not start another
+ADDONS = {"newscrawler.frontier_keys.FrontierAddon": 0}
 
 ITEM_PIPELINES = {
     "newscrawler.pipelines.ValidatePipeline": 100,

@@ -84,12 +84,16 @@ def options_from(urls: list[str], db: str | None, overrides: tuple[str, ...], lo
 @click.option("--revisit", is_flag=True, help="Re-check every known article of these sites now (conditional requests).")
 @click.option("--since", metavar="DATE", help="Skip sitemap/feed entries last modified before DATE (YYYY-MM-DD).")
 @click.option("--full", is_flag=True, help="Not incremental: request every page again, known or not.")
+@click.option("--frontier", metavar="redis://HOST:PORT/DB", envvar="NEWSCRAWLER_FRONTIER",
+              help="Share the request queue and seen set with other workers through Redis "
+                   "(see docs/scale-out.md) [default: $NEWSCRAWLER_FRONTIER].")
 @click.option("--resume", is_flag=True,
               help="If the last crawl of the archive was interrupted, crawl its sites again (what it archived "
                    "is not requested again); else nothing to do.")
 @crawl_options
 def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_articles: int | None,
-          max_time: float | None, revisit: bool, since: str | None, full: bool, resume: bool, db: str | None,
+          max_time: float | None, revisit: bool, since: str | None, full: bool, frontier: str | None, resume: bool,
+          db: str | None,
           overrides: tuple[str, ...], log_level: str, log_file: str | None, quiet: bool) -> None:
     """Discover and archive the articles of each site.
 
@@ -108,6 +112,8 @@ def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_art
     sites = read_sources(sources) if sources else []
     start = list(urls) + [u for site in sites for u in site.urls]
     if resume:
+        if frontier:
+            raise click.UsageError("--resume is for a crawl of its own: a frontier keeps its queue by itself")
         if start:
             raise click.UsageError("--resume takes the sites of the interrupted run: give no URL or --sources")
         resume_crawl(db, depth, max_articles, max_time, overrides, log_level, log_file, quiet)
@@ -123,7 +129,7 @@ def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_art
         overrides = (*overrides, "CRAWL_INCREMENTAL=False")
     options = options_from(start, db, overrides, log_level, log_file, quiet, depth=depth,
                            max_articles=max_articles, max_time=max_time, revisit=revisit, since=since,
-                           sources=[s.to_dict() for s in sites] or None)
+                           sources=[s.to_dict() for s in sites] or None, frontier=frontier)
     finish(run_crawl(options), db, quiet)
 
 

@@ -55,7 +55,8 @@ def runs(last: int, as_json: bool, db: str | None) -> None:
     for record in records:
         took = f"{(record.finished_at - record.started_at).total_seconds():.1f}s" if record.finished_at else "-"
         click.echo(f"run {record.id}  {record.command}  {record.started_at:%Y-%m-%d %H:%M:%S} UTC  {took}  "
-                   f"{record.status}  {record.new} new, {record.updated} updated")
+                   f"{record.status}  {record.new} new, {record.updated} updated"
+                   + (f"  worker {record.args['worker']}" if record.args.get("worker") else ""))
         for site, counts in record.sites.items():
             click.echo(_site_line(site, counts))
         for url, message in record.site_errors.items():

@@ -1,0 +1,426 @@
+"""A frontier shared by several crawler processes: scrapy-redis with leases.
+
+scrapy-redis keeps the request queue (a sorted set, by priority) and the seen
+set in Redis, so any number of ``newscrawler crawl --frontier redis://...``
+processes, on any machines, share them. Its queue pops destructively: a worker
+killed with its requests would lose them. So a pop here *leases* the request
+(one Lua script moves it from the queue to the worker's in-flight hash), the
+worker keeps a heartbeat key with a TTL, and the lease is acknowledged (deleted)
+only once the request is done with: its callback or errback has run, what it
+yielded is in the queue, and the articles it produced are committed to the
+archive. Any live worker puts the leases of a worker whose heartbeat expired
+back into the queue. Delivery is at least once; the archive's upserts on the
+canonical URL make a repeat harmless.
+
+A crawl round: the first worker to start seeds it (its ``start()`` requests:
+start pages, robots.txt, listed feeds and sitemaps, due revisits), later
+joiners only consume. A worker whose queue is empty waits while other live
+workers hold leases (they may yield more requests), and closes as ``finished``
+once the queue is empty, seeding is done and no live worker holds a lease. The
+next worker to start after that begins a new round (a new seen set).
+
+The narrow adaptations of scrapy-redis 0.9.1 to Scrapy 2.19 and to us:
+``FrontierScheduler.open`` builds its queue and dupe filter itself (per-crawl
+keys), ``FrontierDupeFilter`` fingerprints with ``crawler.request_fingerprinter``
+(scrapy-redis hashes its own JSON) and keeps, per fingerprint, the fewest link
+hops the URL was found at, which the spider middleware copies into
+``response.meta["depth"]`` (a shorter path found by another worker counts).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.http import Response
+from scrapy_redis.connection import get_redis_from_settings
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from newscrawler.frontier_keys import Keys, crawl_name, describe_frontier, worker_id
+
+logger = logging.getLogger(__name__)
+
+LEASE = "frontier_lease"  # request.meta key: the lease id of a popped request
+
+# Queue head -> the worker's in-flight hash, in one step. Returns {member, score} or nil.
+_POP = """
+local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #head == 0 then return nil end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('HSET', KEYS[2], ARGV[1], head[2] .. ':' .. head[1])
+return head
+"""
+# Shared Lua: put every lease of an in-flight hash back into the queue.
+_REQUEUE_FN = """
+local function requeue(queue, inflight)
+  local all = redis.call('HGETALL', inflight)
+  for i = 2, #all, 2 do
+    local v = all[i]
+    local p = string.find(v, ':', 1, true)
+    redis.call('ZADD', queue, string.sub(v, 1, p - 1), string.sub(v, p + 1))
+  end
+  redis.call('DEL', inflight)
+  return #all / 2
+end
+local function sweep(prefix)
+  local requeued, busy = 0, 0
+  for _, w in ipairs(redis.call('SMEMBERS', prefix .. ':workers')) do
+    if redis.call('EXISTS', prefix .. ':hb:' .. w) == 0 then
+      requeued = requeued + requeue(prefix .. ':queue', prefix .. ':inflight:' .. w)
+      redis.call('SREM', prefix .. ':workers', w)
+    else
+      busy = busy + redis.call('HLEN', prefix .. ':inflight:' .. w)
+    end
+  end
+  return requeued, busy
+end
+"""
+# ARGV: prefix. Requeues dead workers' leases; returns {requeued, leases of live workers, queued, seed state}.
+_SWEEP = _REQUEUE_FN + """
+local requeued, busy = sweep(ARGV[1])
+return {requeued, busy, redis.call('ZCARD', ARGV[1] .. ':queue'), redis.call('GET', ARGV[1] .. ':seed') or ''}
+"""
+# ARGV: prefix, worker, heartbeat ms. Registers the worker, then: 'seed' (seed this round: the first
+# worker, or the round was drained, or its seeder died while seeding), 'join', or 'late' (the round
+# was drained less than FRONTIER_ROUND_GRACE seconds ago: nothing to do).
+_CLAIM = _REQUEUE_FN + """
+local prefix, me = ARGV[1], ARGV[2]
+redis.call('SET', prefix .. ':hb:' .. me, '1', 'PX', ARGV[3])
+redis.call('SADD', prefix .. ':workers', me)
+local seed = redis.call('GET', prefix .. ':seed')
+if seed == 'done' then
+  local requeued, busy = sweep(prefix)
+  if busy > 0 or redis.call('ZCARD', prefix .. ':queue') > 0 then return 'join' end
+  if redis.call('EXISTS', prefix .. ':drained') == 1 then return 'late' end
+  redis.call('DEL', prefix .. ':seen', prefix .. ':bodies')
+elseif seed and redis.call('EXISTS', prefix .. ':hb:' .. seed) == 1 then
+  return 'join'
+end
+redis.call('SET', prefix .. ':seed', me)
+return 'seed'
+"""
+# ARGV: prefix, worker. Seeding finished (only if this worker is still the seeder).
+_SEEDED = """
+if redis.call('GET', ARGV[1] .. ':seed') == ARGV[2] then redis.call('SET', ARGV[1] .. ':seed', 'done') end
+"""
+_REQUEUE_OWN = _REQUEUE_FN + "return requeue(KEYS[1], KEYS[2])"
+# KEYS: seen hash. ARGV: fingerprint, link hops (-1: not a link). 1 if seen before (keeps the fewest hops).
+_SEEN = """
+local d = tonumber(ARGV[2])
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if not old then redis.call('HSET', KEYS[1], ARGV[1], d) return 0 end
+old = tonumber(old)
+if d >= 0 and (old < 0 or d < old) then redis.call('HSET', KEYS[1], ARGV[1], d) end
+return 1
+"""
+
+
+class FrontierDupeFilter(RFPDupeFilter):
+    """scrapy-redis's dupe filter, fingerprinting as Scrapy does and remembering link depths."""
+
+    def __init__(self, server: Redis, key: str, debug: bool = False, crawler: Crawler | None = None) -> None:
+        super().__init__(server, key, debug)
+        self.crawler = crawler
+        self._seen = server.register_script(_SEEN)
+
+    @classmethod
+    def from_spider(cls, spider: Spider) -> FrontierDupeFilter:
+        crawler = spider.crawler
+        keys = frontier_keys(crawler, spider)
+        return cls(get_redis_from_settings(crawler.settings), keys.seen,
+                   crawler.settings.getbool("DUPEFILTER_DEBUG"), crawler)
+
+    def request_fingerprint(self, request: Request) -> str:
+        if self.crawler is None or self.crawler.request_fingerprinter is None:
+            return str(super().request_fingerprint(request))
+        return self.crawler.request_fingerprinter.fingerprint(request).hex()
+
+    def request_seen(self, request: Request) -> bool:
+        depth = request.meta.get("depth")
+        hops = int(depth) if isinstance(depth, int) else -1
+        return bool(self._seen(keys=[self.key], args=[self.request_fingerprint(request), hops]))
+
+    def link_depth(self, request: Request) -> int | None:
+        """The fewest link hops at which any worker found ``request``'s URL, if known."""
+        value = self.server.hget(self.key, self.request_fingerprint(request))
+        return int(value) if value is not None and int(value) >= 0 else None
+
+
+class LeasingQueue(PriorityQueue):
+    """scrapy-redis's priority queue whose pop leases the request to this worker."""
+
+    def __init__(self, server: Redis, spider: Spider, key: str, inflight_key: str, serializer: Any = None) -> None:
+        super().__init__(server, spider, key, serializer)
+        self.inflight_key = inflight_key
+        self._pop = server.register_script(_POP)
+        self._ids = itertools.count(1)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        lease = f"{time.time_ns():x}-{next(self._ids)}"
+        head = self._pop(keys=[self.key, self.inflight_key], args=[lease])
+        if not head:
+            return None
+        request: Request = self._decode_request(head[0])
+        request.meta[LEASE] = lease
+        return request
+
+
+def frontier_keys(crawler: Crawler, spider: Spider) -> Keys:
+    name = crawler.settings.get("FRONTIER_NAME") or crawl_name(
+        spider.name, list(getattr(spider, "start_urls", [])), str(getattr(spider, "mode", "site")))
+    return Keys(f"newscrawler:{name.replace('%', '_')}")
+
+
+class FrontierScheduler(Scheduler):
+    """scrapy-redis's scheduler with leases, heartbeats, one-time seeding and drain detection."""
+
+    def __init__(self, server: Redis, crawler: Crawler, **kwargs: Any) -> None:
+        kwargs["persist"] = True  # a worker leaving must not wipe the shared queue
+        super().__init__(server, **kwargs)
+        self.crawler = crawler
+        settings = crawler.settings
+        self.worker = settings.get("FRONTIER_WORKER_ID") or worker_id()
+        self.url = describe_frontier(settings.get("FRONTIER_URL", ""))
+        self.ttl = settings.getfloat("FRONTIER_HEARTBEAT_TTL", 30.0)
+        self.flush_after = settings.getfloat("FRONTIER_FLUSH_SECONDS", 5.0)
+        self.grace = settings.getfloat("FRONTIER_ROUND_GRACE", 60.0)
+        self.keys = Keys("")
+        self.seeder = False
+        self.store: Any = None  # the FrontierStorePipeline, when articles are archived
+        self.leased: dict[str, Request] = {}  # lease -> request not yet done with
+        self.with_items: set[str] = set()  # leases whose response produced stored articles
+        self.uncommitted: dict[str, float] = {}  # done, but their articles may still be in the batch
+        self.to_ack: list[str] = []
+        self.takeover: Any = None  # set by FrontierSpiderMiddleware: seed again if the seeder died
+        self._scripts = {name: server.register_script(lua) for name, lua in
+                         (("sweep", _SWEEP), ("claim", _CLAIM), ("seeded", _SEEDED), ("requeue", _REQUEUE_OWN))}
+        self._beat: task.LoopingCall | None = None
+        self._last_beat = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
+        settings = crawler.settings
+        server = get_redis_from_settings(settings)
+        server.ping()
+        scheduler = cls(server, crawler, queue_cls="newscrawler.frontier.LeasingQueue",
+                        dupefilter_cls=settings.get("DUPEFILTER_CLASS"),
+                        serializer=None, idle_before_close=0)
+        scheduler.stats = crawler.stats
+        crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(scheduler.item_scraped, signal=signals.item_scraped)
+        return scheduler
+
+    # --- Scrapy's scheduler interface ------------------------------------------------------
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.keys = frontier_keys(self.crawler, spider)
+        self.queue = LeasingQueue(self.server, spider, self.keys.queue, self.keys.inflight(self.worker))
+        self.df = FrontierDupeFilter(self.server, self.keys.seen, self.crawler.settings.getbool("DUPEFILTER_DEBUG"),
+                                     self.crawler)
+        claim = self._scripts["claim"](args=[self.keys.prefix, self.worker, int(self.ttl * 1000)])
+        self.seeder = claim == b"seed"
+        self._last_beat = time.monotonic()
+        self._inc("frontier/seeded" if self.seeder else "frontier/joined")
+        if claim == b"late":
+            self._inc("frontier/late")
+            logger.warning("Frontier %s: its crawl round ended less than %ss ago (FRONTIER_ROUND_GRACE); "
+                           "nothing to do", self.keys.prefix, self.grace)
+        logger.info("Frontier %s (%s) on %s: worker %s %s", self.keys.prefix, "seeding" if self.seeder else "joining",
+                    self.url, self.worker, f"with {len(self.queue)} requests queued" if len(self.queue) else "")
+        self._beat = task.LoopingCall(self._tick)
+        self._beat.start(1.0, now=False)
+
+    # enqueue_request/next_request as scrapy-redis's, without its stats(spider=...) (deprecated in Scrapy 2.19)
+    def enqueue_request(self, request: Request) -> bool:
+        request.meta.pop(LEASE, None)  # a redirect or retry of a leased request: it gets its own lease
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self._inc("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Request | None:
+        request: Request | None = self.queue.pop()
+        if request is not None:
+            self.leased[request.meta[LEASE]] = request
+            self._inc("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        return len(self) > 0
+
+    def close(self, reason: str) -> None:
+        if self._beat is not None and self._beat.running:
+            self._beat.stop()
+        try:
+            self._settle()
+            for lease in list(self.uncommitted):  # the pipelines have flushed (or failed: then requeued)
+                if self.store is None or self.store.pending == 0:
+                    self.to_ack.append(lease)
+                    del self.uncommitted[lease]
+            self._ack()
+            requeued = self._scripts["requeue"](keys=[self.keys.queue, self.keys.inflight(self.worker)])
+            if requeued:
+                self._inc("frontier/returned", int(requeued))
+                logger.info("Frontier: returned %s unfinished requests to the queue", requeued)
+            pipe = self.server.pipeline()
+            pipe.delete(self.keys.heartbeat(self.worker))
+            pipe.srem(self.keys.workers, self.worker)
+            pipe.execute()
+        except RedisError as exc:
+            logger.error("Frontier %s: could not leave cleanly (%s); other workers requeue this worker's "
+                         "requests when its heartbeat expires", self.url, exc)
+
+    # --- seeding ---------------------------------------------------------------------------
+    def seeding_done(self) -> None:
+        self._scripts["seeded"](args=[self.keys.prefix, self.worker])
+
+    # --- leases ----------------------------------------------------------------------------
+    def item_scraped(self, item: Any, response: Response | None = None, spider: Spider | None = None) -> None:
+        lease = response.meta.get(LEASE) if isinstance(response, Response) else None
+        if lease:
+            self.with_items.add(lease)
+
+    def committed(self) -> None:
+        """The archive writer's buffer is empty: every article scraped so far is in the database."""
+        self.to_ack.extend(self.uncommitted)
+        self.uncommitted.clear()
+
+    def _settle(self) -> None:
+        """Leases whose request the engine is done with: acknowledge them, or wait for their articles' commit."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        inprogress = slot.inprogress if slot is not None else set()
+        for lease, request in list(self.leased.items()):
+            if request in inprogress:
+                continue
+            del self.leased[lease]
+            if lease in self.with_items and self.store is not None and self.store.pending:
+                self.uncommitted[lease] = time.monotonic()
+            else:
+                self.to_ack.append(lease)
+            self.with_items.discard(lease)
+
+    def _ack(self) -> None:
+        if self.to_ack:
+            self.server.hdel(self.keys.inflight(self.worker), *self.to_ack)
+            self._inc("frontier/acked", len(self.to_ack))
+            self.to_ack.clear()
+
+    def _tick(self) -> None:
+        """Every second: settle and acknowledge leases, flush old uncommitted articles, beat the heart."""
+        try:
+            self._settle()
+            oldest = min(self.uncommitted.values(), default=None)
+            if oldest is not None and self.store is not None and time.monotonic() - oldest > self.flush_after:
+                self.store.flush_now()
+            self._ack()
+            if time.monotonic() - self._last_beat >= self.ttl / 3:
+                self._heartbeat()
+        except RedisError as exc:
+            logger.warning("Frontier %s unreachable: %s", self.url, exc)
+
+    def _heartbeat(self) -> None:
+        pipe = self.server.pipeline()
+        pipe.set(self.keys.heartbeat(self.worker), "1", px=int(self.ttl * 1000))
+        pipe.sadd(self.keys.workers, self.worker)
+        pipe.execute()
+        self._last_beat = time.monotonic()
+
+    # --- the end of a crawl ----------------------------------------------------------------
+    def spider_idle(self, spider: Spider) -> None:
+        """Close only when the whole frontier is drained; meanwhile requeue dead workers' leases."""
+        try:
+            self._idle()
+        except RedisError as exc:
+            logger.error("Frontier %s unreachable: %s", self.url, exc)
+            raise CloseSpider("frontier_unreachable") from exc
+
+    def _idle(self) -> None:
+        self._settle()
+        if self.uncommitted and self.store is not None:
+            self.store.flush_now()
+        self._ack()
+        requeued, busy, queued, seed = self._scripts["sweep"](args=[self.keys.prefix])
+        if requeued:
+            self._inc("frontier/requeued", int(requeued))
+            logger.warning("Frontier: requeued %s requests of workers whose heartbeat expired", requeued)
+        if seed != b"done" and self._scripts["claim"](
+                args=[self.keys.prefix, self.worker, int(self.ttl * 1000)]) == b"seed":
+            logger.warning("Frontier: the seeding worker %s is gone; seeding again", seed.decode() or "?")
+            if self.takeover is not None:
+                self.takeover()
+            raise DontCloseSpider
+        if busy or queued or self.uncommitted or seed != b"done":
+            self._inc("frontier/idle_waits")
+            raise DontCloseSpider
+        if self.grace > 0:  # workers started just after the end of the round do not start another
+            self.server.set(f"{self.keys.prefix}:drained", "1", px=int(self.grace * 1000), nx=True)
+
+    def _inc(self, key: str, n: int = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key, n)
+
+
+def scheduler_of(crawler: Crawler) -> FrontierScheduler | None:
+    """The crawl's frontier scheduler (None when the crawl does not use one)."""
+    slot = getattr(crawler.engine, "_slot", None)  # engine.scheduler is Scrapy >= 2.19 only
+    scheduler = slot.scheduler if slot is not None else None
+    return scheduler if isinstance(scheduler, FrontierScheduler) else None
+
+
+class FrontierSpiderMiddleware:
+    """Only the seeding worker's start requests enter the frontier; link depths found by any worker count."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.held: list[Request] = []  # a joiner's start requests, in case the seeder dies while seeding
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierSpiderMiddleware:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        scheduler = scheduler_of(self.crawler)
+        async for item_or_request in start:
+            if scheduler is None or scheduler.seeder:
+                yield item_or_request
+            elif isinstance(item_or_request, Request):
+                self.held.append(item_or_request)
+        if scheduler is not None and scheduler.seeder:
+            scheduler.seeding_done()
+        if scheduler is not None:
+            scheduler.takeover = self.takeover
+
+    def takeover(self) -> None:
+        """This worker became the seeder after the first one died: schedule the start requests now."""
+        scheduler = scheduler_of(self.crawler)
+        engine = self.crawler.engine
+        if scheduler is None or engine is None:
+            return
+        for request in self.held:
+            engine.crawl(request)
+        self.held.clear()
+        scheduler.seeding_done()
+
+    def process_spider_input(self, response: Response) -> None:
+        scheduler = scheduler_of(self.crawler)
+        depth = response.meta.get("depth")
+        if scheduler is None or not isinstance(depth, int) or response.request is None:
+            return
+        if response.request.dont_filter or not isinstance(scheduler.df, FrontierDupeFilter):
+            return
+        shortest = scheduler.df.link_depth(response.request)
+        if shortest is not None and shortest < depth:
+            response.meta["depth"] = shortest
