@@ -182,8 +182,10 @@ class UrlBook:
         """What to save of ``state``, fetched by this crawl (see :meth:`flush`)."""
         if state.kind in DOCUMENTS and not complete:
             return replace(state, etag=None, last_modified=None)
-        if state.kind == "article" and not settled and state.url not in self.linked_now:
-            self.provisional.add(state.url)  # due now, and no validators: a 304 would not give us the article
+        if state.kind == "article" and not settled:
+            # Due now, and no validators, until the final flush: a 304 would give neither the article
+            # (if it is not stored yet) nor the page's links (which a kill may have kept us from following).
+            self.provisional.add(state.url)
             return replace(state, next_check=datetime.now(UTC), etag=None, last_modified=None)
         return state
 
@@ -192,8 +194,9 @@ class UrlBook:
         documents fetched by this crawl are saved only by the final flush of a crawl that finished
         (``complete``): after a crawl that stopped early or was killed, the next one reads them in
         full and follows the links this one did not get to (a 304 would hide them). An article
-        page is saved as due until its article is stored, or until the ``final`` flush of a crawl
-        whose archive writes all succeeded (the item pipelines close before the spider)."""
+        page is saved as due until the ``final`` flush of a crawl whose archive writes all
+        succeeded (the item pipelines close before the spider): after a kill -9, the next crawl
+        fetches it again, stores its article if it was lost, and follows its links."""
         if not (self.enabled and self.engine is not None):
             return
         settled = final and self.store_ok

@@ -37,7 +37,7 @@ HALF_WRITTEN_SQL = (
     "SELECT a.id FROM articles a WHERE a.title = '' OR a.text = '' OR NOT EXISTS "
     "(SELECT 1 FROM raw_pages r WHERE r.article_id = a.id AND r.html_zstd IS NOT NULL) OR NOT EXISTS "
     "(SELECT 1 FROM article_versions v WHERE v.article_id = a.id AND v.content_hash = a.content_hash "
-    "AND v.text = a.text)"
+    "AND coalesce(v.text, a.text) = a.text)"  # NULL: the current version shares the text
 )
 _WORD = re.compile(r"\w{3,}")
 
