@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from types import TracebackType
 from typing import Any, Self
 
@@ -32,6 +33,7 @@ _PG_LOCK_URLS = text(
 )
 
 
+@lru_cache(maxsize=64)  # the crawl's dedupe pipeline and the writer hash the same text
 def content_hash(text: str) -> str:
     """sha256 hex of ``text`` with whitespace collapsed and lower-cased."""
     normalized = " ".join(text.split()).lower()

@@ -57,9 +57,14 @@ class PageResult:
     feeds: list[str] = field(default_factory=list)
 
 
+def declared_encoding(body: bytes, content_type: str) -> str | None:
+    """The encoding a page declares (BOM, Content-Type charset, ``<meta>`` charset), as Scrapy reads it."""
+    return read_bom(body)[0] or http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+
+
 def decode_body(body: bytes, content_type: str) -> tuple[str, str]:
     """(encoding, text) of a page body, as Scrapy's ``response.encoding``/``response.text`` give them."""
-    declared = read_bom(body)[0] or http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+    declared = declared_encoding(body, content_type)
     if declared:
         return declared, html_to_unicode(f"charset={declared}", body)[1]
     return html_to_unicode(content_type, body, auto_detect_fun=_auto_detect, default_encoding=DEFAULT_ENCODING)

@@ -73,7 +73,13 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawler.metarefresh.HeadMetaRefreshMiddleware": 580,  # the same, without decoding every page
 }
+
+# The pipelines are synchronous: more than one item at a time per response gains nothing, and
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response (default 100).
+CONCURRENT_ITEMS = 1
 
 # Depth is tracked by the spider itself (discovery documents do not count).
 DEPTH_LIMIT = 0

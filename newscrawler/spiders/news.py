@@ -157,8 +157,11 @@ class NewsSpider(scrapy.Spider):
         if key not in self.discovered:
             self.discovered[key] = depth
             self._site_inc(url, "discovered")
-        elif depth < self.discovered[key]:
-            self.discovered[key] = depth
+        else:
+            if depth < self.discovered[key]:
+                self.discovered[key] = depth
+            if key not in self.book.skipped:
+                return None  # requested before: Scrapy's dupe filter would drop it (after building it)
         if self.book.skip_page(url, lastmod):
             if key not in self.book.skipped:
                 self.book.skipped.add(key)
