@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=64)  # asked of the same article by validation and by the writer
 def count_words(text: str) -> int:
     """Number of ``\\w+`` tokens in ``text``."""
     return len(_WORD.findall(text))

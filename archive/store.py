@@ -9,21 +9,21 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from types import TracebackType
 from typing import Any, Self
 
-import zstandard
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from archive.article import Article, FetchedPage
 from archive.models import articles_table, raw_pages_table, runs_table, versions_table
+from archive.rawhtml import ZSTD_LEVEL, compress_html, decompress_html  # noqa: F401  (re-exported)
 from archive.urls import canonicalize_url, site_of
 
 logger = logging.getLogger(__name__)
 
-ZSTD_LEVEL = 3
 _ARTICLES = articles_table
 _RAW_PAGES = raw_pages_table
 _RUNS = runs_table
@@ -33,20 +33,11 @@ _PG_LOCK_URLS = text(
 )
 
 
+@lru_cache(maxsize=64)  # the crawl's dedupe pipeline and the writer hash the same text
 def content_hash(text: str) -> str:
     """sha256 hex of ``text`` with whitespace collapsed and lower-cased."""
     normalized = " ".join(text.split()).lower()
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
-
-
-def compress_html(body: bytes) -> bytes:
-    """zstd-compress a raw page body (level 3)."""
-    return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(body)
-
-
-def decompress_html(blob: bytes) -> bytes:
-    """Inverse of :func:`compress_html`."""
-    return zstandard.ZstdDecompressor().decompressobj().decompress(blob)
 
 
 @dataclass

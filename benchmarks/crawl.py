@@ -43,38 +43,62 @@ def cpu_times() -> list[tuple[int, int]]:
     return out
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants, in MB."""
-    total, stack = 0, [pid]
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
+        found.append(current)
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack.extend(int(c) for c in (task / "children").read_text().split())
-        except (OSError, StopIteration, ValueError):
+        except (OSError, ValueError):
             continue
-    return total / 1024
+    return found
+
+
+def rss_and_cpu(pid: int) -> tuple[float, float]:
+    """(resident MB, CPU seconds used so far) of one process; (0, 0) once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")), 0)
+    return rss / 1024, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Sampler(threading.Thread):
-    """Samples the process tree's RSS every 100 ms; CPU per core over the whole run."""
+    """Samples the process tree every 100 ms: peak RSS of the sum and of each process, CPU per process."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak, self.running = pid, 0.0, True
+        self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}
         self.cpu_start = cpu_times()
 
     def run(self) -> None:
         while self.running:
-            self.peak = max(self.peak, tree_rss_mb(self.pid))
+            total = 0.0
+            for pid in process_tree(self.pid):
+                rss, cpu = rss_and_cpu(pid)
+                total += rss
+                self.peaks[pid] = max(self.peaks.get(pid, 0.0), rss)
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu)
+            self.peak = max(self.peak, total)
             time.sleep(0.1)
 
     def stop(self) -> list[float]:
         self.running = False
         end = cpu_times()
         return [100 * (b1 - b0) / max(1, t1 - t0) for (b0, t0), (b1, t1) in zip(self.cpu_start, end)]
+
+    def crawler_and_helpers(self) -> tuple[float, float, float, float]:
+        """(peak MB, CPU s) of the crawling process, then (largest peak MB, CPU s) of all other processes."""
+        others = [p for p in self.peaks if p != self.pid]
+        return (self.peaks.get(self.pid, 0.0), self.cpu.get(self.pid, 0.0),
+                max((self.peaks[p] for p in others), default=0.0), sum(self.cpu.get(p, 0.0) for p in others))
 
 
 def start_site(articles: int, corpus: Path) -> tuple[subprocess.Popen[str], str]:
@@ -115,19 +139,23 @@ def full_crawl(base: str, tmp: Path) -> dict[str, float]:
     proc.wait()
     seconds = time.monotonic() - started
     cores = sampler.stop()
+    crawler_rss, crawler_cpu, helper_rss, helper_cpu = sampler.crawler_and_helpers()
     with sqlite3.connect(db) as conn:
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         stats = json.loads(conn.execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
     storage = float(stats.get("archive/write_seconds", 0.0))
     return {"articles": articles, "pages": stats.get("response_received_count", 0), "seconds": seconds,
             "rate": articles / seconds, "peak_rss": sampler.peak, "cores": cores,
-            "storage_share": storage / seconds if storage else float("nan"), "exit": proc.returncode}
+            "storage_share": storage / seconds if storage else float("nan"), "exit": proc.returncode,
+            "crawler_rss": crawler_rss, "crawler_cpu": crawler_cpu, "helper_rss": helper_rss,
+            "helper_cpu": helper_cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--skip-bare", action="store_true", help="skip (a), e.g. for a memory check at scale")
     args = parser.parse_args(argv)
     if not (args.corpus / "html").is_dir():
         print(f"skipped: the news-dev corpus is not at {args.corpus} (it lives in ../shared)")
@@ -137,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="bench-crawl-") as name:
             tmp = Path(name)
             print(f"crawl benchmark: {args.articles:,} articles at {base}", file=sys.stderr)
-            bare = bare_crawl(base, tmp)
+            bare = bare_crawl(base, tmp) if not args.skip_bare else {"rate": float("nan"), "pages": 0, "seconds": 0}
             extract = extraction_loop(args.corpus)
             full = full_crawl(base, tmp)
     finally:
@@ -153,6 +181,16 @@ def main(argv: list[str] | None = None) -> int:
           f"{full['rate'] / extract['rate']:.2f}x (b)")
     print(f"{'    CPU per core during (c)':<44} {cores:>16}")
     print(f"{'    peak RSS of all processes of (c)':<44} {full['peak_rss']:>13.0f} MB")
+    print(f"{'      of which the crawling process':<44} {full['crawler_rss']:>13.0f} MB  "
+          f"largest other process (worker): {full['helper_rss']:.0f} MB")
+    articles = max(1, full["articles"])
+    per_article = (full["crawler_cpu"] + full["helper_cpu"]) / articles
+    print(f"{'    CPU per article (all processes)':<44} {per_article * 1000:>13.1f} ms  "
+          f"crawling process {full['crawler_cpu'] / articles * 1000:.1f} ms, "
+          f"workers {full['helper_cpu'] / articles * 1000:.1f} ms")
+    ncores = len(full["cores"])
+    print(f"{'    CPU-bound rate on idle cores (projection)':<44} {ncores / per_article:>10.1f} art/s  "
+          f"{ncores} cores / CPU per article; {ncores / per_article / extract['rate']:.2f}x (b)")
     share = full["storage_share"]
     print(f"{'    time share of storage':<44} {share * 100:>15.1f}%" if share == share else
           f"{'    time share of storage':<44} {'not recorded':>16}")

@@ -64,9 +64,20 @@ def extract_article(html: str, url: str) -> Article | None:
     try:
         html = prepare_html(html)
         tree = _parse(html)
-        if tree is None:
-            return None
-        fast = len(html) > FAST_ABOVE_CHARS or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
+    except Exception as err:  # last line of defence: one bad page must not stop a crawl
+        LOGGER.warning("extraction failed for %s: %s", url, err)
+        return None
+    return None if tree is None else extract_parsed(tree, len(html), url)
+
+
+def extract_parsed(tree: Any, chars: int, url: str) -> Article | None:
+    """:func:`extract_article` of a tree that :func:`parse_prepared` made of ``chars`` characters.
+
+    For callers that read the same tree first (the crawl classifies the page and lists
+    its links on it); they must not modify it. Never raises.
+    """
+    try:
+        fast = chars > FAST_ABOVE_CHARS or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
         document = _run_trafilatura(tree, url, fast)
         if document is None:
             return None
@@ -86,6 +97,11 @@ def prepare_html(html: str | bytes) -> str:
 def parse_html(html: str | bytes) -> Any | None:
     """Parse (prepared) HTML into an lxml tree, or None."""
     return _parse(prepare_html(html))
+
+
+def parse_prepared(html: str) -> Any | None:
+    """Parse HTML that :func:`prepare_html` returned into an lxml tree, or None."""
+    return _parse(html)
 
 
 def _parse(html: str) -> Any | None:

@@ -8,10 +8,17 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from scrapy.linkextractors import IGNORED_EXTENSIONS
 
 from archive.urls import canonicalize_url, site_of
 
+# scrapy.linkextractors.IGNORED_EXTENSIONS (Scrapy 2.19), copied: this module runs in the
+# extraction workers, which need not import Scrapy (~20 MB each).
+IGNORED_EXTENSIONS = (
+    "7z 7zip bz2 rar tar tar.gz xz zip mng pct bmp gif jpg jpeg png pst psp tif tiff ai drw dxf eps ps svg"
+    " cdr ico webp mp3 wma ogg wav ra aac mid au aiff 3gp asf asx avi mov mp4 mpg qt rm swf wmv m4a m4v flv"
+    " webm xls xlsm xlsx xltm xltx potm potx ppt pptm pptx pps doc docb docm docx dotm dotx odt ods odg odp"
+    " css pdf exe bin rss dmg iso apk jar sh rb js hta bat cpl msi msp py"
+).split()
 _SKIP_EXT = {"." + ext for ext in IGNORED_EXTENSIONS} | {".xml", ".json", ".txt", ".rss", ".atom", ".gz"}
 PAGINATION = re.compile(r"/page/\d+/?$|[?&](page|paged|p|pg)=\d+(&|$)", re.IGNORECASE)
 

@@ -81,10 +81,16 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.robots.RobotsTxtMiddleware": 100,
     "newscrawler.bodies.BodyGuardMiddleware": 585,  # after decompression: binaries, charset labels
     "newscrawler.ssrf.RedirectGuardMiddleware": 610,  # before RedirectMiddleware: targets, loops
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawler.metarefresh.HeadMetaRefreshMiddleware": 580,  # the same, without decoding every page
 }
 # Only http(s) is fetched, and internal addresses (private, loopback, link-local, multicast...)
 # only on the hosts of the start URLs and sources; add others as "host" or "host:port".
 FETCH_ALLOWED_HOSTS: list[str] = []
+
+# The pipelines are synchronous: more than one item at a time per response gains nothing, and
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response (default 100).
+CONCURRENT_ITEMS = 1
 
 # Depth is tracked by the spider itself (discovery documents do not count).
 DEPTH_LIMIT = 0

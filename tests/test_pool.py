@@ -12,11 +12,18 @@ from pathlib import Path
 
 from conftest import LOCAL, ROOT
 
+from scrapy.http import HtmlResponse
+from scrapy.selector import Selector
+
 from archive.store import decompress_html
+from newscrawler.classify import classify_page
 from newscrawler.extraction import extract_article
+from newscrawler.links import feed_links, page_links
+from newscrawler.pagework import PageJob, PageResult, process_page
 from newscrawler.pool import ExtractionPool
 
 PAGE = Path(__file__).parent / "data" / "extraction" / "free_with_subscribe_box.html"
+LISTING = Path(__file__).parent / "data" / "extraction" / "section_listing.html"
 URL = "https://example.com/2024/05/01/story"
 
 
@@ -45,24 +52,46 @@ def alive(pid: int) -> bool:
 def test_pool_extracts_what_in_process_extraction_does() -> None:
     html = PAGE.read_text(encoding="utf-8")
     body = html.encode("utf-8")
+    job = PageJob(URL, body, "text/html; charset=utf-8")
 
     workers: list[int] = []
 
-    async def run(pool: ExtractionPool) -> list:
+    async def run(pool: ExtractionPool) -> list[PageResult]:
         try:
-            return list(await asyncio.gather(*(pool.extract(html, URL, body) for _ in range(3))))
+            return list(await asyncio.gather(*(pool.process(job) for _ in range(3))))
         finally:
             workers.extend(pool.worker_pids())
             pool.close()
 
     expected = extract_article(html, URL)
+    assert expected is not None
     for pool in (ExtractionPool(0), ExtractionPool(2, max_pending=1)):
         results = asyncio.run(run(pool))
         assert [r.article for r in results] == [expected] * 3
-        assert decompress_html(results[0].html_zstd) == body
+        assert decompress_html(results[0].html_zstd or b"") == body
         assert pool.pages == 3
     assert len(workers) == 2
     assert not [p for p in workers if alive(p)], "a closed pool leaves no workers"
+
+
+def test_page_is_parsed_once_with_what_the_crawl_would_see() -> None:
+    """The worker's one tree gives the classification and links of Scrapy's own parse of the page."""
+    body = PAGE.read_bytes()
+    response = HtmlResponse(URL, body=body, headers={"Content-Type": "text/html"})
+    tree = Selector(response=response).root
+    decision = classify_page(URL, tree)
+    result = process_page(PageJob(URL, body, "text/html", feeds=True))
+    assert (result.is_article, result.reason) == (decision.is_article, decision.reason) == (True, "url+text")
+    assert result.links == page_links(tree, URL, "example.com")
+    assert result.feeds == feed_links(tree, URL)
+    assert result.encoding == response.encoding
+    listing = process_page(PageJob(URL, LISTING.read_bytes(), "text/html; charset=utf-8"))
+    assert not listing.is_article and listing.article is None and listing.html_zstd is None
+    # No charset anywhere: detected from the bytes, as Scrapy does it
+    latin = PAGE.read_text(encoding="utf-8").replace("<meta charset=\"utf-8\">", "").encode("cp1252", "replace")
+    decoded = process_page(PageJob(URL, latin, "text/html", single=True))
+    assert decoded.encoding == HtmlResponse(URL, body=latin).encoding != "utf-8"
+    assert decoded.article is not None and decoded.article.text == extract_article(latin.decode("cp1252"), URL).text
 
 
 def test_interrupted_crawl_leaves_no_worker_processes(site, tmp_path: Path) -> None:

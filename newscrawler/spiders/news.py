@@ -28,7 +28,6 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
-from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
@@ -36,12 +35,12 @@ from archive.article import FetchedPage
 from archive.engine import open_archive
 from archive.errors import ArchiveError
 from archive.urls import canonicalize_url, site_of
-from newscrawler.classify import classify_page
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.failures import describe_failure
 from newscrawler.incremental import UrlBook, parse_when
 from newscrawler.items import ArticleItem
-from newscrawler.links import Link, feed_links, page_links, same_site
+from newscrawler.links import Link, same_site
+from newscrawler.pagework import PageJob, PageResult
 from newscrawler.pipelines import archive_failed
 from newscrawler.pool import ExtractionPool
 from newscrawler.sitestats import site_inc
@@ -164,8 +163,11 @@ class NewsSpider(scrapy.Spider):
         if key not in self.discovered:
             self.discovered[key] = depth
             self._site_inc(url, "discovered")
-        elif depth < self.discovered[key]:
-            self.discovered[key] = depth
+        else:
+            if depth < self.discovered[key]:
+                self.discovered[key] = depth
+            if key not in self.book.skipped:
+                return None  # requested before: Scrapy's dupe filter would drop it (after building it)
         if self.book.skip_page(url, lastmod):
             if key not in self.book.skipped:
                 self.book.skipped.add(key)
@@ -312,33 +314,29 @@ class NewsSpider(scrapy.Spider):
                 kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
                 self.site_errors[start_url] = f"not an HTML page ({kind})"
             return
-        # A tree of our own, not response.selector (cached on the response): it is dropped before
-        # the page waits for the extraction pool, so waiting pages hold their bytes, not their DOM.
-        tree = Selector(response=response).root
-        base = get_base_url(response)
-        site = site_of(response.url)
         if start_url:
             self.site_reached.add(start_url)
-            feeds = feed_links(tree, base)
-            if not feeds:
-                feeds = [urljoin(base, p) for p in self.settings.getlist("CRAWL_FEED_PATHS")]
+        # Decoded, parsed, classified, its links listed and its article extracted in the pool:
+        # a waiting page holds its bytes, and this process never parses it.
+        page = await self.pool.process(self._job(response, feeds=bool(start_url)))
+        site = site_of(response.url)
+        if start_url:
+            feeds = page.feeds or [urljoin(get_base_url(response), path)
+                                   for path in self.settings.getlist("CRAWL_FEED_PATHS")]
             for feed in feeds:
                 if same_site(feed, site):
                     yield self._discovery(feed, "feed")
-        decision = classify_page(response.url, tree)
-        links = page_links(tree, base, site)
-        del tree
-        if decision.is_article:
+        if page.is_article:
             self._count("pages/article")
             self._site_inc(response.url, "articles")
-            item = await self.build_item(response)
+            item = self.build_item(response, page)
             self._record(response, "article", item.article.published_at if item is not None else None)
             if item is not None:
                 yield item
         else:
             self._record(response, "listing")
-            self._count(f"pages/not_article/{decision.reason}")
-        for request in self.follow(response, links, site):
+            self._count(f"pages/not_article/{page.reason}")
+        for request in self.follow(response, page.links, site):
             yield request
 
     def follow(self, response: Response, links: list[Link], site: str) -> Iterator[scrapy.Request]:
@@ -364,27 +362,33 @@ class NewsSpider(scrapy.Spider):
             self.site_errors[start_url] = f"not an HTML page ({kind})"
             return
         self.site_reached.add(start_url)
-        item = await self.build_item(response)
+        item = self.build_item(response, await self.pool.process(self._job(response, single=True)))
         if item is None:
             self.site_errors[start_url] = "no article text found"
             return
         yield item
 
-    async def build_item(self, response: HtmlResponse) -> ArticleItem | None:
-        extracted = await self.pool.extract(response.text, response.url, response.body)
-        article = extracted.article
-        if article is None:
+    @staticmethod
+    def _job(response: Response, feeds: bool = False, single: bool = False) -> PageJob:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        # An encoding given to the response itself (newscrawler.bodies corrects wrong charset
+        # labels that way) overrides the labels; reading it does not decode the body.
+        forced = getattr(response, "_encoding", None)
+        return PageJob(response.url, response.body, content_type, feeds=feeds, single=single, encoding=forced)
+
+    def build_item(self, response: Response, page: PageResult) -> ArticleItem | None:
+        if page.article is None:
             self._count("pages/extract_failed")
             return None
         redirects = response.meta.get("redirect_urls") or [response.url]
-        page = FetchedPage(
+        fetched = FetchedPage(
             url=redirects[0],
             final_url=response.url,
             status=response.status,
             body=response.body,
             fetched_at=datetime.now(timezone.utc),
             content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            encoding=response.encoding,
-            html_zstd=extracted.html_zstd,
+            encoding=page.encoding,
+            html_zstd=page.html_zstd,
         )
-        return ArticleItem(article=article, page=page)
+        return ArticleItem(article=page.article, page=fetched)

@@ -1,0 +1,142 @@
+"""Everything the crawl does with an HTML page's body, done once, in an extraction worker.
+
+The crawling process hands a :class:`PageJob` (the raw bytes, URL and Content-Type)
+to :func:`process_page` (in the pool of :mod:`newscrawler.pool`, or inline when
+``EXTRACTION_WORKERS=0``) and gets a small :class:`PageResult` back: the page's
+classification, its followable links (and, for a start page, its announced feeds),
+the extracted article and the zstd-compressed body. The page is decoded and parsed
+once: classification, link extraction and trafilatura share one lxml tree, so the
+reactor never decodes or parses an article page.
+
+Decoding follows Scrapy's ``TextResponse`` exactly (BOM, Content-Type charset,
+``<meta>`` charset, then detection), so ``response.text`` and this agree.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree, html as lxml_html
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
+from w3lib.encoding import resolve_encoding
+from w3lib.html import get_base_url
+
+from archive.article import Article
+from archive.rawhtml import compress_html
+from archive.urls import site_of
+from newscrawler.classify import classify_page
+from newscrawler.links import Link, feed_links, page_links
+from newscrawler.parentwatch import watch_parent
+
+DEFAULT_ENCODING = "ascii"  # Scrapy's TextResponse default when nothing declares or reveals one
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One fetched HTML page, as the crawling process sends it (bytes, not text)."""
+
+    url: str
+    body: bytes
+    content_type: str = ""  # the Content-Type header (latin-1 decoded)
+    feeds: bool = False  # a start page: also list the feeds it announces
+    single: bool = False  # extract without classifying or following (``mode=single``)
+    encoding: str | None = None  # decode with this, whatever the labels say (a corrected charset)
+
+
+@dataclass
+class PageResult:
+    """What the crawling process needs of a page; small to send back from a worker."""
+
+    encoding: str
+    is_article: bool
+    reason: str  # the classification reason (``pages/not_article/<reason>``)
+    article: Article | None = None  # extracted, for a page classified as an article
+    html_zstd: bytes | None = None  # the raw body compressed, when there is an article
+    links: list[Link] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+
+
+def declared_encoding(body: bytes, content_type: str) -> str | None:
+    """The encoding a page declares (BOM, Content-Type charset, ``<meta>`` charset), as Scrapy reads it."""
+    return read_bom(body)[0] or http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+
+
+def decode_body(body: bytes, content_type: str, forced: str | None = None) -> tuple[str, str]:
+    """(encoding, text) of a page body, as Scrapy's ``response.encoding``/``response.text`` give them."""
+    declared = resolve_encoding(forced) if forced else declared_encoding(body, content_type)
+    if declared:
+        return declared, html_to_unicode(f"charset={declared}", body)[1]
+    return html_to_unicode(content_type, body, auto_detect_fun=_auto_detect, default_encoding=DEFAULT_ENCODING)
+
+
+def _auto_detect(body: bytes) -> str | None:
+    """Scrapy's ``TextResponse._auto_detect_fun``: ascii, else utf-8, else charset_normalizer."""
+    for encoding in (DEFAULT_ENCODING, "utf-8"):
+        try:
+            body.decode(encoding)
+        except UnicodeError:
+            continue
+        return resolve_encoding(encoding)
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(body).best()
+    return resolve_encoding(match.encoding) if match else None
+
+
+def selector_root(text: str, base_url: str) -> Any:
+    """The tree Scrapy's ``Selector(response=...)`` builds (parsel's HTML root node)."""
+    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    parser = lxml_html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(body, parser=parser, base_url=base_url)
+    return root if root is not None else etree.fromstring(b"<html/>", parser=parser)
+
+
+def process_page(job: PageJob) -> PageResult:
+    """Decode, parse once, classify, list links, extract and compress one page."""
+    # Imported here: the crawling process imports this module but, with a pool, never
+    # calls this function, and trafilatura costs ~25 MB.
+    from newscrawler.extraction import STRIP_ABOVE_CHARS, extract_parsed, parse_prepared, prepare_html
+
+    encoding, text = decode_body(job.body, job.content_type, job.encoding)
+    base = get_base_url(text[:4096], job.url, encoding)
+    prepared = prepare_html(text)
+    tree = parse_prepared(prepared)
+    # The extraction tree serves classification and links too, unless extraction had to cut
+    # the page (huge pages lose inline scripts first) or could not parse it at all.
+    if tree is not None and len(text) <= STRIP_ABOVE_CHARS:
+        view = tree.getroottree().getroot()
+    else:
+        view = selector_root(text, base)
+    del text
+    if job.single:
+        result = PageResult(encoding, True, "single")
+    else:
+        decision = classify_page(job.url, view)
+        result = PageResult(encoding, decision.is_article, decision.reason,
+                            links=page_links(view, base, site_of(job.url)))
+    if job.feeds:
+        result.feeds = feed_links(view, base)
+    del view
+    if result.is_article and tree is not None:
+        result.article = extract_parsed(tree, len(prepared), job.url)
+        if result.article is not None:
+            result.html_zstd = compress_html(job.body)
+    return result
+
+
+def init_worker(parent_pid: int) -> None:
+    """Start-up of an extraction worker: this module and trafilatura, not Scrapy (~20 MB less)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawling process's to handle
+    watch_parent(parent_pid)
+    import newscrawler.extraction  # noqa: F401  (import once, before the first page)
+
+
+def cpu_count() -> int:
+    """The cores this process may run on (also a no-op task that starts a worker)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
