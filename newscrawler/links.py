@@ -41,21 +41,45 @@ def followable(url: str) -> bool:
     return dot == -1 or path[dot:] not in _SKIP_EXT
 
 
+_NEXT_HREFS = etree.XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+                         " | //link[@rel='next']/@href", smart_strings=False)
+_HREFS = etree.XPath("//a/@href | //link[@rel='next']/@href", smart_strings=False)
+
+
 def page_links(tree: etree._Element, base_url: str, site: str) -> list[Link]:
     """Links of a page worth following, canonicalized, in document order, no repeats."""
-    next_hrefs = set(tree.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"))
-    next_hrefs |= set(tree.xpath("//link[@rel='next']/@href"))
+    next_hrefs = set(_NEXT_HREFS(tree))
+    origin = _origin(base_url)
     seen: dict[str, Link] = {}
-    for href in tree.xpath("//a/@href | //link[@rel='next']/@href"):
-        href = str(href).strip()
+    for raw in _HREFS(tree):
+        href = raw.strip()
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
             continue
-        url = _absolute_link(href, base_url.startswith("https:"), site) if _has_host(href) else \
-            _followable_url(urljoin(base_url, href), site)
+        if _has_host(href):
+            url = _absolute_link(href, base_url.startswith("https:"), site)
+        elif href.startswith("/") and not href.startswith("//") and origin:
+            url = _rooted_link(href, origin, site)  # "/path": depends on the base's origin only
+        else:
+            url = _followable_url(urljoin(base_url, href), site)
         if url is None or url in seen:
             continue
-        seen[url] = Link(url, href in next_hrefs or bool(PAGINATION.search(url)))
+        seen[url] = Link(url, raw in next_hrefs or bool(PAGINATION.search(url)))
     return list(seen.values())
+
+
+def _origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL, else None."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in ("http", "https"):
+        return None
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return f"{scheme}://{host}" if host and "@" not in host and "\\" not in host else None
+
+
+@lru_cache(maxsize=8192)
+def _rooted_link(href: str, origin: str, site: str) -> str | None:
+    """:func:`_followable_url` of a root-relative href, cached: navigation links recur on every page."""
+    return _followable_url(urljoin(origin + "/", href), site)
 
 
 def _has_host(href: str) -> bool:
