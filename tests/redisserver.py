@@ -13,16 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from pgserver import free_port
+
 
 def find_redis_server() -> str | None:
     return shutil.which("redis-server") or next(
         (p for p in ("/usr/bin/redis-server", "/usr/local/bin/redis-server") if Path(p).is_file()), None)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RedisServer:
@@ -30,7 +26,7 @@ class RedisServer:
 
     def __init__(self, binary: str) -> None:
         self.binary = binary
-        self.port = _free_port()
+        self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="newscrawler-redis-"))
         self.proc: subprocess.Popen[bytes] | None = None
         self._next_db = 0
