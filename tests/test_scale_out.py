@@ -97,6 +97,21 @@ def frontier_keys(client: redis.Redis) -> dict[str, int]:
     return found
 
 
+def missing_report(reference_db: Path, missing: set[tuple[str, str]], results: list[Result], frontier: str) -> str:
+    """What each worker logged about the articles a multi-worker crawl did not store (for a failure)."""
+    lines = [f"missing: {sorted(title for title, _ in missing)}",
+             f"frontier keys: {frontier_keys(redis.Redis.from_url(frontier))}"]
+    for title, _ in missing:
+        for (url,) in rows(reference_db, "SELECT canonical_url FROM articles WHERE title = ?", title):
+            path = "/" + url.split("/", 3)[3]
+            for n, result in enumerate(results):
+                lines += [f"worker {n}: {line}" for line in result.stderr.splitlines() if path in line][:20]
+    for n, result in enumerate(results):
+        lines += [f"worker {n}: {line}" for line in result.stderr.splitlines()
+                  if "frontier/" in line or "Frontier" in line][:30]
+    return "\n".join(lines)
+
+
 def test_three_workers_archive_every_article_once(redis_server: RedisServer, pg: PgServer, site,
                                                   crawled: tuple[Path, Result, list]) -> None:
     reference_db, reference, _ = crawled
@@ -111,7 +126,8 @@ def test_three_workers_archive_every_article_once(redis_server: RedisServer, pg:
     for result in results:
         assert result.code == 0, result.stderr[-3000:]
     archived = pg_rows(db, "SELECT title, content_hash, canonical_url FROM articles")
-    assert {(title, digest) for title, digest, _ in archived} == expected
+    found = {(title, digest) for title, digest, _ in archived}
+    assert found == expected, missing_report(reference_db, expected - found, results, frontier)
     assert len(archived) == len(expected)  # no duplicate rows (nor a syndicated copy)
     runs = pg_rows(db, "SELECT args, stats FROM runs WHERE command = 'crawl'")
     assert len(runs) == 3
