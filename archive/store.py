@@ -55,8 +55,7 @@ class BatchResult:
             self.inserted + other.inserted,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
-            {**self.outcomes, **other.outcomes},
-        )
+        )  # counts only: outcomes are per batch (a crawl's totals must not grow with the site)
 
     @property
     def total(self) -> int:
