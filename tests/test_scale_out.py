@@ -168,7 +168,7 @@ def test_worker_killed_mid_run_leaves_a_complete_archive(redis_server: RedisServ
     count = 10 * PER_LISTING
     db, frontier = pg.new_database(), redis_server.url()
     client = redis.Redis.from_url(frontier)
-    with slow_generated_site(count, delay=0.1) as (base, _), workers([]) as procs:
+    with slow_generated_site(count, delay=0.3) as (base, _), workers([]) as procs:
         for _ in range(3):
             procs.append(start_worker(base + "/", db, frontier))
             time.sleep(0.3)
@@ -181,7 +181,9 @@ def test_worker_killed_mid_run_leaves_a_complete_archive(redis_server: RedisServ
             if held >= 2:
                 break
             time.sleep(0.02)
-        assert victim.poll() is None, "the worker finished before it could be killed: make the site slower"
+        if victim.poll() is not None:
+            _, err = victim.communicate()
+            raise AssertionError(f"the worker ended (exit {victim.returncode}) before it held 2 leases: {err[-3000:]}")
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait(timeout=10)
         survivors = [finished(p) for p in (procs[0], procs[2])]
