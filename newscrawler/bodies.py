@@ -5,27 +5,27 @@
 * a body that starts with the magic bytes of a binary format (PDF, PNG, JPEG, GIF, ZIP,
   gzip, ...) or is mostly control bytes is refused as ``not_html``, whatever its
   Content-Type says;
-* the charset is checked against the bytes (:func:`best_encoding`): a label the body does
-  not decode with (cp1252 bytes labelled utf-8) falls back to the page's ``<meta>``
-  charset, then utf-8, then cp1252; a Western single-byte label (latin-1, cp1252, ascii)
-  on a body that is valid non-ASCII UTF-8 means UTF-8. The corrected encoding replaces
-  Scrapy's choice, so links, classification and extraction all see the right text.
-  (NUL bytes are dropped by the extractor, :func:`newscrawler.extraction.prepare_html`.)
+* the charset is checked against the bytes where the page is decoded, once, in the
+  extraction worker (:func:`newscrawler.charsets.decode_checked`, re-exported here as
+  :func:`best_encoding`): a label the body does not decode with (cp1252 bytes labelled
+  utf-8) falls back to the page's ``<meta>`` charset, then utf-8, then cp1252; a Western
+  single-byte label (latin-1, cp1252, ascii) on a body that is valid non-ASCII UTF-8
+  means UTF-8. Links, classification and extraction all see the corrected text, and the
+  corrected encoding is stored with the raw page. (NUL bytes are dropped by the
+  extractor, :func:`newscrawler.extraction.prepare_html`.)
 """
 
 from __future__ import annotations
 
-import codecs
-import logging
-
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
+from w3lib.encoding import read_bom
 
+from newscrawler.charsets import best_encoding
 from newscrawler.failures import Refused
 
-logger = logging.getLogger(__name__)
+__all__ = ["BodyGuardMiddleware", "best_encoding", "binary_kind"]
 
 MAGIC: list[tuple[bytes, str]] = [
     (b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"GIF87a", "a GIF image"),
@@ -37,9 +37,9 @@ MAGIC: list[tuple[bytes, str]] = [
     (b"\x00\x00\x01\x00", "an icon"), (b"\x7fELF", "an executable"), (b"\xd0\xcf\x11\xe0", "an Office document"),
 ]  # fmt: skip
 TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in TEXT_CONTROLS)  # deleted to count the rest
 SNIFF_BYTES = 4096
 MAX_CONTROL_SHARE = 0.1
-WESTERN = frozenset({"cp1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"})
 
 
 def binary_kind(body: bytes) -> str | None:
@@ -52,50 +52,12 @@ def binary_kind(body: bytes) -> str | None:
         return "MP4/QuickTime media"
     if not head or read_bom(head)[0]:  # UTF-16/32 text has NULs aplenty
         return None
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in TEXT_CONTROLS)
+    controls = len(head.translate(None, _NOT_CONTROL))  # the control bytes that are left
     return "binary data" if controls > MAX_CONTROL_SHARE * len(head) else None
 
 
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(resolve_encoding(name) or name).name
-    except LookupError:
-        return None
-
-
-def _decodes(body: bytes, encoding: str) -> bool:
-    try:
-        body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
-
-
-def best_encoding(body: bytes, header: str | None, meta: str | None) -> str | None:
-    """The encoding to decode ``body`` with when its labels are wrong; None when they are right.
-
-    ``header`` is the Content-Type charset, ``meta`` the ``<meta>`` one (either may be None).
-    A BOM, or no label at all, is left to Scrapy (BOM, then detection).
-    """
-    if read_bom(body)[0]:
-        return None
-    declared = _codec(header) or _codec(meta)
-    if declared is None:
-        return None
-    if _decodes(body, declared):
-        if declared in WESTERN and not body.isascii() and _decodes(body, "utf-8"):
-            return "utf-8"
-        return None
-    for candidate in (_codec(meta), "utf-8", "cp1252"):
-        if candidate and candidate != declared and _decodes(body, candidate):
-            return candidate
-    return None
-
-
 class BodyGuardMiddleware:
-    """Refuses binaries labelled HTML and corrects wrong charset labels (see the module doc)."""
+    """Refuses binaries labelled HTML (see the module doc)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -114,11 +76,4 @@ class BodyGuardMiddleware:
             stats.inc_value("bodies/not_html")
             ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
             raise Refused("not_html", f"not an HTML page ({kind} labelled {ctype or 'HTML'})")
-        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
-        encoding = best_encoding(response.body, http_content_type_encoding(ctype),
-                                 html_body_declared_encoding(response.body))
-        if encoding is None:
-            return response
-        stats.inc_value("bodies/charset_corrected")
-        logger.info("Charset of %s corrected: %s, not as labelled", response.url, encoding)
-        return response.replace(encoding=encoding)
+        return response

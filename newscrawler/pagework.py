@@ -27,6 +27,7 @@ from w3lib.html import get_base_url
 from archive.article import Article
 from archive.rawhtml import compress_html
 from archive.urls import site_of
+from newscrawler.charsets import codec_name, decode_checked, labels
 from newscrawler.classify import classify_page
 from newscrawler.links import Link, feed_links, page_links
 from newscrawler.parentwatch import watch_parent
@@ -43,7 +44,6 @@ class PageJob:
     content_type: str = ""  # the Content-Type header (latin-1 decoded)
     feeds: bool = False  # a start page: also list the feeds it announces
     single: bool = False  # extract without classifying or following (``mode=single``)
-    encoding: str | None = None  # decode with this, whatever the labels say (a corrected charset)
 
 
 @dataclass
@@ -57,6 +57,7 @@ class PageResult:
     html_zstd: bytes | None = None  # the raw body compressed, when there is an article
     links: list[Link] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
+    charset_corrected: bool = False  # the labels were wrong: decoded as ``encoding`` instead
 
 
 def declared_encoding(body: bytes, content_type: str) -> str | None:
@@ -64,9 +65,19 @@ def declared_encoding(body: bytes, content_type: str) -> str | None:
     return read_bom(body)[0] or http_content_type_encoding(content_type) or html_body_declared_encoding(body)
 
 
-def decode_body(body: bytes, content_type: str, forced: str | None = None) -> tuple[str, str]:
+def decode_page(body: bytes, content_type: str) -> tuple[str, str, bool]:
+    """(encoding, text, corrected) of a page body: :func:`decode_body`, with wrong charset labels
+    corrected by :func:`newscrawler.charsets.decode_checked` (which decodes while it checks)."""
+    header, meta = labels(body, content_type)
+    checked = decode_checked(body, header, meta)
+    if checked is not None:
+        return checked[0], checked[1], checked[0] != (codec_name(header) or codec_name(meta))
+    return (*decode_body(body, content_type), False)
+
+
+def decode_body(body: bytes, content_type: str) -> tuple[str, str]:
     """(encoding, text) of a page body, as Scrapy's ``response.encoding``/``response.text`` give them."""
-    declared = resolve_encoding(forced) if forced else declared_encoding(body, content_type)
+    declared = declared_encoding(body, content_type)
     if declared:
         return declared, html_to_unicode(f"charset={declared}", body)[1]
     return html_to_unicode(content_type, body, auto_detect_fun=_auto_detect, default_encoding=DEFAULT_ENCODING)
@@ -98,25 +109,26 @@ def process_page(job: PageJob) -> PageResult:
     """Decode, parse once, classify, list links, extract and compress one page."""
     # Imported here: the crawling process imports this module but, with a pool, never
     # calls this function, and trafilatura costs ~25 MB.
-    from newscrawler.extraction import STRIP_ABOVE_CHARS, extract_parsed, parse_prepared, prepare_html
+    from newscrawler.extraction import MAX_HTML_CHARS, extract_parsed, parse_prepared, prepare_html
 
-    encoding, text = decode_body(job.body, job.content_type, job.encoding)
+    encoding, text, corrected = decode_page(job.body, job.content_type)
     base = get_base_url(text[:4096], job.url, encoding)
     prepared = prepare_html(text)
     tree = parse_prepared(prepared)
-    # The extraction tree serves classification and links too, unless extraction had to cut
-    # the page (huge pages lose inline scripts first) or could not parse it at all.
-    if tree is not None and len(text) <= STRIP_ABOVE_CHARS:
+    # The extraction tree serves classification and links too, unless extraction had to
+    # truncate the page or could not parse it at all. (Huge pages lose the bodies of their
+    # inline scripts, styles and SVGs first: no links or paragraphs are in those.)
+    if tree is not None and len(prepared) < MAX_HTML_CHARS:
         view = tree.getroottree().getroot()
     else:
         view = selector_root(text, base)
     del text
     if job.single:
-        result = PageResult(encoding, True, "single")
+        result = PageResult(encoding, True, "single", charset_corrected=corrected)
     else:
         decision = classify_page(job.url, view)
         result = PageResult(encoding, decision.is_article, decision.reason,
-                            links=page_links(view, base, site_of(job.url)))
+                            links=page_links(view, base, site_of(job.url)), charset_corrected=corrected)
     if job.feeds:
         result.feeds = feed_links(view, base)
     del view

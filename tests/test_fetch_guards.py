@@ -16,6 +16,7 @@ from faultsite_content import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT, Good, billion
 from twisted.python.failure import Failure
 
 from newscrawler.bodies import best_encoding, binary_kind
+from newscrawler.pagework import decode_body, decode_page
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, strip_doctype
 from newscrawler.failures import Refused, describe_failure
 from newscrawler.ssrf import allowed_entry, host_port, ip_literal, is_internal
@@ -185,3 +186,20 @@ def test_fetch_allowed_hosts_lets_the_user_allow_it(two_hosts: tuple[str, str], 
     assert result.code == 0, result.stderr
     assert [p for p in _Target.hits if p != "/robots.txt"] == [GOOD.path]
     assert rows(db, "SELECT title FROM articles") == [(GOOD.title,)]
+
+
+@pytest.mark.parametrize("body, content_type, encoding, corrected", [
+    (CP1252_TEXT.encode("cp1252"), "text/html; charset=utf-8", "cp1252", True),
+    (LATIN1_TEXT.encode("utf-8"), "text/html; charset=iso-8859-1", "utf-8", True),
+    (b'<meta charset="shift_jis">' + SJIS_TEXT.encode("shift_jis"), "text/html; charset=utf-8", "cp932", True),
+    (LATIN1_TEXT.encode("utf-8"), "text/html; charset=utf-8", "utf-8", False),
+    ("café".encode("cp1252"), "text/html; charset=latin-1", "cp1252", False),
+    (LATIN1_TEXT.encode("utf-8"), "text/html", "utf-8", False),  # unlabelled: detected, as Scrapy does
+])  # fmt: skip
+def test_the_worker_decodes_a_page_once_with_its_labels_corrected(body: bytes, content_type: str, encoding: str,
+                                                                  corrected: bool) -> None:
+    found, text, was_corrected = decode_page(body, content_type)
+    assert (found, was_corrected) == (encoding, corrected)
+    assert text == body.decode(encoding)
+    if not corrected:  # right labels: exactly what Scrapy's response.text gives
+        assert (found, text) == decode_body(body, content_type)

@@ -318,7 +318,7 @@ class NewsSpider(scrapy.Spider):
             self.site_reached.add(start_url)
         # Decoded, parsed, classified, its links listed and its article extracted in the pool:
         # a waiting page holds its bytes, and this process never parses it.
-        page = await self.pool.process(self._job(response, feeds=bool(start_url)))
+        page = await self._process(response, feeds=bool(start_url))
         site = site_of(response.url)
         if start_url:
             feeds = page.feeds or [urljoin(get_base_url(response), path)
@@ -362,19 +362,24 @@ class NewsSpider(scrapy.Spider):
             self.site_errors[start_url] = f"not an HTML page ({kind})"
             return
         self.site_reached.add(start_url)
-        item = self.build_item(response, await self.pool.process(self._job(response, single=True)))
+        item = self.build_item(response, await self._process(response, single=True))
         if item is None:
             self.site_errors[start_url] = "no article text found"
             return
         yield item
 
+    async def _process(self, response: Response, feeds: bool = False, single: bool = False) -> PageResult:
+        """The page's work, done in the extraction pool (see :mod:`newscrawler.pagework`)."""
+        page = await self.pool.process(self._job(response, feeds, single))
+        if page.charset_corrected:
+            self._count("bodies/charset_corrected")
+            self.logger.info("Charset of %s corrected: %s, not as labelled", response.url, page.encoding)
+        return page
+
     @staticmethod
     def _job(response: Response, feeds: bool = False, single: bool = False) -> PageJob:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        # An encoding given to the response itself (newscrawler.bodies corrects wrong charset
-        # labels that way) overrides the labels; reading it does not decode the body.
-        forced = getattr(response, "_encoding", None)
-        return PageJob(response.url, response.body, content_type, feeds=feeds, single=single, encoding=forced)
+        return PageJob(response.url, response.body, content_type, feeds=feeds, single=single)
 
     def build_item(self, response: Response, page: PageResult) -> ArticleItem | None:
         if page.article is None:
