@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -41,29 +42,44 @@ def followable(url: str) -> bool:
     return dot == -1 or path[dot:] not in _SKIP_EXT
 
 
-_NEXT_HREFS = etree.XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-                         " | //link[@rel='next']/@href", smart_strings=False)
-_HREFS = etree.XPath("//a/@href | //link[@rel='next']/@href", smart_strings=False)
+def _hrefs(tree: etree._Element) -> Iterator[tuple[str, bool]]:
+    """(href, rel=next) of every ``<a href>`` and ``<link rel="next" href>``, in document order.
+
+    One pass over the tree (two XPath queries, one of them for ``rel~=next``, cost 3x more).
+    """
+    for el in tree.iter("a", "link"):
+        href = el.get("href")
+        if href is None:
+            continue
+        rel = el.get("rel")
+        if el.tag == "a":
+            yield href, rel is not None and "next" in rel.split()
+        elif rel == "next":
+            yield href, True
 
 
 def page_links(tree: etree._Element, base_url: str, site: str) -> list[Link]:
     """Links of a page worth following, canonicalized, in document order, no repeats."""
-    next_hrefs = set(_NEXT_HREFS(tree))
     origin = _origin(base_url)
+    https_base = base_url.startswith("https:")
     seen: dict[str, Link] = {}
-    for raw in _HREFS(tree):
+    for raw, rel_next in _hrefs(tree):
         href = raw.strip()
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
             continue
         if _has_host(href):
-            url = _absolute_link(href, base_url.startswith("https:"), site)
+            url = _absolute_link(href, https_base, site)
         elif href.startswith("/") and not href.startswith("//") and origin:
             url = _rooted_link(href, origin, site)  # "/path": depends on the base's origin only
         else:
             url = _followable_url(urljoin(base_url, href), site)
-        if url is None or url in seen:
+        if url is None:
             continue
-        seen[url] = Link(url, raw in next_hrefs or bool(PAGINATION.search(url)))
+        link = seen.get(url)
+        if link is None:
+            seen[url] = Link(url, rel_next or bool(PAGINATION.search(url)))
+        elif rel_next and not link.pagination:
+            seen[url] = Link(url, True)  # the same URL under rel=next further down
     return list(seen.values())
 
 

@@ -135,3 +135,13 @@ def test_page_links_and_feeds() -> None:
         ("https://news.example/a-b-c/", False), ("https://news.example/page/2/", True),
         ("https://news.example/list?p=9", True), ("https://www.news.example/www-too", False)]
     assert feed_links(tree, BASE) == ["https://news.example/feed.xml", "https://news.example/atom.xml"]
+
+
+def test_rel_next_marks_pagination_wherever_it_is() -> None:
+    tree = page('<link rel="next" href="/archive/3/">',
+                '<a href="/more">older</a><a href="/x-y-z/">story</a><a rel="nofollow next" href="/more">next</a>'
+                '<a rel="nextpage" href="/not-next/">?</a>')
+    links = page_links(tree, BASE, "news.example")
+    assert [(link.url, link.pagination) for link in links] == [
+        ("https://news.example/archive/3/", True), ("https://news.example/more", True),
+        ("https://news.example/x-y-z/", False), ("https://news.example/not-next/", False)]
