@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from newscrawler.metadata import jsonld_objects
+from newscrawler.metadata import jsonld_objects, meta_tags
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
@@ -68,7 +68,7 @@ def structured_type(tree: etree._Element) -> str | None:
         types |= _types(obj)
     if types & ARTICLE_TYPES:
         return "article"
-    og = tree.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
+    og = (meta_tags(tree).get("og:type") or [""])[0].strip().lower()
     if og == "article":
         return "article"
     if types & LISTING_TYPES:

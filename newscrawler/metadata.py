@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -99,11 +101,33 @@ def _flatten(value: Any, out: list[dict], depth: int = 0) -> None:
                 _flatten(value[key], out, depth + 1)
 
 
+_LAST_TREE: dict[str, tuple[Any, Any]] = {}  # what -> (weak reference to a tree, its value)
+
+
+def per_tree(what: str, tree: Any, compute: Callable[[Any], Any]) -> Any:
+    """``compute(tree)``, remembered for the last tree asked: a crawl classifies a page and then
+    extracts it from the same tree, and both read its JSON-LD and ``<meta>`` tags (read-only)."""
+    last = _LAST_TREE.get(what)
+    if last is not None and last[0]() is tree:
+        return last[1]
+    value = compute(tree)
+    try:
+        _LAST_TREE[what] = (weakref.ref(tree), value)
+    except TypeError:  # not weak-referenceable (not an lxml element): nothing remembered
+        _LAST_TREE.pop(what, None)
+    return value
+
+
 def jsonld_objects(tree: Any) -> list[dict]:
     """All JSON-LD objects of the page, flattened (top-level lists, ``@graph``, ``mainEntity``).
 
-    Broken JSON is repaired where cheap and skipped otherwise; never raises.
+    Broken JSON is repaired where cheap and skipped otherwise; never raises. The result
+    is shared by the callers of the same tree: do not modify it.
     """
+    return per_tree("jsonld", tree, _jsonld_objects)
+
+
+def _jsonld_objects(tree: Any) -> list[dict]:
     out: list[dict] = []
     try:
         scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
@@ -211,7 +235,11 @@ _HOME = frozenset({"home", "homepage", "start", "front page"})
 
 
 def meta_tags(tree: Any) -> dict[str, list[str]]:
-    """``<meta>`` contents keyed by lower-cased property/name/itemprop/http-equiv."""
+    """``<meta>`` contents keyed by lower-cased property/name/itemprop/http-equiv (shared: read only)."""
+    return per_tree("meta", tree, _meta_tags)
+
+
+def _meta_tags(tree: Any) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = {}
     for node in tree.iter("meta"):
         content = clean_space(node.get("content"))

@@ -340,3 +340,17 @@ def test_publisher_and_copyright_holder_are_not_people():
     head = ('<meta name="author" content="Example Media"><meta name="copyright" content="© 2024 Example Media">'
             + ld('{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Deconstructed"}]}'))
     assert page_metadata(snippet(head), "https://x.example/a", use_htmldate=False).authors == []
+
+
+def test_jsonld_and_meta_tags_are_read_once_per_tree_and_never_from_another() -> None:
+    def page(kind: str) -> str:
+        return (f'<html><head><meta property="og:type" content="{kind}">'
+                f'<script type="application/ld+json">{{"@type": "{kind}"}}</script></head><body></body></html>')
+
+    for _ in range(50):  # new trees often reuse a dead tree's memory address
+        first, second = lxml_html.fromstring(page("NewsArticle")), lxml_html.fromstring(page("WebSite"))
+        assert jsonld_objects(first) is jsonld_objects(first)  # remembered for the same tree
+        assert [o["@type"] for o in jsonld_objects(second)] == ["WebSite"]
+        assert meta_tags(first)["og:type"] == ["NewsArticle"]
+        assert meta_tags(second)["og:type"] == ["WebSite"]
+        del first, second
