@@ -8,7 +8,7 @@ per URL whether to request it, and writes what it learned back in batches
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
@@ -39,6 +39,13 @@ class UrlState:
     def due(self, now: datetime) -> bool:
         return self.next_check is not None and self.next_check <= now
 
+    def row(self) -> dict[str, object]:
+        """The state as a ``urls`` row (a shallow copy: ``dataclasses.asdict`` deep-copies every datetime)."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(UrlState))
+
 
 def load_url_states(engine: Engine, sites: Iterable[str]) -> dict[str, UrlState]:
     """canonical URL -> state, for every URL of ``sites`` (one query)."""
@@ -52,7 +59,7 @@ def load_url_states(engine: Engine, sites: Iterable[str]) -> dict[str, UrlState]
 
 def save_url_states(engine: Engine, states: Iterable[UrlState]) -> int:
     """Insert or replace the given states in one transaction; returns how many."""
-    values = [asdict(s) for s in states]
+    values = [s.row() for s in states]
     if not values:
         return 0
     with engine.begin() as conn:
