@@ -319,7 +319,8 @@ class FrontierScheduler(Scheduler):
             self.to_ack.clear()
 
     def _tick(self) -> None:
-        """Every second: settle and acknowledge leases, flush old uncommitted articles, beat the heart."""
+        """Every second: settle and acknowledge leases, flush old uncommitted articles, beat the heart,
+        and have the engine take requests from the queue."""
         try:
             self._settle()
             oldest = min(self.uncommitted.values(), default=None)
@@ -330,6 +331,14 @@ class FrontierScheduler(Scheduler):
                 self._heartbeat()
         except RedisError as exc:
             logger.warning("Frontier %s unreachable: %s", self.url, exc)
+        self._wake_engine()
+
+    def _wake_engine(self) -> None:
+        """Look at the shared queue now: an idle engine looks only every 5 s (Scrapy's heartbeat),
+        and other workers' pages may have queued requests since (a short round could end unseen)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
 
     def _heartbeat(self) -> None:
         pipe = self.server.pipeline()

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,9 +107,11 @@ def missing_report(reference_db: Path, missing: set[tuple[str, str]], results: l
             path = "/" + url.split("/", 3)[3]
             for n, result in enumerate(results):
                 lines += [f"worker {n}: {line}" for line in result.stderr.splitlines() if path in line][:20]
+    telling = ("frontier/", "Frontier", "retry/", "downloader/exception", "log_count/", "dropped/", "pages/",
+               "incremental/", "WARNING", "ERROR")
     for n, result in enumerate(results):
         lines += [f"worker {n}: {line}" for line in result.stderr.splitlines()
-                  if "frontier/" in line or "Frontier" in line][:30]
+                  if any(word in line for word in telling)][:60]
     return "\n".join(lines)
 
 
@@ -146,8 +149,10 @@ def test_three_workers_archive_every_article_once(redis_server: RedisServer, pg:
 
 
 @contextmanager
-def slow_generated_site(articles: int, delay: float) -> Iterator[tuple[str, Site]]:
-    """benchmarks.benchsite's generated site of demo pages, article pages answered after ``delay`` seconds."""
+def slow_generated_site(articles: int, delay: float, gate: threading.Event | None = None
+                        ) -> Iterator[tuple[str, Site]]:
+    """benchmarks.benchsite's generated site of demo pages, article pages answered after ``delay`` seconds
+    (and not before ``gate`` is set)."""
     generated = Site(load_demo_pages(), articles)
 
     class Handler(QuietHandler):
@@ -157,6 +162,8 @@ def slow_generated_site(articles: int, delay: float) -> Iterator[tuple[str, Site
             path = self.path.split("?", 1)[0]
             status, ctype, body = generated.get(path, f"http://{self.headers.get('Host')}")
             if path in generated.paths:
+                if gate is not None:
+                    gate.wait(120)
                 time.sleep(delay)
             self.reply(status, body, ctype)
 
@@ -168,24 +175,33 @@ def test_worker_killed_mid_run_leaves_a_complete_archive(redis_server: RedisServ
     count = 10 * PER_LISTING
     db, frontier = pg.new_database(), redis_server.url()
     client = redis.Redis.from_url(frontier)
-    with slow_generated_site(count, delay=0.3) as (base, _), workers([]) as procs:
-        for _ in range(3):
-            procs.append(start_worker(base + "/", db, frontier))
-            time.sleep(0.3)
-        victim = procs[1]
-        host_pid = f":inflight:{os.uname().nodename}:{victim.pid}"
-        deadline = time.monotonic() + 60
-        held = 0
-        while time.monotonic() < deadline and victim.poll() is None:  # kill it while it holds leases
-            held = sum(n for key, n in frontier_keys(client).items() if key.endswith(host_pid))
-            if held >= 2:
-                break
-            time.sleep(0.02)
-        if victim.poll() is not None:
-            _, err = victim.communicate()
-            raise AssertionError(f"the worker ended (exit {victim.returncode}) before it held 2 leases: {err[-3000:]}")
-        os.kill(victim.pid, signal.SIGKILL)
-        victim.wait(timeout=10)
+    # No article page is answered before the victim holds leases: on a loaded machine it could
+    # otherwise start after the other two had crawled the site, and hold none.
+    gate = threading.Event()
+    with slow_generated_site(count, delay=0.3, gate=gate) as (base, _), workers([]) as procs:
+        try:
+            for _ in range(3):
+                procs.append(start_worker(base + "/", db, frontier))
+                time.sleep(0.3)
+            victim = procs[1]
+            host_pid = f":inflight:{os.uname().nodename}:{victim.pid}"
+            deadline = time.monotonic() + 90
+            held = 0
+            while time.monotonic() < deadline and victim.poll() is None:  # kill it while it holds leases
+                held = sum(n for key, n in frontier_keys(client).items() if key.endswith(host_pid))
+                if held >= 2:
+                    break
+                time.sleep(0.02)
+            if victim.poll() is not None:
+                _, err = victim.communicate()
+                telling = [line for line in err.splitlines() if any(w in line for w in ("WARNING", "ERROR", "Frontier"))]
+                raise AssertionError(f"the worker ended (exit {victim.returncode}) before it held 2 leases: "
+                                     + "\n".join(telling[-30:]) + err[-1500:])
+            assert held >= 2, f"the victim held {held} leases after 90 s"
+            os.kill(victim.pid, signal.SIGKILL)
+            victim.wait(timeout=10)
+        finally:
+            gate.set()
         survivors = [finished(p) for p in (procs[0], procs[2])]
     for result in survivors:
         assert result.code == 0, result.stderr[-3000:]
