@@ -8,8 +8,9 @@ the extracted article and the zstd-compressed body. The page is decoded and pars
 once: classification, link extraction and trafilatura share one lxml tree, so the
 reactor never decodes or parses an article page.
 
-Decoding follows Scrapy's ``TextResponse`` exactly (BOM, Content-Type charset,
-``<meta>`` charset, then detection), so ``response.text`` and this agree.
+Decoding follows Scrapy's ``TextResponse`` (BOM, Content-Type charset, ``<meta>``
+charset, then detection), so ``response.text`` and this agree, except where the labels
+are wrong: :func:`newscrawler.charsets.decode_checked` corrects them while it decodes.
 """
 
 from __future__ import annotations
