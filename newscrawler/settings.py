@@ -92,7 +92,11 @@ FETCH_ALLOWED_HOSTS: list[str] = []
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response (default 100).
 CONCURRENT_ITEMS = 1
 
-# Depth is tracked by the spider itself (discovery documents do not count).
+# Depth is the spider's own (NewsSpider.follow: a sitemap or feed entry is one hop, pagination
+# is free, the fewest hops found win). Scrapy's DepthMiddleware would overwrite it with the
+# number of requests of any kind since the start page, and workers on a shared frontier, which
+# only know the depth their requests carry, would then stop following links too early.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 DEPTH_LIMIT = 0
 DEPTH_STATS_VERBOSE = False
 

@@ -111,7 +111,7 @@ def missing_report(reference_db: Path, missing: set[tuple[str, str]], results: l
                "incremental/", "WARNING", "ERROR")
     for n, result in enumerate(results):
         lines += [f"worker {n}: {line}" for line in result.stderr.splitlines()
-                  if any(word in line for word in telling)][:60]
+                  if any(word in line for word in telling) or line.startswith(" 'scheduler/")][:80]
     return "\n".join(lines)
 
 
@@ -122,8 +122,9 @@ def test_three_workers_archive_every_article_once(redis_server: RedisServer, pg:
     expected = set(rows(reference_db, "SELECT title, content_hash FROM articles"))
     db, frontier = pg.new_database(), redis_server.url()
     with workers([]) as procs:
-        for _ in range(3):
-            procs.append(start_worker(site.base_url + "/", db, frontier))
+        for _ in range(3):  # at DEBUG, so that a lost article's story is in the logs
+            procs.append(start_worker(site.base_url + "/", db, frontier, "--log-level", "DEBUG",
+                                      "-s", "DUPEFILTER_DEBUG=True"))
             time.sleep(0.4)
         results = [finished(p) for p in procs]
     for result in results:
@@ -146,6 +147,27 @@ def test_three_workers_archive_every_article_once(redis_server: RedisServer, pg:
     assert late.code == 0, late.stderr
     assert "ended less than 60.0s ago (FRONTIER_ROUND_GRACE); nothing to do" in late.stderr
     assert " from 0 pages " in late.stderr
+
+
+def test_link_depth_on_the_frontier_is_the_spiders_own(redis_server: RedisServer, pg: PgServer, site) -> None:
+    """The frontier shares the fewest link hops found per URL: pagination is free, a sitemap entry is
+    one hop. (Scrapy's DepthMiddleware, which counted every request, once made a worker that had not
+    found a listing itself stop following its links one page early.)"""
+    from scrapy import Request
+    from scrapy.utils.request import fingerprint
+
+    db, frontier = pg.new_database(), redis_server.url()
+    result = cli("crawl", site.base_url + "/", "--db", db, "--frontier", frontier, *WORKER,
+                 "-s", "FRONTIER_NAME=depth-test")  # not the round of the three workers' test
+    assert result.code == 0, result.stderr[-3000:]
+    client = redis.Redis.from_url(frontier)
+    seen = "newscrawler:depth-test:seen"
+
+    def hops(path: str) -> int:
+        return int(client.hget(seen, fingerprint(Request(site.base_url + path)).hex()))
+
+    assert hops("/section/local/") == hops("/section/local/page/2/") == hops("/section/local/page/3/") == 1
+    assert hops("/2026/03/04/harbor-master-retires/") == 2
 
 
 @contextmanager

@@ -164,10 +164,13 @@ class NewsSpider(scrapy.Spider):
             self.discovered[key] = depth
             self._site_inc(url, "discovered")
         else:
-            if depth < self.discovered[key]:
+            shorter = depth < self.discovered[key]
+            if shorter:
                 self.discovered[key] = depth
-            if key not in self.book.skipped:
+            if key not in self.book.skipped and not shorter:
                 return None  # requested before: Scrapy's dupe filter would drop it (after building it)
+            # Found again by a shorter path: requested again, so that a shared frontier's dupe
+            # filter learns the fewest hops for the other workers (a plain crawl drops it).
         if self.book.skip_page(url, lastmod):
             if key not in self.book.skipped:
                 self.book.skipped.add(key)
