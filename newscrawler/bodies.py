@@ -1,18 +1,11 @@
-"""Bodies that claim to be HTML: binaries refused, wrong charset labels corrected.
+"""Bodies that claim to be HTML: binaries refused before anything decodes them.
 
-:class:`BodyGuardMiddleware` runs on every HTML response after decompression:
-
-* a body that starts with the magic bytes of a binary format (PDF, PNG, JPEG, GIF, ZIP,
-  gzip, ...) or is mostly control bytes is refused as ``not_html``, whatever its
-  Content-Type says;
-* the charset is checked against the bytes where the page is decoded, once, in the
-  extraction worker (:func:`newscrawler.charsets.decode_checked`, re-exported here as
-  :func:`best_encoding`): a label the body does not decode with (cp1252 bytes labelled
-  utf-8) falls back to the page's ``<meta>`` charset, then utf-8, then cp1252; a Western
-  single-byte label (latin-1, cp1252, ascii) on a body that is valid non-ASCII UTF-8
-  means UTF-8. Links, classification and extraction all see the corrected text, and the
-  corrected encoding is stored with the raw page. (NUL bytes are dropped by the
-  extractor, :func:`newscrawler.extraction.prepare_html`.)
+:class:`BodyGuardMiddleware` runs on every HTML response after decompression: a body
+that starts with the magic bytes of a binary format (PDF, PNG, JPEG, GIF, ZIP, gzip, ...)
+or is mostly control bytes is refused as ``not_html``, whatever its Content-Type says.
+Wrong charset labels are corrected where the page is decoded, once, in the extraction
+worker (:mod:`newscrawler.charsets`); NUL bytes are dropped by the extractor
+(:func:`newscrawler.extraction.prepare_html`).
 """
 
 from __future__ import annotations
@@ -22,10 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from w3lib.encoding import read_bom
 
-from newscrawler.charsets import best_encoding
 from newscrawler.failures import Refused
-
-__all__ = ["BodyGuardMiddleware", "best_encoding", "binary_kind"]
 
 MAGIC: list[tuple[bytes, str]] = [
     (b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"GIF87a", "a GIF image"),

@@ -36,8 +36,9 @@ def strict_decode(body: bytes, encoding: str) -> str | None:
         return None
 
 
-def decode_checked(body: bytes, header: str | None, meta: str | None) -> tuple[str, str] | None:
-    """(encoding, text) of a labelled ``body`` whose bytes decode (corrected as the module says).
+def decode_checked(body: bytes, header: str | None, meta: str | None) -> tuple[str, str, bool] | None:
+    """(encoding, text, corrected) of a labelled ``body`` whose bytes decode (corrected as the
+    module says; ``corrected`` when that is not the label's encoding).
 
     ``header`` is the Content-Type charset, ``meta`` the ``<meta>`` one (either may be None).
     None when there is a BOM, no known label, or no candidate decodes the bytes.
@@ -50,11 +51,11 @@ def decode_checked(body: bytes, header: str | None, meta: str | None) -> tuple[s
     text = strict_decode(body, declared)
     if text is not None:
         if declared in WESTERN and not body.isascii() and (utf8 := strict_decode(body, "utf-8")) is not None:
-            return "utf-8", utf8
-        return declared, text
+            return "utf-8", utf8, True
+        return declared, text, False
     for candidate in (codec_name(meta), "utf-8", "cp1252"):
         if candidate and candidate != declared and (text := strict_decode(body, candidate)) is not None:
-            return candidate, text
+            return candidate, text, True
     return None
 
 
@@ -66,7 +67,4 @@ def labels(body: bytes, content_type: str) -> tuple[str | None, str | None]:
 def best_encoding(body: bytes, header: str | None, meta: str | None) -> str | None:
     """The encoding to decode ``body`` with when its labels are wrong; None when they are right."""
     found = decode_checked(body, header, meta)
-    if found is None:
-        return None
-    declared = codec_name(header) or codec_name(meta)
-    return None if found[0] == declared else found[0]
+    return found[0] if found is not None and found[2] else None

@@ -28,7 +28,7 @@ from w3lib.html import get_base_url
 from archive.article import Article
 from archive.rawhtml import compress_html
 from archive.urls import site_of
-from newscrawler.charsets import codec_name, decode_checked, labels
+from newscrawler.charsets import decode_checked, labels
 from newscrawler.classify import classify_page
 from newscrawler.links import Link, feed_links, page_links
 from newscrawler.parentwatch import watch_parent
@@ -69,11 +69,8 @@ def declared_encoding(body: bytes, content_type: str) -> str | None:
 def decode_page(body: bytes, content_type: str) -> tuple[str, str, bool]:
     """(encoding, text, corrected) of a page body: :func:`decode_body`, with wrong charset labels
     corrected by :func:`newscrawler.charsets.decode_checked` (which decodes while it checks)."""
-    header, meta = labels(body, content_type)
-    checked = decode_checked(body, header, meta)
-    if checked is not None:
-        return checked[0], checked[1], checked[0] != (codec_name(header) or codec_name(meta))
-    return (*decode_body(body, content_type), False)
+    checked = decode_checked(body, *labels(body, content_type))
+    return checked if checked is not None else (*decode_body(body, content_type), False)
 
 
 def decode_body(body: bytes, content_type: str) -> tuple[str, str]:

@@ -15,7 +15,8 @@ from conftest import LOCAL, QuietHandler, cli, rows, serving
 from faultsite_content import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT, Good, billion_laughs, gzip_bomb
 from twisted.python.failure import Failure
 
-from newscrawler.bodies import best_encoding, binary_kind
+from newscrawler.bodies import binary_kind
+from newscrawler.charsets import best_encoding
 from newscrawler.pagework import decode_body, decode_page
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, strip_doctype
 from newscrawler.failures import Refused, describe_failure
