@@ -34,6 +34,9 @@ CRAWL_FEED_PATHS = ["/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/ind
 CRAWL_SITEMAP_PATHS = ["/sitemap.xml", "/sitemap_index.xml"]
 CRAWL_MAX_SITEMAP_URLS = 50_000  # per sitemap document, as in the sitemaps protocol
 CRAWL_MAX_DISCOVERY_BYTES = 50 * 1024 * 1024  # a feed or (inflated) sitemap
+# Listed pages (sitemaps, feeds, revisits) wait as URLs and become requests this many at a time
+# (0: 4 x CONCURRENT_REQUESTS + 64), so memory does not grow with the site (newscrawler.backlog).
+CRAWL_BACKLOG_WINDOW = 0
 
 # --- Incremental crawls ---------------------------------------------------------
 # Known article pages are not requested again, except for conditional revisits at

@@ -26,7 +26,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
@@ -35,7 +37,7 @@ from archive.article import FetchedPage
 from archive.engine import open_archive
 from archive.errors import ArchiveError
 from archive.urls import canonicalize_url, site_of
-from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from newscrawler.backlog import Backlog
 from newscrawler.failures import describe_failure
 from newscrawler.incremental import UrlBook, parse_when
 from newscrawler.items import ArticleItem
@@ -43,14 +45,9 @@ from newscrawler.links import Link, same_site
 from newscrawler.pagework import PageJob, PageResult
 from newscrawler.pipelines import archive_failed
 from newscrawler.pool import ExtractionPool
-from newscrawler.sitestats import site_inc
 from newscrawler.sources import SiteRules, load_sources
-
-START_PRIORITY = 100
-DISCOVERY_PRIORITY = 90
-NEWS_PRIORITY = 60
-LISTED_PRIORITY = 50
-CONDITIONAL = {"handle_httpstatus_list": [304]}
+from newscrawler.spiders.discovering import (CONDITIONAL, DISCOVERY_PRIORITY, LISTED_PRIORITY, START_PRIORITY,
+                                             DiscoveryCallbacks)
 
 
 def truthy(value: Any) -> bool:
@@ -70,7 +67,7 @@ def parse_start_urls(value: str | list[str] | None) -> list[str]:
     return urls
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(DiscoveryCallbacks):
     name = "news"
 
     def __init__(self, url: str | list[str] | None = None, mode: str = "site", depth: Any = None,
@@ -106,6 +103,7 @@ class NewsSpider(scrapy.Spider):
         self.discovered: dict[str, int] = {}
         self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
         self.pool = ExtractionPool(0)  # replaced in from_crawler
+        self.backlog = Backlog(None)  # replaced in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -118,6 +116,10 @@ class NewsSpider(scrapy.Spider):
         spider.incremental = spider.incremental and settings.getbool("CRAWL_INCREMENTAL", True)
         # One page or a few: extracting in-process beats starting worker processes.
         spider.pool = ExtractionPool.from_crawler(crawler, workers=0 if spider.mode == "single" else None)
+        # A shared frontier queues in Redis: everything goes there at once (see newscrawler.backlog).
+        window = settings.getint("CRAWL_BACKLOG_WINDOW") or 4 * settings.getint("CONCURRENT_REQUESTS", 16) + 64
+        spider.backlog = Backlog(None if settings.get("FRONTIER_URL") else window)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
     def open_book(self) -> None:
@@ -137,29 +139,15 @@ class NewsSpider(scrapy.Spider):
                              "in full next time", reason)
         self.book.flush(complete=reason == "finished", final=True)
 
-    # --- helpers -------------------------------------------------------------------
-    def _count(self, key: str, n: int = 1) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(key, n)
-
-    def _site_inc(self, url: str, counter: str, n: int = 1) -> None:
-        site_inc(self.crawler.stats, url, counter, n)
-
-    def _discovery(self, url: str, kind: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_discovery, errback=self.discovery_failed,
-                              priority=DISCOVERY_PRIORITY,
-                              headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
-                              meta={"kind": kind, **CONDITIONAL})
-
-    def _page(self, url: str, depth: int, hops: int = 0, priority: int | None = None,
-              lastmod: str | None = None) -> scrapy.Request | None:
-        """A request for a page, or None when the archive already has it and it is not due."""
+    # --- requests ------------------------------------------------------------------
+    def _admit(self, url: str, depth: int, lastmod: str | None = None) -> bool:
+        """Record a link to ``url`` at ``depth``: True when it is to be requested (not seen, or by a shorter path)."""
         key = canonicalize_url(url)
         if key in self.start_keys:
-            return None  # requested at the start of every crawl
+            return False  # requested at the start of every crawl
         if not self.rules.allowed(key):
             self._count("pages/filtered")
-            return None
+            return False
         if key not in self.discovered:
             self.discovered[key] = depth
             self._site_inc(url, "discovered")
@@ -168,7 +156,7 @@ class NewsSpider(scrapy.Spider):
             if shorter:
                 self.discovered[key] = depth
             if key not in self.book.skipped and not shorter:
-                return None  # requested before: Scrapy's dupe filter would drop it (after building it)
+                return False  # requested before: Scrapy's dupe filter would drop it (after building it)
             # Found again by a shorter path: requested again, so that a shared frontier's dupe
             # filter learns the fewest hops for the other workers (a plain crawl drops it).
         if self.book.skip_page(url, lastmod):
@@ -176,34 +164,42 @@ class NewsSpider(scrapy.Spider):
                 self.book.skipped.add(key)
                 self._count("incremental/skipped")
                 self._site_inc(url, "skipped")
-            return None
-        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
-                              priority=-depth if priority is None else priority,
+            return False
+        return True
+
+    def _request(self, url: str, depth: int, priority: int, hops: int = 0) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, priority=priority,
                               headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
                               meta={"depth": depth, "pagination_hops": hops, **CONDITIONAL})
 
-    def _record(self, response: Response, kind: str, published: datetime | None = None) -> None:
-        urls = [*(response.meta.get("redirect_urls") or []), response.url]
-        etag = response.headers.get("ETag")
-        modified = response.headers.get("Last-Modified")
-        self.book.fetched(urls, kind, response.status, etag.decode("latin-1") if etag else None,
-                          modified.decode("latin-1") if modified else None, published)
+    def _page(self, url: str, depth: int, hops: int = 0) -> scrapy.Request | None:
+        """A request for a linked page, or None when it was requested before or is not due."""
+        return self._request(url, depth, -depth, hops) if self._admit(url, depth) else None
 
-    def _not_modified(self, response: Response, kind: str) -> bool:
-        if response.status != 304:
-            return False
-        self._count("incremental/not_modified")
-        self._record(response, kind)
-        return True
+    def _queue(self, url: str, depth: int, priority: int, lastmod: str | None = None) -> None:
+        """A listed page (sitemap, feed, due for a revisit) into the backlog, if it is to be requested."""
+        if self._admit(url, depth, lastmod):
+            self.backlog.add(url, depth, priority)
+
+    def _release(self) -> Iterator[scrapy.Request]:
+        return self.backlog.release(self._request)
+
+    def idle(self) -> None:
+        """Scrapy is about to go idle: release a batch of the backlog regardless of the window."""
+        if self.backlog:
+            assert self.crawler.engine is not None
+            for request in self.backlog.release(self._request, force=self.backlog.window or 1):
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
 
     # --- start ---------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.open_book()
         self.pool.open()
         for url in self.book.to_recheck():  # due for a revisit (or --revisit), linked or not
-            request = self._page(url, depth=self.max_depth, priority=LISTED_PRIORITY)
-            if request is not None:
-                yield request
+            self._queue(url, self.max_depth, LISTED_PRIORITY)
+        for request in self._release():
+            yield request
         for url in self.start_urls:
             callback = self.parse_single if self.mode == "single" else self.parse_page
             yield scrapy.Request(url, callback=callback, errback=self.start_failed, dont_filter=True,
@@ -225,7 +221,7 @@ class NewsSpider(scrapy.Spider):
         self.site_errors[url] = message
         self.logger.warning("Start URL %s failed: %s", url, message)
 
-    def page_failed(self, failure: Failure) -> None:
+    def page_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         kind, message = describe_failure(failure)
         url = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]  # the page linked to
         if kind == "robots_disallowed":
@@ -237,75 +233,12 @@ class NewsSpider(scrapy.Spider):
             response = getattr(failure.value, "response", None)
             self.book.failed(url, getattr(response, "status", None))
         self.logger.info("Page %s failed: %s", failure.request.url, message)
-
-    def discovery_failed(self, failure: Failure) -> None:
-        kind, message = describe_failure(failure)
-        self._count(f"discovery/errors/{kind}")
-        self._site_inc(failure.request.url, f"discovery_errors/{kind}")
-        self.logger.info("Discovery document %s unavailable: %s", failure.request.url, message)
-
-    def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        self.discovery_failed(failure)
-        yield from self._guess_sitemaps(failure.request.url)
-
-    # --- discovery -----------------------------------------------------------------
-    def _guess_sitemaps(self, url: str) -> Iterator[scrapy.Request]:
-        for path in self.settings.getlist("CRAWL_SITEMAP_PATHS"):
-            yield self._discovery(urljoin(url, path), "sitemap")
-
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        text = response.text if isinstance(response, scrapy.http.TextResponse) else response.body.decode(
-            "utf-8", "replace")
-        sitemaps = robots_sitemaps(text, response.url)
-        self._count("discovery/robots_sitemaps", len(sitemaps))
-        if not sitemaps:
-            yield from self._guess_sitemaps(response.url)
-        for url in sitemaps:
-            yield self._discovery(url, "sitemap")
-
-    def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
-        site = site_of(response.url)
-        if self._not_modified(response, "discovery"):
-            return
-        self._record(response, "discovery")
-        try:
-            body = inflate(response.body, self.max_discovery_bytes)
-            kind = sniff(body)
-            if kind == "sitemap":
-                doc = parse_sitemap(body, response.url, self.max_sitemap_urls)
-                self._count(f"discovery/sitemaps/{doc.kind}")
-                if doc.kind == "index":  # always read in full: an unchanged index says nothing of its children
-                    self.book.fetched([response.url], "discovery", response.status)
-                    for entry in doc.entries:
-                        if same_site(entry.url, site):
-                            yield self._discovery(entry.url, "sitemap")
-                    return
-                entries = doc.entries
-            elif kind == "feed":
-                entries = parse_feed(body, response.url, self.max_sitemap_urls)
-                self._count("discovery/feeds")
-            else:
-                raise DiscoveryError("neither a sitemap nor a feed")
-        except DiscoveryError as exc:
-            self._count(f"discovery/errors/{exc.reason}")
-            self._site_inc(response.url, f"discovery_errors/{exc.reason}")
-            self.logger.info("Discovery document %s unusable: %s", response.url, exc)
-            return
-        for entry in entries:
-            url = canonicalize_url(entry.url)
-            if same_site(url, site):
-                self._count("discovery/urls")
-                if self.book.too_old(entry.lastmod):
-                    self._count("discovery/skipped_old")
-                    self._site_inc(url, "skipped_old")
-                    continue
-                request = self._page(url, depth=1, priority=NEWS_PRIORITY if entry.news else LISTED_PRIORITY,
-                                     lastmod=entry.lastmod)
-                if request is not None:
-                    yield request
+        yield from self._release()
 
     # --- pages -----------------------------------------------------------------------
     async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | ArticleItem]:
+        for request in self._release():  # a page came back: room for more of the backlog
+            yield request
         start_url = response.meta.get("start_url")
         known = self.book.get(response.url)
         if self._not_modified(response, known.kind if known else "listing"):

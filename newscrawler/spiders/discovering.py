@@ -1,0 +1,136 @@
+"""Discovery callbacks of the news spider: robots.txt, sitemaps (and indexes), feeds.
+
+A mixin of :class:`newscrawler.spiders.news.NewsSpider`, which provides the URL book,
+the site rules and the backlog (``_queue``/``_release``): a sitemap's or feed's
+entries go to the backlog, not straight to Scrapy's scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archive.urls import canonicalize_url, site_of
+from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from newscrawler.failures import describe_failure
+from newscrawler.links import same_site
+from newscrawler.sitestats import site_inc
+
+if TYPE_CHECKING:
+    from newscrawler.incremental import UrlBook
+    from newscrawler.sources import SiteRules
+
+START_PRIORITY = 100
+DISCOVERY_PRIORITY = 90
+NEWS_PRIORITY = 60
+LISTED_PRIORITY = 50
+CONDITIONAL = {"handle_httpstatus_list": [304]}
+
+
+class DiscoveryCallbacks(scrapy.Spider):
+    """Fetching and reading discovery documents; counting and recording what was fetched."""
+
+    book: UrlBook
+    rules: SiteRules
+    max_sitemap_urls: int
+    max_discovery_bytes: int
+    if TYPE_CHECKING:  # provided by NewsSpider
+        def _queue(self, url: str, depth: int, priority: int, lastmod: str | None = None) -> None: ...
+        def _release(self) -> Iterator[scrapy.Request]: ...
+
+    # --- helpers -------------------------------------------------------------------
+    def _count(self, key: str, n: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key, n)
+
+    def _site_inc(self, url: str, counter: str, n: int = 1) -> None:
+        site_inc(self.crawler.stats, url, counter, n)
+
+    def _record(self, response: Response, kind: str, published: datetime | None = None) -> None:
+        urls = [*(response.meta.get("redirect_urls") or []), response.url]
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        self.book.fetched(urls, kind, response.status, etag.decode("latin-1") if etag else None,
+                          modified.decode("latin-1") if modified else None, published)
+
+    def _not_modified(self, response: Response, kind: str) -> bool:
+        if response.status != 304:
+            return False
+        self._count("incremental/not_modified")
+        self._record(response, kind)
+        return True
+
+    def _discovery(self, url: str, kind: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_discovery, errback=self.discovery_failed,
+                              priority=DISCOVERY_PRIORITY,
+                              headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
+                              meta={"kind": kind, **CONDITIONAL})
+
+    def discovery_failed(self, failure: Failure) -> None:
+        kind, message = describe_failure(failure)
+        self._count(f"discovery/errors/{kind}")
+        self._site_inc(failure.request.url, f"discovery_errors/{kind}")
+        self.logger.info("Discovery document %s unavailable: %s", failure.request.url, message)
+
+    def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        self.discovery_failed(failure)
+        yield from self._guess_sitemaps(failure.request.url)
+
+    def _guess_sitemaps(self, url: str) -> Iterator[scrapy.Request]:
+        for path in self.settings.getlist("CRAWL_SITEMAP_PATHS"):
+            yield self._discovery(urljoin(url, path), "sitemap")
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        text = response.text if isinstance(response, scrapy.http.TextResponse) else response.body.decode(
+            "utf-8", "replace")
+        sitemaps = robots_sitemaps(text, response.url)
+        self._count("discovery/robots_sitemaps", len(sitemaps))
+        if not sitemaps:
+            yield from self._guess_sitemaps(response.url)
+        for url in sitemaps:
+            yield self._discovery(url, "sitemap")
+
+    def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
+        site = site_of(response.url)
+        if self._not_modified(response, "discovery"):
+            return
+        self._record(response, "discovery")
+        try:
+            body = inflate(response.body, self.max_discovery_bytes)
+            kind = sniff(body)
+            if kind == "sitemap":
+                doc = parse_sitemap(body, response.url, self.max_sitemap_urls)
+                self._count(f"discovery/sitemaps/{doc.kind}")
+                if doc.kind == "index":  # always read in full: an unchanged index says nothing of its children
+                    self.book.fetched([response.url], "discovery", response.status)
+                    for entry in doc.entries:
+                        if same_site(entry.url, site):
+                            yield self._discovery(entry.url, "sitemap")
+                    return
+                entries = doc.entries
+            elif kind == "feed":
+                entries = parse_feed(body, response.url, self.max_sitemap_urls)
+                self._count("discovery/feeds")
+            else:
+                raise DiscoveryError("neither a sitemap nor a feed")
+        except DiscoveryError as exc:
+            self._count(f"discovery/errors/{exc.reason}")
+            self._site_inc(response.url, f"discovery_errors/{exc.reason}")
+            self.logger.info("Discovery document %s unusable: %s", response.url, exc)
+            return
+        for entry in entries:
+            url = canonicalize_url(entry.url)
+            if same_site(url, site):
+                self._count("discovery/urls")
+                if self.book.too_old(entry.lastmod):
+                    self._count("discovery/skipped_old")
+                    self._site_inc(url, "skipped_old")
+                    continue
+                self._queue(url, 1, NEWS_PRIORITY if entry.news else LISTED_PRIORITY, entry.lastmod)
+        yield from self._release()

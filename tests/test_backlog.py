@@ -1,0 +1,102 @@
+"""Listed pages wait as URLs, not as queued requests: memory does not grow with the sitemap."""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import scrapy
+
+from conftest import LOCAL, QuietHandler, cli, rows, serving
+from newscrawler.backlog import Backlog
+
+NEWS, PLAIN = 40, 400
+
+
+def build(url: str, depth: int, priority: int) -> scrapy.Request:
+    return scrapy.Request(url, priority=priority, meta={"depth": depth})
+
+
+def test_release_keeps_a_window_in_priority_order() -> None:
+    backlog = Backlog(3)
+    for i in range(5):
+        backlog.add(f"http://a.example/plain/{i}", 1, 50)
+    backlog.add("http://a.example/news/0", 1, 60)
+    first = list(backlog.release(build))
+    assert [r.url for r in first] == ["http://a.example/news/0", "http://a.example/plain/0",
+                                      "http://a.example/plain/1"]
+    assert list(backlog.release(build)) == [] and len(backlog) == 3 and backlog.outstanding == 3
+    del first[:2]  # two requests done (their responses handled): room for two more
+    gc.collect()
+    second = list(backlog.release(build))  # held, as Scrapy's scheduler holds them
+    assert [r.url for r in second] == ["http://a.example/plain/2", "http://a.example/plain/3"]
+    assert [r.url for r in backlog.release(build, force=5)] == ["http://a.example/plain/4"]
+    assert not backlog and len(backlog) == 0
+
+
+def test_unbounded_backlog_releases_everything() -> None:
+    backlog = Backlog(None)
+    for i in range(300):
+        backlog.add(f"http://a.example/{i}", 2, 50)
+    assert len(list(backlog.release(build))) == 300 and not backlog
+
+
+class _SitemapSite(QuietHandler):
+    requested: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self.requested.append(self.path)
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if self.path == "/robots.txt":
+            return self.reply(200, f"Sitemap: {base}/news.xml\nSitemap: {base}/all.xml\n".encode(), "text/plain")
+        if self.path in ("/news.xml", "/all.xml"):
+            news = self.path == "/news.xml"
+            paths = [f"/news/{i}" for i in range(NEWS)] if news else [f"/plain/{i}" for i in range(PLAIN)]
+            extra = "<news:news><news:publication_date>2026-11-20</news:publication_date></news:news>" if news else ""
+            urls = "".join(f"<url><loc>{base}{p}</loc>{extra}</url>" for p in paths)
+            return self.reply(200, ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                                    'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+                                    f"{urls}</urlset>").encode(), "application/xml")
+        if self.path == "/" or re.fullmatch(r"/(news|plain)/\d+", self.path):
+            return self.reply(200, f"<html><head><title>{self.path}</title></head><body><p>Short page "
+                                   f"{self.path}.</p></body></html>".encode())
+        return self.reply(404, b"not found")
+
+
+@pytest.fixture
+def sitemap_site() -> Iterator[str]:
+    _SitemapSite.requested = []
+    with serving(_SitemapSite) as url:
+        yield url
+
+
+def crawl(base: str, db: Path, *settings: str) -> dict:
+    result = cli("crawl", base + "/", "--db", str(db), *LOCAL, "-s", "ROBOTSTXT_OBEY=False",
+                 "-s", 'EXTENSIONS={"schedprobe.SchedulerProbe": 0, "newscrawler.sitestats.SiteStats": 500}',
+                 *settings, env={"PYTHONPATH": str(Path(__file__).parent)})
+    assert result.code == 0, result.stderr[-2000:]
+    return json.loads(rows(db, "SELECT stats FROM runs ORDER BY id DESC")[0][0])
+
+
+def test_sitemap_entries_are_requested_a_window_at_a_time(sitemap_site: str, tmp_path: Path) -> None:
+    stats = crawl(sitemap_site, tmp_path / "a.sqlite3", "-s", "CRAWL_BACKLOG_WINDOW=10",
+                  "-s", "CONCURRENT_REQUESTS=4")
+    pages = [p for p in _SitemapSite.requested if p.startswith(("/news/", "/plain/"))]
+    assert sorted(pages) == sorted([f"/news/{i}" for i in range(NEWS)] + [f"/plain/{i}" for i in range(PLAIN)])
+    assert stats["discovery/urls"] == NEWS + PLAIN
+    # Scheduler: at most the window, plus one batch released when Scrapy went idle, plus discovery.
+    assert 0 < stats["test/scheduler_peak"] <= 2 * 10 + 5, stats["test/scheduler_peak"]
+    # Google News entries first: none of them after the first few plain pages released before news.xml came.
+    last_news = max(pages.index(f"/news/{i}") for i in range(NEWS))
+    assert last_news < NEWS + 2 * 10, pages[:80]
+
+
+def test_without_a_window_the_scheduler_holds_the_whole_sitemap(sitemap_site: str, tmp_path: Path) -> None:
+    """The probe can see a full scheduler: the same crawl with a window larger than the sitemap."""
+    stats = crawl(sitemap_site, tmp_path / "b.sqlite3", "-s", "CRAWL_BACKLOG_WINDOW=100000",
+                  "-s", "CONCURRENT_REQUESTS=4")
+    assert stats["test/scheduler_peak"] > PLAIN // 2
