@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections.abc import Iterator
@@ -26,23 +25,24 @@ def test_release_keeps_a_window_in_priority_order() -> None:
     for i in range(5):
         backlog.add(f"http://a.example/plain/{i}", 1, 50)
     backlog.add("http://a.example/news/0", 1, 60)
-    first = list(backlog.release(build))
+    first = backlog.release(build)
     assert [r.url for r in first] == ["http://a.example/news/0", "http://a.example/plain/0",
                                       "http://a.example/plain/1"]
-    assert list(backlog.release(build)) == [] and len(backlog) == 3 and backlog.outstanding == 3
-    del first[:2]  # two requests done (their responses handled): room for two more
-    gc.collect()
-    second = list(backlog.release(build))  # held, as Scrapy's scheduler holds them
-    assert [r.url for r in second] == ["http://a.example/plain/2", "http://a.example/plain/3"]
+    assert backlog.release(build) == [] and len(backlog) == 3 and backlog.waiting == 3
+    assert backlog.left(first[0]) and backlog.left(first[1])  # two reached the downloader
+    assert not backlog.left(first[0]) and not backlog.left(build("http://a.example/other", 1, 0))
+    assert [r.url for r in backlog.release(build)] == ["http://a.example/plain/2", "http://a.example/plain/3"]
     assert [r.url for r in backlog.release(build, force=5)] == ["http://a.example/plain/4"]
-    assert not backlog and len(backlog) == 0
+    assert not backlog and len(backlog) == 0 and backlog.waiting == 4
+    backlog.forget_waiting()
+    assert backlog.waiting == 0
 
 
 def test_unbounded_backlog_releases_everything() -> None:
     backlog = Backlog(None)
     for i in range(300):
         backlog.add(f"http://a.example/{i}", 2, 50)
-    assert len(list(backlog.release(build))) == 300 and not backlog
+    assert len(backlog.release(build)) == 300 and not backlog and backlog.waiting == 0
 
 
 class _SitemapSite(QuietHandler):

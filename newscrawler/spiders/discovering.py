@@ -42,7 +42,7 @@ class DiscoveryCallbacks(scrapy.Spider):
     max_discovery_bytes: int
     if TYPE_CHECKING:  # provided by NewsSpider
         def _queue(self, url: str, depth: int, priority: int, lastmod: str | None = None) -> None: ...
-        def _release(self) -> Iterator[scrapy.Request]: ...
+        def _release(self, force: int = 0) -> None: ...
 
     # --- helpers -------------------------------------------------------------------
     def _count(self, key: str, n: int = 1) -> None:
@@ -133,4 +133,4 @@ class DiscoveryCallbacks(scrapy.Spider):
                     self._site_inc(url, "skipped_old")
                     continue
                 self._queue(url, 1, NEWS_PRIORITY if entry.news else LISTED_PRIORITY, entry.lastmod)
-        yield from self._release()
+        self._release()

@@ -120,6 +120,8 @@ class NewsSpider(DiscoveryCallbacks):
         window = settings.getint("CRAWL_BACKLOG_WINDOW") or 4 * settings.getint("CONCURRENT_REQUESTS", 16) + 64
         spider.backlog = Backlog(None if settings.get("FRONTIER_URL") else window)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        for signal in (signals.request_reached_downloader, signals.request_dropped):
+            crawler.signals.connect(spider.left_scheduler, signal=signal)
         return spider
 
     def open_book(self) -> None:
@@ -181,15 +183,23 @@ class NewsSpider(DiscoveryCallbacks):
         if self._admit(url, depth, lastmod):
             self.backlog.add(url, depth, priority)
 
-    def _release(self) -> Iterator[scrapy.Request]:
-        return self.backlog.release(self._request)
+    def _release(self, force: int = 0) -> None:
+        """Schedule backlog entries while the window has room (see :mod:`newscrawler.backlog`)."""
+        if self.backlog:
+            assert self.crawler.engine is not None
+            for request in self.backlog.release(self._request, force):
+                self.crawler.engine.crawl(request)
+
+    def left_scheduler(self, request: scrapy.Request) -> None:
+        """A request reached the downloader, was dropped, or was answered or refused before it."""
+        if self.backlog.left(request):
+            self._release()
 
     def idle(self) -> None:
         """Scrapy is about to go idle: release a batch of the backlog regardless of the window."""
+        self.backlog.forget_waiting()
         if self.backlog:
-            assert self.crawler.engine is not None
-            for request in self.backlog.release(self._request, force=self.backlog.window or 1):
-                self.crawler.engine.crawl(request)
+            self._release(force=self.backlog.window or 1)
             raise DontCloseSpider
 
     # --- start ---------------------------------------------------------------------
@@ -198,8 +208,7 @@ class NewsSpider(DiscoveryCallbacks):
         self.pool.open()
         for url in self.book.to_recheck():  # due for a revisit (or --revisit), linked or not
             self._queue(url, self.max_depth, LISTED_PRIORITY)
-        for request in self._release():
-            yield request
+        self._release()
         for url in self.start_urls:
             callback = self.parse_single if self.mode == "single" else self.parse_page
             yield scrapy.Request(url, callback=callback, errback=self.start_failed, dont_filter=True,
@@ -221,7 +230,8 @@ class NewsSpider(DiscoveryCallbacks):
         self.site_errors[url] = message
         self.logger.warning("Start URL %s failed: %s", url, message)
 
-    def page_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+    def page_failed(self, failure: Failure) -> None:
+        self.left_scheduler(failure.request)  # refused by a downloader middleware, perhaps
         kind, message = describe_failure(failure)
         url = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]  # the page linked to
         if kind == "robots_disallowed":
@@ -233,12 +243,10 @@ class NewsSpider(DiscoveryCallbacks):
             response = getattr(failure.value, "response", None)
             self.book.failed(url, getattr(response, "status", None))
         self.logger.info("Page %s failed: %s", failure.request.url, message)
-        yield from self._release()
 
     # --- pages -----------------------------------------------------------------------
     async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | ArticleItem]:
-        for request in self._release():  # a page came back: room for more of the backlog
-            yield request
+        self.left_scheduler(response.request)  # answered by a downloader middleware, perhaps
         start_url = response.meta.get("start_url")
         known = self.book.get(response.url)
         if self._not_modified(response, known.kind if known else "listing"):
