@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -47,6 +48,9 @@ def _netloc(scheme: str, netloc: str) -> str:
     return f"{userinfo}{sep}{hostport}"
 
 
+# A crawl asks for the same URLs many times (every page's navigation links, each article at
+# discovery, fetch, dedupe and storage): both functions are pure and remembered.
+@lru_cache(maxsize=8192)
 def canonicalize_url(url: str) -> str:
     """Normalize ``url`` so that trivially different spellings compare equal.
 
@@ -61,6 +65,7 @@ def canonicalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, _clean_query(parts.query), ""))
 
 
+@lru_cache(maxsize=8192)
 def site_of(url: str) -> str:
     """The host of ``url`` without a leading ``www.`` (the port is kept unless default).
 

