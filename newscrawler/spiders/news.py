@@ -208,7 +208,10 @@ class NewsSpider(DiscoveryCallbacks):
         self.pool.open()
         for url in self.book.to_recheck():  # due for a revisit (or --revisit), linked or not
             self._queue(url, self.max_depth, LISTED_PRIORITY)
-        self._release()
+        # Yielded, not scheduled directly: with a frontier, only the seeding worker's start
+        # requests may enter it (FrontierSpiderMiddleware.process_start).
+        for request in self.backlog.release(self._request):
+            yield request
         for url in self.start_urls:
             callback = self.parse_single if self.mode == "single" else self.parse_page
             yield scrapy.Request(url, callback=callback, errback=self.start_failed, dont_filter=True,
