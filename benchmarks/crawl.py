@@ -5,6 +5,8 @@
 (a) a bare Scrapy link-following crawl of the local site (no extraction, no storage);
 (b) ``extract_article`` alone in a loop on one core, warmed up, before and after (c) (the
     mean: this kind of machine's speed drifts by 10-25% from minute to minute);
+(b2) the same loop in one process per core at once (after (c)): what the cores give together,
+    which on a virtual machine is less than (b) times the cores;
 (c) ``newscrawler crawl`` into a fresh archive, politeness lifted with ``-s`` as for (a):
 articles/s, CPU use of each core, peak RSS of all its processes, time share of storage.
 The site (benchmarks/benchsite.py) is served by a separate process on 127.0.0.1.
@@ -131,6 +133,33 @@ def extraction_loop(corpus: Path, count: int = 240) -> dict[str, float]:
     return {"pages": count, "found": found, "seconds": seconds, "rate": count / seconds}
 
 
+def _timed_loop(corpus: Path, start_at: float) -> dict[str, float]:
+    """One process of :func:`parallel_extraction`: warmed up, then the loop from ``start_at`` on."""
+    from newscrawler.extraction import detect_language, extract_article
+
+    site = Site(load_pages(corpus), 240)
+    pages = [(site.article(i).decode("utf-8", "replace"), "http://127.0.0.1" + article_path(i)) for i in range(240)]
+    extract_article(*pages[0])
+    detect_language("A few words in English are enough to load the language model once.")
+    time.sleep(max(0.0, start_at - time.time()))
+    started = time.perf_counter()  # wall time: both loops run at once, as (c)'s processes do
+    for html, url in pages:
+        extract_article(html, url)
+    seconds = time.perf_counter() - started
+    return {"pages": len(pages), "seconds": seconds, "rate": len(pages) / seconds}
+
+
+def parallel_extraction(corpus: Path, processes: int) -> dict[str, float]:
+    """(b2): the loop of (b) in ``processes`` processes at once: what the cores give together."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes) as pool:
+        start_at = time.time() + 8  # after every process has imported and warmed up
+        results = pool.starmap(_timed_loop, [(corpus, start_at)] * processes)
+    return {"rate": sum(r["rate"] for r in results), "each": [r["rate"] for r in results]}
+
+
 def full_crawl(base: str, tmp: Path) -> dict[str, float]:
     db = tmp / "bench.sqlite3"
     proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", f"{base}/", "--db", str(db), "--quiet",
@@ -175,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             after = extraction_loop(args.corpus)  # this machine's speed drifts: (b) is the mean of both
             extract = {"pages": before["pages"] + after["pages"], "seconds": before["seconds"] + after["seconds"]}
             extract["rate"] = extract["pages"] / extract["seconds"]
+            together = parallel_extraction(args.corpus, os.cpu_count() or 1)
     finally:
         site.terminate()
     cores = " / ".join(f"{c:.0f}%" for c in full["cores"])
@@ -184,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'(b) extract_article loop, one core':<44} {extract['rate']:>10.1f} pg/s  "
           f"{extract['seconds'] / extract['pages'] * 1000:.1f} ms CPU per page "
           f"(before (c): {before['rate']:.1f} pg/s, after: {after['rate']:.1f} pg/s)")
+    each = " + ".join(f"{r:.1f}" for r in together["each"])
+    print(f"{'(b2) the same loop on every core at once':<44} {together['rate']:>10.1f} pg/s  "
+          f"{each}; {together['rate'] / extract['rate']:.2f}x (b): what the cores give together")
     print(f"{'(c) newscrawler crawl (full pipeline)':<44} {full['rate']:>10.1f} art/s  "
           f"{full['articles']:.0f} articles, {full['pages']} pages in {full['seconds']:.1f} s; "
           f"{full['rate'] / extract['rate']:.2f}x (b)")
@@ -199,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     ncores = len(full["cores"])
     print(f"{'    CPU-bound rate on idle cores (projection)':<44} {ncores / per_article:>10.1f} art/s  "
           f"{ncores} cores / CPU per article; {ncores / per_article / extract['rate']:.2f}x (b)")
+    print(f"{'    (c) / (b2)':<44} {full['rate'] / together['rate']:>15.2f}x  "
+          "the full crawl against extraction alone on every core")
     print(f"{'    CPU of the site server (same cores)':<44} {full['server_cpu'] / articles * 1000:>13.1f} ms  "
           f"per article; {100 * full['server_cpu'] / full['seconds']:.1f}% of one core")
     share = full["storage_share"]
