@@ -21,7 +21,7 @@ _URLS = urls_table
 KINDS = ("article", "not_article", "listing", "discovery", "failed")
 
 
-@dataclass
+@dataclass(slots=True)
 class UrlState:
     url: str
     site: str
