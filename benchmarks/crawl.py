@@ -120,33 +120,23 @@ def bare_crawl(base: str, tmp: Path) -> dict[str, float]:
     return {"pages": data["pages"], "seconds": data["seconds"], "rate": data["pages"] / data["seconds"]}
 
 
-def extraction_loop(corpus: Path, count: int = 240) -> dict[str, float]:
+def extraction_loop(corpus: Path, count: int = 240, start_at: float | None = None) -> dict[str, float]:
+    """(b): CPU time of ``extract_article`` on ``count`` pages, warmed up. With ``start_at`` (one
+    process of :func:`parallel_extraction`): wall time, from that moment on."""
     from newscrawler.extraction import detect_language, extract_article
 
     site = Site(load_pages(corpus), count)
     pages = [(site.article(i).decode("utf-8", "replace"), "http://127.0.0.1" + article_path(i)) for i in range(count)]
     extract_article(*pages[0])  # warm up: imports, then the language model (0.6 s of CPU, once per process)
     detect_language("A few words in English are enough to load the language model once.")
-    started = time.process_time()
+    clock = time.process_time
+    if start_at is not None:
+        time.sleep(max(0.0, start_at - time.time()))
+        clock = time.perf_counter  # wall time: the loops run at once, as (c)'s processes do
+    started = clock()
     found = sum(extract_article(html, url) is not None for html, url in pages)
-    seconds = time.process_time() - started
+    seconds = clock() - started
     return {"pages": count, "found": found, "seconds": seconds, "rate": count / seconds}
-
-
-def _timed_loop(corpus: Path, start_at: float) -> dict[str, float]:
-    """One process of :func:`parallel_extraction`: warmed up, then the loop from ``start_at`` on."""
-    from newscrawler.extraction import detect_language, extract_article
-
-    site = Site(load_pages(corpus), 240)
-    pages = [(site.article(i).decode("utf-8", "replace"), "http://127.0.0.1" + article_path(i)) for i in range(240)]
-    extract_article(*pages[0])
-    detect_language("A few words in English are enough to load the language model once.")
-    time.sleep(max(0.0, start_at - time.time()))
-    started = time.perf_counter()  # wall time: both loops run at once, as (c)'s processes do
-    for html, url in pages:
-        extract_article(html, url)
-    seconds = time.perf_counter() - started
-    return {"pages": len(pages), "seconds": seconds, "rate": len(pages) / seconds}
 
 
 def parallel_extraction(corpus: Path, processes: int) -> dict[str, float]:
@@ -156,7 +146,7 @@ def parallel_extraction(corpus: Path, processes: int) -> dict[str, float]:
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes) as pool:
         start_at = time.time() + 8  # after every process has imported and warmed up
-        results = pool.starmap(_timed_loop, [(corpus, start_at)] * processes)
+        results = pool.starmap(extraction_loop, [(corpus, 240, start_at)] * processes)
     return {"rate": sum(r["rate"] for r in results), "each": [r["rate"] for r in results]}
 
 

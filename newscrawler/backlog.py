@@ -77,10 +77,9 @@ class Backlog:
 
     def left(self, request: scrapy.Request) -> bool:
         """``request`` left the scheduler; True if it was one of the backlog's."""
-        if request in self._waiting:
-            self._waiting.discard(request)
-            return True
-        return False
+        waiting = request in self._waiting
+        self._waiting.discard(request)
+        return waiting
 
     def forget_waiting(self) -> None:
         """Scrapy is idle, so nothing waits in its scheduler (whatever was reported)."""

@@ -5,8 +5,8 @@ page's ``<meta>`` charset, then utf-8, then cp1252; a Western single-byte label 
 cp1252, ascii) on a body that is valid non-ASCII UTF-8 means UTF-8. A BOM, or no label
 at all, is left to the usual order (BOM, then detection).
 
-:func:`best_encoding` answers the question; :func:`decode_checked` answers it while
-decoding, so a page is decoded once (the extraction workers use it).
+:func:`decode_checked` answers the question while it decodes, so a page is decoded
+once (the extraction workers use it, through ``newscrawler.pagework.decode_page``).
 """
 
 from __future__ import annotations
@@ -62,9 +62,3 @@ def decode_checked(body: bytes, header: str | None, meta: str | None) -> tuple[s
 def labels(body: bytes, content_type: str) -> tuple[str | None, str | None]:
     """The (Content-Type, ``<meta>``) charset labels of a page."""
     return http_content_type_encoding(content_type), html_body_declared_encoding(body)
-
-
-def best_encoding(body: bytes, header: str | None, meta: str | None) -> str | None:
-    """The encoding to decode ``body`` with when its labels are wrong; None when they are right."""
-    found = decode_checked(body, header, meta)
-    return found[0] if found is not None and found[2] else None

@@ -16,7 +16,7 @@ from faultsite_content import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT, Good, billion
 from twisted.python.failure import Failure
 
 from newscrawler.bodies import binary_kind
-from newscrawler.charsets import best_encoding
+from newscrawler.charsets import decode_checked
 from newscrawler.pagework import decode_body, decode_page
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, strip_doctype
 from newscrawler.failures import Refused, describe_failure
@@ -94,8 +94,10 @@ def test_text_is_not_binary(body: bytes) -> None:
     (b"plain ascii", "iso-8859-1", None, None),
     (CP1252_TEXT.encode("cp1252"), None, None, None),  # unlabelled: Scrapy detects
 ])  # fmt: skip
-def test_best_encoding(body: bytes, header: str | None, meta: str | None, expected: str | None) -> None:
-    assert best_encoding(body, header, meta) == expected
+def test_corrected_encoding(body: bytes, header: str | None, meta: str | None, expected: str | None) -> None:
+    found = decode_checked(body, header, meta)
+    corrected = found[0] if found is not None and found[2] else None  # None: the labels stand
+    assert corrected == expected
     if expected:
         assert body.decode(expected) in (CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT)
 
