@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from itertools import islice
 
 from sqlalchemy import Engine, select
 
@@ -17,6 +18,8 @@ from archive.models import urls_table
 from archive.store import upsert
 
 _URLS = urls_table
+
+SAVE_CHUNK = 500  # rows per INSERT when saving URL states
 
 KINDS = ("article", "not_article", "listing", "discovery", "failed")
 
@@ -57,14 +60,22 @@ def load_url_states(engine: Engine, sites: Iterable[str]) -> dict[str, UrlState]
         return {row.url: UrlState(**row._mapping) for row in rows}
 
 
-def save_url_states(engine: Engine, states: Iterable[UrlState]) -> int:
-    """Insert or replace the given states in one transaction; returns how many."""
-    values = [s.row() for s in states]
+def save_url_states(engine: Engine, states: Iterable[UrlState], chunk: int = SAVE_CHUNK) -> int:
+    """Insert or replace the given states in one transaction; returns how many. Rows are made
+    ``chunk`` at a time, so saving the states of a whole crawl at its end needs no more memory
+    than saving a batch."""
+    pending = iter(states)
+    values = [s.row() for s in islice(pending, chunk)]
     if not values:
-        return 0
+        return 0  # no transaction (a writer lock) for nothing
+    saved = 0
     with engine.begin() as conn:
-        conn.execute(upsert(conn, _URLS, "url"), values)
-    return len(values)
+        statement = upsert(conn, _URLS, "url")
+        while values:
+            conn.execute(statement, values)
+            saved += len(values)
+            values = [s.row() for s in islice(pending, chunk)]
+    return saved
 
 
 def next_revisit(published: datetime | None, first_seen: datetime, now: datetime,

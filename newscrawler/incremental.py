@@ -19,6 +19,8 @@ in full, instead of skipping an article it never stored.
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -68,7 +70,6 @@ class UrlBook:
         self.skipped: set[str] = set()
         self.fetched_now: set[str] = set()  # URLs requested by this crawl
         self.provisional: set[str] = set()  # article pages saved as due: their article is not stored yet
-        self.linked_now: set[str] = set()  # article pages whose article this crawl has stored
         self.store_ok = True  # False once writing an article failed: unstored pages stay due
         logger.info("Loaded the state of %s known URLs of %s", len(self.states), ", ".join(sites))
 
@@ -118,12 +119,11 @@ class UrlBook:
         return headers
 
     # --- recording ----------------------------------------------------------------------
-    def _state(self, url: str, kind: str) -> UrlState:
+    def _state(self, url: str, kind: str, now: datetime | None = None) -> UrlState:
         key = canonicalize_url(url)
-        now = datetime.now(UTC)
         state = self.states.get(key)
-        if state is None:
-            state = UrlState(url=key, site=site_of(key), kind=kind, first_seen=now)
+        if state is None:  # one string per site, not per URL
+            state = UrlState(url=key, site=sys.intern(site_of(key)), kind=kind, first_seen=now or datetime.now(UTC))
         else:
             state = replace(state)
         return state
@@ -139,7 +139,7 @@ class UrlBook:
         """Record a response (200 or 304) for ``urls`` (the request URL and where it redirected)."""
         now = datetime.now(UTC)
         for url in dict.fromkeys(urls):
-            state = self._state(url, kind)
+            state = self._state(url, kind, now)
             if status != 304:
                 state.kind = kind
                 state.etag, state.last_modified = etag, last_modified
@@ -167,7 +167,6 @@ class UrlBook:
         state = self.states.get(canonicalize_url(url)) if self.enabled else None
         if state is None or article_id is None:
             return
-        self.linked_now.add(state.url)
         if state.article_id != article_id or state.url in self.provisional:
             self.provisional.discard(state.url)
             self._put(replace(state, article_id=article_id))
@@ -200,17 +199,26 @@ class UrlBook:
         if not (self.enabled and self.engine is not None):
             return
         settled = final and self.store_ok
-        rows = dict(self.dirty)
-        if complete:
-            rows.update({u: self.states[u] for u in self.fetched_now if self.states[u].kind in DOCUMENTS})
+        try:
+            save_url_states(self.engine, self._to_save(complete, settled))
+        except ArchiveError as exc:  # e.g. a full disk: the next crawl requests these URLs again
+            logger.info("URL states not saved: %s", exc)
+            self.store_ok = False
         if settled:
-            rows.update({u: self.states[u] for u in self.provisional})
             self.provisional.clear()
-        rows = {u: self._saved(s, complete, settled) if u in self.fetched_now else s for u, s in rows.items()}
-        if rows:
-            try:
-                save_url_states(self.engine, list(rows.values()))
-            except ArchiveError as exc:  # e.g. a full disk: the next crawl requests these URLs again
-                logger.info("URL states not saved: %s", exc)
-                self.store_ok = False
         self.dirty.clear()
+
+    def _to_save(self, complete: bool, settled: bool) -> Iterator[UrlState]:
+        """The states :meth:`flush` saves, each once, made as they are written: the final flush
+        of a crawl re-saves every article page it fetched, and a list of them all would be the
+        largest thing the crawl ever holds."""
+        for url, state in self.dirty.items():
+            yield self._saved(state, complete, settled) if url in self.fetched_now else state
+        documents = [url for url in self.fetched_now if self.states[url].kind in DOCUMENTS] if complete else []
+        for url in documents:
+            if url not in self.dirty:
+                yield self._saved(self.states[url], complete, settled)
+        for url in self.provisional if settled else ():
+            state = self.states[url]
+            if url not in self.dirty and not (complete and state.kind in DOCUMENTS):
+                yield self._saved(state, complete, settled)

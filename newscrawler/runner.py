@@ -5,6 +5,7 @@ Twisted's reactor cannot be restarted, so a process runs at most one crawl.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import time
@@ -158,6 +159,9 @@ def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlRepo
     started = time.monotonic()
     process.crawl(crawler, url=options.urls, mode=options.mode, depth=options.depth, revisit=options.revisit,
                   since=options.since, sources=options.sources)
+    # What is alive now (modules, classes, settings: ~700k objects) lives as long as the crawl:
+    # out of the collector's sight, its full collections stop re-scanning it (~6% of this process's CPU).
+    gc.freeze()
     process.start()
     spider = crawler.spider
     assert crawler.stats is not None
