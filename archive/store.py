@@ -293,13 +293,13 @@ def add_versions(conn: Connection, written: list[tuple[int, dict[str, Any]]]) ->
     ])
 
 
-def known_fingerprints(engine: Engine) -> dict[str, str]:
-    """content_hash -> canonical_url of every stored article (the oldest wins on ties)."""
-    stmt = select(_ARTICLES.c.content_hash, _ARTICLES.c.canonical_url).order_by(
-        _ARTICLES.c.id.desc()
-    )
+def stored_owner(engine: Engine, body_hash: str) -> str | None:
+    """The canonical URL of the oldest stored article whose content hash is ``body_hash``
+    (an indexed lookup), or None."""
+    stmt = (select(_ARTICLES.c.canonical_url).where(_ARTICLES.c.content_hash == body_hash)
+            .order_by(_ARTICLES.c.id).limit(1))
     with engine.connect() as conn:
-        return {row.content_hash: row.canonical_url for row in conn.execute(stmt)}
+        return conn.execute(stmt).scalar()
 
 
 # --- runs -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
@@ -49,7 +50,8 @@ def _netloc(scheme: str, netloc: str) -> str:
 
 
 # A crawl asks for the same URLs many times (every page's navigation links, each article at
-# discovery, fetch, dedupe and storage): both functions are pure and remembered.
+# discovery, fetch, dedupe and storage): both functions are pure and remembered. Their results
+# are interned, so the crawl's records of a URL (links seen, URL state, dedupe) share one string.
 @lru_cache(maxsize=8192)
 def canonicalize_url(url: str) -> str:
     """Normalize ``url`` so that trivially different spellings compare equal.
@@ -62,7 +64,7 @@ def canonicalize_url(url: str) -> str:
     scheme = parts.scheme.lower()
     netloc = _netloc(scheme, parts.netloc)
     path = parts.path or ("/" if netloc else "")
-    return urlunsplit((scheme, netloc, path, _clean_query(parts.query), ""))
+    return sys.intern(urlunsplit((scheme, netloc, path, _clean_query(parts.query), "")))
 
 
 @lru_cache(maxsize=8192)
@@ -76,4 +78,4 @@ def site_of(url: str) -> str:
         value = "//" + value
     parts = urlsplit(value)
     hostport = _netloc(parts.scheme.lower(), parts.netloc).rpartition("@")[2]
-    return hostport.removeprefix("www.")
+    return sys.intern(hostport.removeprefix("www."))

@@ -19,7 +19,6 @@ in full, instead of skipping an article it never stored.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -122,8 +121,8 @@ class UrlBook:
     def _state(self, url: str, kind: str, now: datetime | None = None) -> UrlState:
         key = canonicalize_url(url)
         state = self.states.get(key)
-        if state is None:  # one string per site, not per URL
-            state = UrlState(url=key, site=sys.intern(site_of(key)), kind=kind, first_seen=now or datetime.now(UTC))
+        if state is None:
+            state = UrlState(url=key, site=site_of(key), kind=kind, first_seen=now or datetime.now(UTC))
         else:
             state = replace(state)
         return state

@@ -17,10 +17,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import _schedule_coro
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from archive.engine import describe_db, open_archive
 from archive.errors import ArchiveError
-from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, known_fingerprints, start_run
+from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, start_run, stored_owner
 from archive.urls import canonicalize_url, site_of
 from newscrawler.items import ArticleItem
 from newscrawler.sitestats import per_site, site_inc
@@ -87,27 +89,28 @@ class ValidatePipeline:
 class DedupePipeline:
     """Drop a second copy of an article: same canonical URL, or same body under another URL.
 
-    The archive's stored bodies are loaded when the spider opens, so a
-    syndicated copy is recognised even when the original came in an earlier run.
+    A body is compared with this crawl's articles (their content hashes, kept as integers)
+    and with the archive's, by one indexed query per article on a read-only connection: a
+    syndicated copy is recognised even when the original came in an earlier run, and the
+    archive is not loaded into memory (it was, every crawl: ~250 bytes per stored article).
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = _stats(crawler)
+        self.db = crawler.settings.get("ARCHIVE_DB")
         self.seen_urls: set[str] = set()
-        self.bodies: dict[str, str] = {}  # content hash -> canonical URL
+        self.bodies: dict[int, str] = {}  # content hashes of this crawl's articles -> canonical URL
+        self._reader: Engine | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         return cls(crawler)
 
-    def open_spider(self, spider: Spider | None = None) -> None:
-        db = self.crawler.settings.get("ARCHIVE_DB")
-        if db:
-            try:
-                self.bodies = known_fingerprints(open_archive(db))
-            except ArchiveError as exc:
-                archive_failed(self.crawler, exc)
+    def close_spider(self, spider: Spider | None = None) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.dispose()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         key = article_key(item)
@@ -116,14 +119,30 @@ class DedupePipeline:
             site_inc(self.stats, key, "dropped/duplicate_url")
             raise DropItem(f"duplicate_url: {item.page.final_url} is {key}")
         body = content_hash(item.article.text)
-        owner = self.bodies.get(body)
+        number = int(body, 16)
+        owner = self.bodies.get(number) or self._stored_owner(body)
         if owner is not None and owner != key:
             self.stats.inc_value("dropped/duplicate_body")
             site_inc(self.stats, key, "dropped/duplicate_body")
             raise DropItem(f"duplicate_body: {item.page.final_url} repeats {owner}")
         self.seen_urls.add(key)
-        self.bodies[body] = key
+        self.bodies[number] = key
         return item
+
+    def _stored_owner(self, body: str) -> str | None:
+        """The canonical URL of the archive's oldest article with this content hash, if any.
+        The read-only connection is opened at the first article: by then the store has
+        created the archive."""
+        if not self.db or self.stats.get_value("archive/error"):
+            return None
+        try:
+            if self._reader is None:
+                self._reader = open_archive(self.db, readonly=True)
+            return stored_owner(self._reader, body)
+        except (ArchiveError, SQLAlchemyError) as exc:
+            archive_failed(self.crawler, exc if isinstance(exc, ArchiveError) else ArchiveError(
+                f"cannot read archive {describe_db(self.db)}: {exc}"))
+            return None
 
 
 class StorePipeline:

@@ -20,8 +20,8 @@ from archive.store import (
     decompress_html,
     finish_run,
     json_safe,
-    known_fingerprints,
     start_run,
+    stored_owner,
 )
 from archive.urls import canonicalize_url, site_of
 
@@ -257,15 +257,14 @@ def test_fts_in_sync_after_insert_update_delete(engine: Engine, db_path: Path) -
         conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
 
 
-def test_known_fingerprints(engine: Engine) -> None:
+def test_stored_owner(engine: Engine) -> None:
     with ArchiveWriter(engine) as writer:
         writer.add(*make(1, "unique text one"))
         writer.add(*make(2, "shared text"))
         writer.add(*make(3, "Shared   TEXT"))
-    prints = known_fingerprints(engine)
-    assert prints[content_hash("unique text one")] == "https://www.example.com/news/1"
-    assert prints[content_hash("shared text")] == "https://www.example.com/news/2"
-    assert len(prints) == 2
+    assert stored_owner(engine, content_hash("unique text one")) == "https://www.example.com/news/1"
+    assert stored_owner(engine, content_hash("shared text")) == "https://www.example.com/news/2"  # the oldest
+    assert stored_owner(engine, content_hash("never stored")) is None
 
 
 # --- runs -------------------------------------------------------------------------

@@ -146,3 +146,18 @@ def test_max_articles_stops_early(site, tmp_path: Path) -> None:
     result = cli("crawl", site.base_url + "/", "--db", str(db), "--max-articles", "3", *LOCAL)
     assert result.code == 0, result.stderr
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == 3
+
+
+def test_copy_of_an_article_stored_by_an_earlier_run_is_dropped(site, tmp_path: Path) -> None:
+    """Dedupe asks the archive for a body (it no longer loads every stored hash): a syndicated copy
+    fetched by a later run, under another URL and without a canonical link, is not stored."""
+    copy = next(a for a in ARTICLES if a.duplicate_of)
+    db = tmp_path / "two-runs.sqlite3"
+    first = cli("fetch", site.base_url + copy.duplicate_of, "--db", str(db), *LOCAL)
+    assert first.code == 0, first.stderr
+    second = cli("fetch", site.base_url + copy.path, "--db", str(db), *LOCAL)
+    assert second.code == 1 and "not archived (duplicate_body)" in second.stderr, second.stderr
+    stored = rows(db, "SELECT canonical_url FROM articles")
+    assert [urlsplit(url).path for (url,) in stored] == [copy.duplicate_of], second.stderr
+    (stats,) = rows(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0]
+    assert json.loads(stats)["dropped/duplicate_body"] == 1
