@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from itertools import islice
+from itertools import chain, islice
 
 from sqlalchemy import Engine, select
 
@@ -65,16 +65,16 @@ def save_url_states(engine: Engine, states: Iterable[UrlState], chunk: int = SAV
     ``chunk`` at a time, so saving the states of a whole crawl at its end needs no more memory
     than saving a batch."""
     pending = iter(states)
-    values = [s.row() for s in islice(pending, chunk)]
-    if not values:
+    chunks = iter(lambda: [s.row() for s in islice(pending, chunk)], [])
+    first = next(chunks, None)
+    if first is None:
         return 0  # no transaction (a writer lock) for nothing
     saved = 0
     with engine.begin() as conn:
         statement = upsert(conn, _URLS, "url")
-        while values:
+        for values in chain([first], chunks):
             conn.execute(statement, values)
             saved += len(values)
-            values = [s.row() for s in islice(pending, chunk)]
     return saved
 
 

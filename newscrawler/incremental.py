@@ -213,9 +213,8 @@ class UrlBook:
         largest thing the crawl ever holds."""
         for url, state in self.dirty.items():
             yield self._saved(state, complete, settled) if url in self.fetched_now else state
-        documents = [url for url in self.fetched_now if self.states[url].kind in DOCUMENTS] if complete else []
-        for url in documents:
-            if url not in self.dirty:
+        for url in self.fetched_now if complete else ():
+            if self.states[url].kind in DOCUMENTS and url not in self.dirty:
                 yield self._saved(self.states[url], complete, settled)
         for url in self.provisional if settled else ():
             state = self.states[url]

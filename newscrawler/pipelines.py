@@ -143,10 +143,11 @@ class DedupePipeline:
                 self._reader = open_archive(self.db, readonly=True)
                 self._conn = self._reader.connect()
             return stored_owner(self._conn, body)
-        except (ArchiveError, SQLAlchemyError) as exc:
-            archive_failed(self.crawler, exc if isinstance(exc, ArchiveError) else ArchiveError(
-                f"cannot read archive {describe_db(self.db)}: {exc}"))
-            return None
+        except ArchiveError as exc:
+            archive_failed(self.crawler, exc)
+        except SQLAlchemyError as exc:  # any other database error (storage faults arrive as ArchiveError)
+            archive_failed(self.crawler, ArchiveError(f"cannot read archive {describe_db(self.db)}: {exc}"))
+        return None
 
 
 class StorePipeline:
