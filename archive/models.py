@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import JSON, TIMESTAMP, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text, UniqueConstraint
+from sqlalchemy import (JSON, TIMESTAMP, BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        Table, Text, UniqueConstraint, text)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -185,6 +186,9 @@ class UrlState(Base):
     """Every URL a crawl has seen: what it was, when it was fetched, when to look again."""
 
     __tablename__ = "urls"
+    # Partial: only the rows of a crawl still running (or killed) are in it.
+    __table_args__ = (Index("ix_urls_pending", "pending", sqlite_where=text("pending IS NOT NULL"),
+                            postgresql_where=text("pending IS NOT NULL")),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(Text, unique=True)  # canonical
@@ -199,6 +203,9 @@ class UrlState(Base):
     next_check: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never again (unless --revisit)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     article_id: Mapped[int | None] = mapped_column(Integer)
+    # The token of the crawl that wrote this row and had not settled it yet (NULL: settled).
+    # Readers take such a row as untrusted: see archive.state.untrusted.
+    pending: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ArticleVersion(Base):

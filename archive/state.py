@@ -3,16 +3,23 @@
 A crawl loads the state of its sites once (:func:`load_url_states`), decides
 per URL whether to request it, and writes what it learned back in batches
 (:func:`save_url_states`, an upsert on the canonical URL).
+
+Crash safety: a crawl writes the states of the pages it fetches marked with its
+token (``pending``) and unmarks them with one ``UPDATE`` when it ends
+(:func:`settle_url_states`). A marked row of another crawl (one that was killed,
+or is still running) is read as :func:`untrusted`: an article page as due now and
+without validators, a listing or discovery document without validators, so that
+the page is fetched again in full and its links followed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import chain, islice
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select, update
 
 from archive.models import urls_table
 from archive.store import upsert
@@ -22,6 +29,7 @@ _URLS = urls_table
 SAVE_CHUNK = 500  # rows per INSERT when saving URL states
 
 KINDS = ("article", "not_article", "listing", "discovery", "failed")
+DOCUMENTS = ("listing", "discovery")
 
 
 @dataclass(slots=True)
@@ -38,6 +46,7 @@ class UrlState:
     next_check: datetime | None = None
     failures: int = 0
     article_id: int | None = None
+    pending: int | None = None  # the token of the crawl that wrote it unsettled (see the module doc)
 
     def due(self, now: datetime) -> bool:
         return self.next_check is not None and self.next_check <= now
@@ -57,7 +66,42 @@ def load_url_states(engine: Engine, sites: Iterable[str]) -> dict[str, UrlState]
         return {}
     with engine.connect() as conn:
         rows = conn.execute(select(*[c for c in _URLS.c if c.name != "id"]).where(_URLS.c.site.in_(wanted)))
-        return {row.url: UrlState(**row._mapping) for row in rows}
+        now = datetime.now(UTC)
+        return {row.url: untrusted(UrlState(**row._mapping), now) for row in rows}
+
+
+def untrusted(state: UrlState, now: datetime) -> UrlState:
+    """``state`` as a crawl may use it: a row another crawl wrote and never settled (it was killed,
+    or it is still running) may describe a page whose article was never stored, or whose links
+    were never followed. Such an article page is due ``now`` and neither is sent with validators
+    (a 304 would give neither the article nor the links). Settled rows are returned as they are."""
+    if state.pending is None:
+        return state
+    state.pending = None
+    if state.kind == "article":
+        state.next_check = now
+    if state.kind == "article" or state.kind in DOCUMENTS:
+        state.etag = state.last_modified = None
+    return state
+
+
+def settle_url_states(engine: Engine, token: int, keep: Iterable[str] = ()) -> int:
+    """Unmark the rows written with ``token``, except those of the kinds in ``keep``; returns how many."""
+    kept = sorted(set(keep))
+    statement = update(_URLS).where(_URLS.c.pending == token).values(pending=None)
+    if kept:
+        statement = statement.where(_URLS.c.kind.not_in(kept))
+    with engine.begin() as conn:
+        return conn.execute(statement).rowcount
+
+
+def link_articles(engine: Engine, links: dict[str, int]) -> None:
+    """Set the archive id of the article stored from each URL (canonical URL -> article id)."""
+    if not links:
+        return
+    statement = update(_URLS).where(_URLS.c.url == bindparam("key")).values(article_id=bindparam("article"))
+    with engine.begin() as conn:
+        conn.execute(statement, [{"key": url, "article": article} for url, article in links.items()])
 
 
 def save_url_states(engine: Engine, states: Iterable[UrlState], chunk: int = SAVE_CHUNK) -> int:

@@ -4,8 +4,7 @@ A sitemap lists thousands of URLs at once. Queued as requests they would all sit
 in Scrapy's scheduler for most of the crawl, at about 2 KB each (the request, its
 headers, meta, bound callbacks and cached URL parse): some 40 MB for a
 20,000-article site, so memory would grow with the site. The spider instead keeps
-each entry as its URL, depth and priority (the URL string is the one already held
-by the spider's record of discovered pages) and turns entries into requests a
+each entry as its URL, depth and priority (~200 bytes) and turns entries into requests a
 window at a time: at most ``window`` released requests wait in Scrapy's scheduler.
 
 A released request stops waiting when it reaches the downloader, is dropped by the

@@ -9,17 +9,22 @@ sitemap ``lastmod`` is newer than our copy, or the crawl runs with
 wait for their retry time. What the crawl learns is written back to the
 archive's ``urls`` table in batches.
 
-Crash safety: the state of an article page is saved as fetched only once its
-article is in the archive (:meth:`UrlBook.link_article`, called after the batch
-that stored it) or the crawl finished; until then it is saved as due now and
-without validators, so a crawl killed between the two requests the page again,
-in full, instead of skipping an article it never stored.
+Memory: the book holds the states loaded at the start and the states changed
+since the last batch, not every URL this crawl fetched. States are written as the
+crawl goes, marked with the crawl's token, and unmarked by one ``UPDATE`` at the
+end (see :mod:`archive.state`).
+
+Crash safety: until the crawl unmarks them, the states it wrote are read by any
+other crawl as untrusted (:func:`archive.state.untrusted`): a crawl killed
+between fetching an article page and storing its article (or following its
+links) leaves the page due, without validators, so the next crawl requests it
+again, in full, instead of skipping an article it never stored.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -27,13 +32,13 @@ from email.utils import parsedate_to_datetime
 from sqlalchemy import Engine
 
 from archive.errors import ArchiveError
-from archive.state import UrlState, load_url_states, next_revisit, parse_interval, save_url_states
+from archive.state import (DOCUMENTS, UrlState, link_articles, load_url_states, next_revisit, parse_interval,
+                           save_url_states, settle_url_states)
 from archive.urls import canonicalize_url, site_of
 
 logger = logging.getLogger(__name__)
 
 FLUSH_EVERY = 200
-DOCUMENTS = ("listing", "discovery")
 MAX_RETRY_WAIT = timedelta(days=7)
 
 
@@ -65,16 +70,22 @@ class UrlBook:
         self.enabled = enabled and engine is not None
         self.states: dict[str, UrlState] = load_url_states(engine, sites) if self.enabled and engine else {}
         self.known_before = frozenset(self.states)  # URLs seen by earlier crawls
-        self.dirty: dict[str, UrlState] = {}
+        self.dirty: dict[str, UrlState] = {}  # changed since the last flush
+        self.links: dict[str, int] = {}  # canonical URL -> article id, for states already written
         self.skipped: set[str] = set()
-        self.fetched_now: set[str] = set()  # URLs requested by this crawl
-        self.provisional: set[str] = set()  # article pages saved as due: their article is not stored yet
+        self.token = secrets.randbits(62) or 1  # marks the rows this crawl writes until it settles them
+        self.started = datetime.now(UTC)
         self.store_ok = True  # False once writing an article failed: unstored pages stay due
         logger.info("Loaded the state of %s known URLs of %s", len(self.states), ", ".join(sites))
 
     # --- decisions ---------------------------------------------------------------------
     def get(self, url: str) -> UrlState | None:
-        return self.states.get(canonicalize_url(url)) if self.enabled else None
+        """The state of ``url`` if it was loaded at the start or changed since the last flush."""
+        return self._known(canonicalize_url(url)) if self.enabled else None
+
+    def _known(self, key: str) -> UrlState | None:
+        state = self.dirty.get(key)
+        return state if state is not None else self.states.get(key)
 
     def skip_page(self, url: str, lastmod: str | None = None) -> bool:
         """True when ``url`` (a page link or a sitemap/feed entry) need not be requested in this crawl."""
@@ -82,9 +93,9 @@ class UrlBook:
             return False
         modified = parse_when(lastmod)
         key = canonicalize_url(url)
-        state = self.states.get(key)
-        if state is None or self.revisit or key not in self.known_before:
+        if self.revisit or key not in self.known_before:
             return False  # new to the archive (within this crawl the dupe filter skips repeats)
+        state = self.states[key]
         if state.kind == "article":
             if modified and state.last_fetched and modified > state.last_fetched:
                 return False
@@ -120,7 +131,7 @@ class UrlBook:
     # --- recording ----------------------------------------------------------------------
     def _state(self, url: str, kind: str, now: datetime | None = None) -> UrlState:
         key = canonicalize_url(url)
-        state = self.states.get(key)
+        state = self._known(key)
         if state is None:
             state = UrlState(url=key, site=site_of(key), kind=kind, first_seen=now or datetime.now(UTC))
         else:
@@ -128,7 +139,10 @@ class UrlBook:
         return state
 
     def _put(self, state: UrlState) -> None:
-        self.states[state.url] = state
+        if state.last_fetched is not None and state.last_fetched >= self.started:
+            state.pending = self.token  # fetched by this crawl: untrusted until it settles
+        if state.url in self.known_before:
+            self.states[state.url] = state  # the others are looked up only until they are written
         self.dirty[state.url] = state
         if len(self.dirty) >= self.flush_every:
             self.flush()
@@ -145,7 +159,6 @@ class UrlBook:
             if published is not None:
                 state.published_at = published
             state.last_fetched, state.last_status, state.failures = now, status, 0
-            self.fetched_now.add(state.url)
             state.next_check = (next_revisit(state.published_at, state.first_seen, now, self.schedule)
                                 if state.kind == "article" else None)
             self._put(state)
@@ -163,11 +176,13 @@ class UrlBook:
 
     def link_article(self, url: str, article_id: int | None) -> None:
         """Note the archive id of the article stored from ``url`` (when the URL is known)."""
-        state = self.states.get(canonicalize_url(url)) if self.enabled else None
-        if state is None or article_id is None:
+        if not self.enabled or article_id is None:
             return
-        if state.article_id != article_id or state.url in self.provisional:
-            self.provisional.discard(state.url)
+        key = canonicalize_url(url)
+        state = self._known(key)
+        if state is None:  # written already (or never recorded: then the update finds no row)
+            self.links[key] = article_id
+        elif state.article_id != article_id:
             self._put(replace(state, article_id=article_id))
 
     def defer(self, url: str) -> None:
@@ -176,47 +191,24 @@ class UrlBook:
         state.kind, state.etag, state.last_modified, state.next_check = "deferred", None, None, datetime.now(UTC)
         self._put(state)
 
-    def _saved(self, state: UrlState, complete: bool, settled: bool) -> UrlState:
-        """What to save of ``state``, fetched by this crawl (see :meth:`flush`)."""
-        if state.kind in DOCUMENTS and not complete:
-            return replace(state, etag=None, last_modified=None)
-        if state.kind == "article" and not settled:
-            # Due now, and no validators, until the final flush: a 304 would give neither the article
-            # (if it is not stored yet) nor the page's links (which a kill may have kept us from following).
-            self.provisional.add(state.url)
-            return replace(state, next_check=datetime.now(UTC), etag=None, last_modified=None)
-        return state
-
     def flush(self, complete: bool = False, final: bool = False) -> None:
-        """Save what changed. The validators (ETag, Last-Modified) of listing pages and discovery
-        documents fetched by this crawl are saved only by the final flush of a crawl that finished
-        (``complete``): after a crawl that stopped early or was killed, the next one reads them in
-        full and follows the links this one did not get to (a 304 would hide them). An article
-        page is saved as due until the ``final`` flush of a crawl whose archive writes all
-        succeeded (the item pipelines close before the spider): after a kill -9, the next crawl
-        fetches it again, stores its article if it was lost, and follows its links."""
+        """Write what changed, marked as this crawl's. The ``final`` flush unmarks (settles) them:
+        article pages only if the crawl's archive writes all succeeded (the item pipelines close
+        before the spider), listing pages and discovery documents only if the crawl finished
+        (``complete``). A state left marked is read as untrusted by the next crawl
+        (:func:`archive.state.untrusted`): after a kill -9, it fetches an article page again,
+        stores its article if it was lost and follows its links; after a crawl that stopped early,
+        it reads the listings in full and follows the links this one did not get to."""
         if not (self.enabled and self.engine is not None):
             return
-        settled = final and self.store_ok
         try:
-            save_url_states(self.engine, self._to_save(complete, settled))
+            save_url_states(self.engine, self.dirty.values())
+            link_articles(self.engine, self.links)
+            if final:
+                keep = (() if self.store_ok else ("article",)) + (() if complete else DOCUMENTS)
+                settle_url_states(self.engine, self.token, keep)
         except ArchiveError as exc:  # e.g. a full disk: the next crawl requests these URLs again
             logger.info("URL states not saved: %s", exc)
             self.store_ok = False
-        if settled:
-            self.provisional.clear()
         self.dirty.clear()
-
-    def _to_save(self, complete: bool, settled: bool) -> Iterator[UrlState]:
-        """The states :meth:`flush` saves, each once, made as they are written: the final flush
-        of a crawl re-saves every article page it fetched, and a list of them all would be the
-        largest thing the crawl ever holds."""
-        for url, state in self.dirty.items():
-            yield self._saved(state, complete, settled) if url in self.fetched_now else state
-        for url in self.fetched_now if complete else ():
-            if self.states[url].kind in DOCUMENTS and url not in self.dirty:
-                yield self._saved(self.states[url], complete, settled)
-        for url in self.provisional if settled else ():
-            state = self.states[url]
-            if url not in self.dirty and not (complete and state.kind in DOCUMENTS):
-                yield self._saved(state, complete, settled)
+        self.links.clear()

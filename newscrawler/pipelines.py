@@ -86,21 +86,27 @@ class ValidatePipeline:
         raise DropItem(f"{reason}: {item.page.final_url}")
 
 
+RECENT_BODIES = 1000
+
+
 class DedupePipeline:
     """Drop a second copy of an article: same canonical URL, or same body under another URL.
 
-    A body is compared with this crawl's articles (their content hashes, kept as integers)
-    and with the archive's, by one indexed query per article on a read-only connection: a
-    syndicated copy is recognised even when the original came in an earlier run, and the
-    archive is not loaded into memory (it was, every crawl: ~250 bytes per stored article).
+    A body is compared with the archive's articles, by one indexed query per article on a
+    read-only connection (a syndicated copy is recognised even when the original came in an
+    earlier run, and the archive is not loaded into memory), and with this crawl's latest
+    articles, which may not be written yet: the content hashes of the last ``recent`` articles
+    (more than a write batch holds), as integers. The canonical URLs of this crawl's articles
+    are kept as their hashes (64-bit ``hash()``), not as strings.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = _stats(crawler)
         self.db = crawler.settings.get("ARCHIVE_DB")
-        self.seen_urls: set[str] = set()
-        self.bodies: dict[int, str] = {}  # content hashes of this crawl's articles -> canonical URL
+        self.seen_urls: set[int] = set()  # hash() of the canonical URLs of this crawl's articles
+        self.bodies: dict[int, str] = {}  # content hashes of the latest articles -> canonical URL
+        self.recent = max(RECENT_BODIES, 4 * crawler.settings.getint("ARCHIVE_BATCH_SIZE", 100))
         self._reader: Engine | None = None
         self._conn: Connection | None = None
 
@@ -117,7 +123,7 @@ class DedupePipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         key = article_key(item)
-        if key in self.seen_urls:
+        if hash(key) in self.seen_urls:
             self.stats.inc_value("dropped/duplicate_url")
             site_inc(self.stats, key, "dropped/duplicate_url")
             raise DropItem(f"duplicate_url: {item.page.final_url} is {key}")
@@ -128,8 +134,10 @@ class DedupePipeline:
             self.stats.inc_value("dropped/duplicate_body")
             site_inc(self.stats, key, "dropped/duplicate_body")
             raise DropItem(f"duplicate_body: {item.page.final_url} repeats {owner}")
-        self.seen_urls.add(key)
+        self.seen_urls.add(hash(key))
         self.bodies[number] = key
+        if len(self.bodies) > self.recent:  # the oldest is written by now: the archive knows it
+            del self.bodies[next(iter(self.bodies))]
         return item
 
     def _stored_owner(self, body: str) -> str | None:

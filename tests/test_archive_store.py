@@ -273,8 +273,7 @@ def test_stored_owner(engine: Engine) -> None:
 
 
 def test_url_states_are_saved_in_chunks(engine: Engine) -> None:
-    """The end of a crawl saves every article page it fetched: made and written 500 rows at a
-    time, from an iterator, in one transaction."""
+    """States are made and written 500 rows at a time, from an iterator, in one transaction."""
     made = []
 
     def states():

@@ -97,10 +97,11 @@ class NewsSpider(DiscoveryCallbacks):
             raise ValueError(f"bad since date {since!r}: use YYYY-MM-DD")
         self.incremental = truthy(incremental) and mode == "site"
         self.book = UrlBook(None, [], [], since=self.since, enabled=False)
-        # canonical URL -> the fewest link hops at which any page linked to it. Scrapy's dupe
-        # filter keeps the first request for a URL, which may have come the long way round
-        # (e.g. via a tag page); links are followed from the shortest depth seen.
-        self.discovered: dict[str, int] = {}
+        # hash() of a canonical URL -> the fewest link hops at which any page linked to it.
+        # Scrapy's dupe filter keeps the first request for a URL, which may have come the long way
+        # round (e.g. via a tag page); links are followed from the shortest depth seen. Keyed by
+        # 64-bit hashes, not strings: this grows with the site (~90 bytes per URL instead of ~250).
+        self.discovered: dict[int, int] = {}
         self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
         self.pool = ExtractionPool(0)  # replaced in from_crawler
         self.backlog = Backlog(None)  # replaced in from_crawler
@@ -150,13 +151,15 @@ class NewsSpider(DiscoveryCallbacks):
         if not self.rules.allowed(key):
             self._count("pages/filtered")
             return False
-        if key not in self.discovered:
-            self.discovered[key] = depth
+        number = hash(key)
+        known = self.discovered.get(number)
+        if known is None:
+            self.discovered[number] = depth
             self._site_inc(url, "discovered")
         else:
-            shorter = depth < self.discovered[key]
+            shorter = depth < known
             if shorter:
-                self.discovered[key] = depth
+                self.discovered[number] = depth
             if key not in self.book.skipped and not shorter:
                 return False  # requested before: Scrapy's dupe filter would drop it (after building it)
             # Found again by a shorter path: requested again, so that a shared frontier's dupe
@@ -288,7 +291,7 @@ class NewsSpider(DiscoveryCallbacks):
 
     def follow(self, response: Response, links: list[Link], site: str) -> Iterator[scrapy.Request]:
         depth = int(response.meta.get("depth", 0))
-        depth = min(depth, self.discovered.get(canonicalize_url(response.url), depth))
+        depth = min(depth, self.discovered.get(hash(canonicalize_url(response.url)), depth))
         hops = int(response.meta.get("pagination_hops", 0))
         site_depth = self.rules.get(site, "depth")
         max_depth = self.max_depth if site_depth is None else int(site_depth)
