@@ -21,7 +21,6 @@ from archive.pglock import crawl_lock
 from archive.runs import RunRecord, abort_unfinished_runs, list_runs
 from archive.store import set_run_status
 from newscrawler.frontier_keys import check_frontier
-from newscrawler.malloc import map_large_blocks
 from newscrawler.sources import SiteRules
 from newscrawler.spiders.news import NewsSpider, parse_start_urls
 
@@ -163,7 +162,6 @@ def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlRepo
     # What is alive now (modules, classes, settings: ~700k objects) lives as long as the crawl:
     # out of the collector's sight, its full collections stop re-scanning it (~6% of this process's CPU).
     gc.freeze()
-    map_large_blocks()  # page bodies in flight do not leave the heap at their high-water mark
     process.start()
     spider = crawler.spider
     assert crawler.stats is not None

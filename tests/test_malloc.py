@@ -20,7 +20,7 @@ class Info(ctypes.Structure):
 libc = ctypes.CDLL(None)
 libc.mallinfo2.restype = Info
 if sys.argv[1] == "fixed":
-    assert map_large_blocks()
+    assert map_large_blocks(128 * 1024)
 block = bytearray(400_000)  # a page body
 del block  # glibc raises its threshold here, unless it is fixed
 before = libc.mallinfo2().hblkhd
@@ -36,7 +36,7 @@ def mapped_after_free(mode: str) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
 def test_large_blocks_stay_mapped() -> None:
-    if not map_large_blocks():
+    if not map_large_blocks(128 * 1024):
         pytest.skip("not glibc")
     assert not mapped_after_free("default")  # glibc's own rule: the second body comes from the heap
     assert mapped_after_free("fixed")
