@@ -15,7 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from archive.engine import open_archive
 from newscrawler.demo.server import DemoServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +45,19 @@ def cli(*args: str, cwd: Path | None = None, timeout: float = 180, env: dict[str
 def rows(db: Path, sql: str, *params: object) -> list[tuple]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "news.sqlite3"
+
+
+@pytest.fixture
+def engine(db_path: Path) -> Iterator[Engine]:
+    """A new, empty archive (migrated), disposed of after the test."""
+    eng = open_archive(str(db_path))
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -48,11 +48,6 @@ def add_articles(engine: Engine, *texts: str) -> None:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "news.sqlite3"
-
-
-@pytest.fixture
 def archive_file(db_path: Path) -> Path:
     engine = open_archive(str(db_path))
     add_articles(engine, "the marmot whistles", "an otter swims")

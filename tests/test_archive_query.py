@@ -63,11 +63,6 @@ def add(
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "news.sqlite3"
-
-
-@pytest.fixture
 def engine(db_path: Path) -> Engine:
     eng = open_archive(str(db_path))
     with ArchiveWriter(eng) as w:

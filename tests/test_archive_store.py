@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from archive.article import Article, FetchedPage
-from archive.engine import open_archive
 from archive.models import RawPage, from_utc_text, to_utc_text
 from archive.state import UrlState, load_url_states, save_url_states
 from archive.store import (
@@ -48,18 +47,6 @@ def make(
         content_type="text/html; charset=utf-8", encoding="utf-8",
     )
     return article, page
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "news.sqlite3"
-
-
-@pytest.fixture
-def engine(db_path: Path) -> Engine:
-    eng = open_archive(str(db_path))
-    yield eng
-    eng.dispose()
 
 
 def fts_ids(db_path: Path, word: str) -> list[int]:

@@ -6,10 +6,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 
-from archive.engine import open_archive
 from archive.state import UrlState, load_url_states, untrusted
 from newscrawler.incremental import UrlBook
 
@@ -19,18 +17,6 @@ SCHEDULE = ["1h", "1d"]
 
 def url(n: int) -> str:
     return f"https://www.example.com/news/{n}"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "news.sqlite3"
-
-
-@pytest.fixture
-def engine(db: Path) -> Engine:
-    eng = open_archive(str(db))
-    yield eng
-    eng.dispose()
 
 
 def rows(db: Path) -> dict[str, tuple]:
@@ -49,21 +35,21 @@ def crawl(engine: Engine, articles: int, *, flush_every: int = 3, listing_etag: 
     return book
 
 
-def test_written_states_are_not_kept_in_memory(engine: Engine, db: Path) -> None:
+def test_written_states_are_not_kept_in_memory(engine: Engine, db_path: Path) -> None:
     book = crawl(engine, 10)
     assert len(book.dirty) < 3 and book.states == {}  # the rest is in the archive only
     book.flush()
     assert not book.dirty and not book.links
-    saved = rows(db)
+    saved = rows(db_path)
     assert len(saved) == 11
     assert {r[3] for r in saved.values()} == {book.token}  # marked: written, not settled
     assert [saved[url(n)][4] for n in range(10)] == list(range(100, 110))  # ids of states already written too
 
 
-def test_a_finished_crawl_settles_its_states(engine: Engine, db: Path) -> None:
+def test_a_finished_crawl_settles_its_states(engine: Engine, db_path: Path) -> None:
     book = crawl(engine, 5)
     book.flush(complete=True, final=True)
-    saved = rows(db)
+    saved = rows(db_path)
     assert {r[3] for r in saved.values()} == {None}
     assert saved[url(4)][:2] == ("article", "A4") and saved["https://www.example.com/"][:2] == ("listing", "L1")
     again = UrlBook(engine, [SITE], SCHEDULE)
@@ -71,7 +57,7 @@ def test_a_finished_crawl_settles_its_states(engine: Engine, db: Path) -> None:
     assert again.conditional_headers("https://www.example.com/") == {"If-None-Match": "L1"}
 
 
-def test_states_of_a_killed_crawl_are_untrusted(engine: Engine, db: Path) -> None:
+def test_states_of_a_killed_crawl_are_untrusted(engine: Engine, db_path: Path) -> None:
     crawl(engine, 5).flush()  # written, never settled: the process died here
     again = UrlBook(engine, [SITE], SCHEDULE)
     assert not again.skip_page(url(4))  # due now: its article may never have been stored
@@ -80,34 +66,34 @@ def test_states_of_a_killed_crawl_are_untrusted(engine: Engine, db: Path) -> Non
     assert again.get(url(4)).article_id == 104  # what it learned is kept
 
 
-def test_a_crawl_stopped_early_keeps_its_listings_untrusted(engine: Engine, db: Path) -> None:
+def test_a_crawl_stopped_early_keeps_its_listings_untrusted(engine: Engine, db_path: Path) -> None:
     crawl(engine, 5).flush(complete=False, final=True)
     again = UrlBook(engine, [SITE], SCHEDULE)
     assert again.skip_page(url(4))  # its articles are settled
     assert again.conditional_headers("https://www.example.com/") == {}  # but not its listing
 
 
-def test_a_failed_store_keeps_the_article_pages_due(engine: Engine, db: Path) -> None:
+def test_a_failed_store_keeps_the_article_pages_due(engine: Engine, db_path: Path) -> None:
     book = crawl(engine, 5)
     book.store_ok = False
     book.flush(complete=True, final=True)
-    saved = rows(db)
+    saved = rows(db_path)
     assert saved["https://www.example.com/"][3] is None and saved[url(2)][3] == book.token
     again = UrlBook(engine, [SITE], SCHEDULE)
     assert not again.skip_page(url(2))
     assert again.conditional_headers("https://www.example.com/") == {"If-None-Match": "L1"}
 
 
-def test_a_refetch_of_a_known_page_is_marked_and_settled(engine: Engine, db: Path) -> None:
+def test_a_refetch_of_a_known_page_is_marked_and_settled(engine: Engine, db_path: Path) -> None:
     crawl(engine, 2).flush(complete=True, final=True)
     book = UrlBook(engine, [SITE], SCHEDULE, revisit=True)
     first_seen = book.get(url(1)).first_seen
     book.fetched([url(1)], "article", 304)
     book.flush()
-    assert rows(db)[url(1)][:2] == ("article", "A1") and rows(db)[url(1)][3] == book.token
+    assert rows(db_path)[url(1)][:2] == ("article", "A1") and rows(db_path)[url(1)][3] == book.token
     assert book.get(url(1)).first_seen == first_seen  # a known page stays in memory
     book.flush(complete=True, final=True)
-    assert rows(db)[url(1)][3] is None
+    assert rows(db_path)[url(1)][3] is None
 
 
 def test_untrusted_leaves_settled_and_other_kinds_alone() -> None:
