@@ -79,6 +79,7 @@ class Sampler(threading.Thread):
         self.pid, self.peak, self.running = pid, 0.0, True
         self.peaks: dict[int, float] = {}
         self.cpu: dict[int, float] = {}
+        self.crawler_samples: list[float] = []  # RSS of the crawling process, every 100 ms
         self.cpu_start = cpu_times()
 
     def run(self) -> None:
@@ -89,6 +90,8 @@ class Sampler(threading.Thread):
                 total += rss
                 self.peaks[pid] = max(self.peaks.get(pid, 0.0), rss)
                 self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu)
+                if pid == self.pid and rss:
+                    self.crawler_samples.append(rss)
             self.peak = max(self.peak, total)
             time.sleep(0.1)
 
@@ -96,6 +99,12 @@ class Sampler(threading.Thread):
         self.running = False
         end = cpu_times()
         return [100 * (b1 - b0) / max(1, t1 - t0) for (b0, t0), (b1, t1) in zip(self.cpu_start, end)]
+
+    def crawler_spread(self) -> tuple[float, float]:
+        """(median, 95th percentile) MB of the crawling process's RSS over the crawl: its steady
+        level, which the peak (a moment with many page bodies in flight) overstates."""
+        ordered = sorted(self.crawler_samples) or [0.0]
+        return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, len(ordered) * 95 // 100)]
 
     def crawler_and_helpers(self) -> tuple[float, float, float, float]:
         """(peak MB, CPU s) of the crawling process, then (largest peak MB, CPU s) of all other processes."""
@@ -161,6 +170,7 @@ def full_crawl(base: str, tmp: Path) -> dict[str, float]:
     seconds = time.monotonic() - started
     cores = sampler.stop()
     crawler_rss, crawler_cpu, helper_rss, helper_cpu = sampler.crawler_and_helpers()
+    crawler_median, crawler_p95 = sampler.crawler_spread()
     with sqlite3.connect(db) as conn:
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         stats = json.loads(conn.execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
@@ -168,7 +178,8 @@ def full_crawl(base: str, tmp: Path) -> dict[str, float]:
     return {"articles": articles, "pages": stats.get("response_received_count", 0), "seconds": seconds,
             "rate": articles / seconds, "peak_rss": sampler.peak, "cores": cores,
             "storage_share": storage / seconds if storage else float("nan"), "exit": proc.returncode,
-            "crawler_rss": crawler_rss, "crawler_cpu": crawler_cpu, "helper_rss": helper_rss,
+            "crawler_rss": crawler_rss, "crawler_median": crawler_median, "crawler_p95": crawler_p95,
+            "crawler_cpu": crawler_cpu, "helper_rss": helper_rss,
             "helper_cpu": helper_cpu}
 
 
@@ -214,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'    peak RSS of all processes of (c)':<44} {full['peak_rss']:>13.0f} MB")
     print(f"{'      of which the crawling process':<44} {full['crawler_rss']:>13.0f} MB  "
           f"largest other process (worker): {full['helper_rss']:.0f} MB")
+    print(f"{'      crawling process during (c)':<44} {full['crawler_median']:>13.0f} MB  "
+          f"median of 100 ms samples; 95th percentile {full['crawler_p95']:.0f} MB")
     articles = max(1, full["articles"])
     per_article = (full["crawler_cpu"] + full["helper_cpu"]) / articles
     print(f"{'    CPU per article (all processes)':<44} {per_article * 1000:>13.1f} ms  "
