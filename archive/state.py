@@ -6,7 +6,7 @@ per URL whether to request it, and writes what it learned back in batches
 
 Crash safety: a crawl writes the states of the pages it fetches marked with its
 token (``pending``) and unmarks them with one ``UPDATE`` when it ends
-(:func:`settle_url_states`). A marked row of another crawl (one that was killed,
+(:func:`settle_statement`). A marked row of another crawl (one that was killed,
 or is still running) is read as :func:`untrusted`: an article page as due now and
 without validators, a listing or discovery document without validators, so that
 the page is fetched again in full and its links followed.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from itertools import chain, islice
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, Update, bindparam, select, update
 
 from archive.models import urls_table
 from archive.store import upsert
@@ -85,40 +85,37 @@ def untrusted(state: UrlState, now: datetime) -> UrlState:
     return state
 
 
-def settle_url_states(engine: Engine, token: int, keep: Iterable[str] = ()) -> int:
-    """Unmark the rows written with ``token``, except those of the kinds in ``keep``; returns how many."""
+_LINK = update(_URLS).where(_URLS.c.url == bindparam("key")).values(article_id=bindparam("article"))
+
+
+def settle_statement(token: int, keep: Iterable[str] = ()) -> Update:
+    """Unmarks the rows written with ``token``, except those of the kinds in ``keep``."""
     kept = sorted(set(keep))
     statement = update(_URLS).where(_URLS.c.pending == token).values(pending=None)
-    if kept:
-        statement = statement.where(_URLS.c.kind.not_in(kept))
-    with engine.begin() as conn:
-        return conn.execute(statement).rowcount
+    return statement.where(_URLS.c.kind.not_in(kept)) if kept else statement
 
 
-def link_articles(engine: Engine, links: dict[str, int]) -> None:
-    """Set the archive id of the article stored from each URL (canonical URL -> article id)."""
-    if not links:
-        return
-    statement = update(_URLS).where(_URLS.c.url == bindparam("key")).values(article_id=bindparam("article"))
-    with engine.begin() as conn:
-        conn.execute(statement, [{"key": url, "article": article} for url, article in links.items()])
-
-
-def save_url_states(engine: Engine, states: Iterable[UrlState], chunk: int = SAVE_CHUNK) -> int:
-    """Insert or replace the given states in one transaction; returns how many. Rows are made
-    ``chunk`` at a time, so saving the states of a whole crawl at its end needs no more memory
-    than saving a batch."""
+def save_url_states(engine: Engine, states: Iterable[UrlState], chunk: int = SAVE_CHUNK, *,
+                    links: dict[str, int] | None = None, settle: Update | None = None) -> int:
+    """In one transaction: insert or replace the given states (made ``chunk`` rows at a time),
+    set the archive id of the article stored from each URL in ``links`` (canonical URL ->
+    article id), then run ``settle`` (:func:`settle_statement`). Returns how many states."""
     pending = iter(states)
     chunks = iter(lambda: [s.row() for s in islice(pending, chunk)], [])
     first = next(chunks, None)
-    if first is None:
+    if first is None and not links and settle is None:
         return 0  # no transaction (a writer lock) for nothing
     saved = 0
     with engine.begin() as conn:
-        statement = upsert(conn, _URLS, "url")
-        for values in chain([first], chunks):
-            conn.execute(statement, values)
-            saved += len(values)
+        if first is not None:
+            statement = upsert(conn, _URLS, "url")
+            for values in chain([first], chunks):
+                conn.execute(statement, values)
+                saved += len(values)
+        if links:
+            conn.execute(_LINK, [{"key": url, "article": article} for url, article in links.items()])
+        if settle is not None:
+            conn.execute(settle)
     return saved
 
 

@@ -32,8 +32,8 @@ from email.utils import parsedate_to_datetime
 from sqlalchemy import Engine
 
 from archive.errors import ArchiveError
-from archive.state import (DOCUMENTS, UrlState, link_articles, load_url_states, next_revisit, parse_interval,
-                           save_url_states, settle_url_states)
+from archive.state import (DOCUMENTS, UrlState, load_url_states, next_revisit, parse_interval, save_url_states,
+                           settle_statement)
 from archive.urls import canonicalize_url, site_of
 
 logger = logging.getLogger(__name__)
@@ -202,11 +202,9 @@ class UrlBook:
         if not (self.enabled and self.engine is not None):
             return
         try:
-            save_url_states(self.engine, self.dirty.values())
-            link_articles(self.engine, self.links)
-            if final:
-                keep = (() if self.store_ok else ("article",)) + (() if complete else DOCUMENTS)
-                settle_url_states(self.engine, self.token, keep)
+            keep = (() if self.store_ok else ("article",)) + (() if complete else DOCUMENTS)
+            save_url_states(self.engine, self.dirty.values(), links=self.links,
+                            settle=settle_statement(self.token, keep) if final else None)
         except ArchiveError as exc:  # e.g. a full disk: the next crawl requests these URLs again
             logger.info("URL states not saved: %s", exc)
             self.store_ok = False

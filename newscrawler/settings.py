@@ -106,7 +106,6 @@ DEPTH_STATS_VERBOSE = False
 EXTENSIONS = {"newscrawler.sitestats.SiteStats": 500, "newscrawler.malloc.HeapControl": 0}
 # glibc's heap (newscrawler.malloc): 0 leaves glibc's default; README "Discovery and politeness".
 MALLOC_MMAP_THRESHOLD = 128 * 1024  # bytes: larger blocks (page bodies) are mapped and unmapped
-MALLOC_TRIM_INTERVAL = 0.0  # seconds between malloc_trim(0) calls
 
 # --- Scale out: a Redis frontier shared by several crawler processes (newscrawler.frontier) ----
 # Set FRONTIER_URL (redis://HOST:PORT/DB; `crawl --frontier`) to share the request queue and seen set.
