@@ -1,11 +1,17 @@
 """Pages waiting to be requested, held as URLs rather than as Scrapy requests.
 
-A sitemap lists thousands of URLs at once. Queued as requests they would all sit
+Every page a crawl finds (in a sitemap, a feed, or a link on a page) waits here.
+A sitemap lists thousands of URLs at once, and the links of article pages wait
+behind the listed pages for most of the crawl. Queued as requests they would all sit
 in Scrapy's scheduler for most of the crawl, at about 2 KB each (the request, its
 headers, meta, bound callbacks and cached URL parse): some 40 MB for a
 20,000-article site, so memory would grow with the site. The spider instead keeps
-each entry as its URL, depth and priority (~200 bytes) and turns entries into requests a
-window at a time: at most ``window`` released requests wait in Scrapy's scheduler.
+each entry as its URL, depth, pagination hops and priority (~200 bytes) and turns entries
+into requests a window at a time: at most ``window`` released requests wait in Scrapy's
+scheduler. At most ``memory`` entries (``CRAWL_BACKLOG_MEMORY``) are held in memory; the
+rest wait in a temporary file (:mod:`newscrawler.spill`) and come back in order, so memory
+does not grow with the site at all. Should the file fail (no space in the temporary
+directory), entries stay in memory, with one warning.
 
 A released request stops waiting when it reaches the downloader, is dropped by the
 dupe filter, or fails or is answered before that (a downloader middleware refused
@@ -17,58 +23,126 @@ is ever left behind, even if a request left the scheduler unreported.
 
 A shared frontier (``--frontier``) has its own queue in Redis: there the window is
 unbounded and every entry is released at once, so other workers can take it.
+
+Requests released from here enter Scrapy's scheduler directly, not through the spider
+middlewares: they carry no ``Referer`` header (the spider applies ``URLLENGTH_LIMIT``).
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections import deque
 from collections.abc import Callable
+from itertools import chain
 
 import scrapy
 
-Build = Callable[[str, int, int], scrapy.Request]
+from newscrawler.spill import Entry, Spill
+
+logger = logging.getLogger(__name__)
+
+Build = Callable[[str, int, int, int], scrapy.Request]  # url, depth, priority, pagination hops
 
 
 class Backlog:
-    """Entries ``(url, depth, priority)`` released as requests, at most ``window`` waiting at once."""
+    """Entries ``(url, depth, hops)`` by priority, released as requests, at most ``window`` waiting at once."""
 
-    def __init__(self, window: int | None) -> None:
+    def __init__(self, window: int | None, memory: int | None = None) -> None:
         self.window = window  # None: unbounded (release everything at once)
-        self._queues: dict[int, deque[tuple[str, int]]] = {}
+        self.memory = memory  # entries held in memory (None: all); the others wait in a file
+        self._queues: dict[int, deque[Entry]] = {}
+        self._held = 0  # entries in _queues
+        self._spill: Spill | None = None
+        self._spilled: dict[int, int] = {}  # priority -> entries in the file (newer than those in memory)
+        self._spilled_total = 0
         self._waiting: set[scrapy.Request] = set()
 
     def __len__(self) -> int:
-        return sum(len(q) for q in self._queues.values())
+        return self._held + self._spilled_total
 
     def __bool__(self) -> bool:
-        return bool(self._queues)
+        return len(self) > 0
 
     @property
     def waiting(self) -> int:
         """Released requests not yet reported as having left the scheduler."""
         return len(self._waiting)
 
-    def add(self, url: str, depth: int, priority: int) -> None:
-        self._queues.setdefault(priority, deque()).append((url, depth))
+    @property
+    def spilled(self) -> int:
+        """Entries waiting in the temporary file."""
+        return self._spilled_total
 
-    def _pop(self) -> tuple[str, int, int]:
-        priority = max(self._queues)
-        queue = self._queues[priority]
-        url, depth = queue.popleft()
+    def add(self, url: str, depth: int, priority: int, hops: int = 0) -> None:
+        entry = (url, depth, hops)
+        if self._spilled.get(priority) or (self.memory is not None and self._held >= self.memory):
+            if self._put_in_file(priority, entry):
+                return
+        self._queues.setdefault(priority, deque()).append(entry)
+        self._held += 1
+
+    def _put_in_file(self, priority: int, entry: Entry) -> bool:
+        try:
+            if self._spill is None:
+                self._spill = Spill()
+            self._spill.put(priority, entry)
+        except sqlite3.Error as exc:
+            logger.warning("Backlog file unusable (%s): waiting pages are kept in memory", exc)
+            self.memory = None
+            return False
+        self._spilled[priority] = self._spilled.get(priority, 0) + 1
+        self._spilled_total += 1
+        return True
+
+    def _pop(self) -> tuple[str, int, int, int] | None:
+        """The oldest entry of the highest priority, or None when there is none."""
+        queue: deque[Entry] | None = None
+        while not queue:
+            if not self:
+                return None
+            priority = max(chain(self._queues, self._spilled))
+            queue = self._queues.get(priority) or self._refill(priority)
+            if not queue:
+                self._queues.pop(priority, None)
+        url, depth, hops = queue.popleft()
+        self._held -= 1
         if not queue:
             del self._queues[priority]
-        return url, depth, priority
+        return url, depth, priority, hops
+
+    def _refill(self, priority: int) -> deque[Entry]:
+        """Move the oldest entries of ``priority`` from the file into memory."""
+        count = self._spilled.pop(priority)
+        self._spilled_total -= count
+        assert self._spill is not None
+        try:
+            entries = self._spill.take(priority, min(count, max(1, (self.memory or count) // 2)))
+        except sqlite3.Error as exc:
+            logger.error("Backlog file unreadable (%s): %d waiting pages lost", exc, count)
+            entries = []
+        if count > len(entries) and entries:
+            self._spilled[priority] = count - len(entries)
+            self._spilled_total += count - len(entries)
+        queue = self._queues.setdefault(priority, deque())
+        queue.extend(entries)
+        self._held += len(entries)
+        return queue
 
     def release(self, build: Build, force: int = 0) -> list[scrapy.Request]:
         """Requests for entries while fewer than ``window`` wait (and up to ``force`` more regardless)."""
         released: list[scrapy.Request] = []
         forced = 0
-        while self._queues:
+        while self:
             if self.window is not None and len(self._waiting) >= self.window:
                 if forced >= force:
                     break
                 forced += 1
-            request = build(*self._pop())
+            entry = self._pop()
+            if entry is None:
+                break
+            url, depth, priority, hops = entry
+            request = build(url, depth, priority, hops)
             if self.window is not None:
                 self._waiting.add(request)
             released.append(request)
@@ -83,3 +157,9 @@ class Backlog:
     def forget_waiting(self) -> None:
         """Scrapy is idle, so nothing waits in its scheduler (whatever was reported)."""
         self._waiting.clear()
+
+    def close(self) -> None:
+        """Remove the temporary file (the entries still in it are dropped)."""
+        spill, self._spill = self._spill, None
+        if spill is not None:
+            spill.close()

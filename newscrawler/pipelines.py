@@ -25,6 +25,7 @@ from archive.errors import ArchiveError
 from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, start_run, stored_owner
 from archive.urls import canonicalize_url, site_of
 from newscrawler.items import ArticleItem
+from newscrawler.keytable import KeyTable
 from newscrawler.sitestats import per_site, site_inc
 
 logger = logging.getLogger(__name__)
@@ -97,14 +98,14 @@ class DedupePipeline:
     earlier run, and the archive is not loaded into memory), and with this crawl's latest
     articles, which may not be written yet: the content hashes of the last ``recent`` articles
     (more than a write batch holds), as integers. The canonical URLs of this crawl's articles
-    are kept as their hashes (64-bit ``hash()``), not as strings.
+    are kept as their hashes (64-bit ``hash()``) in a :class:`~newscrawler.keytable.KeyTable`.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = _stats(crawler)
         self.db = crawler.settings.get("ARCHIVE_DB")
-        self.seen_urls: set[int] = set()  # hash() of the canonical URLs of this crawl's articles
+        self.seen_urls = KeyTable()  # hash() of the canonical URLs of this crawl's articles
         self.bodies: dict[int, str] = {}  # content hashes of the latest articles -> canonical URL
         self.recent = max(RECENT_BODIES, 4 * crawler.settings.getint("ARCHIVE_BATCH_SIZE", 100))
         self._reader: Engine | None = None

@@ -34,9 +34,11 @@ CRAWL_FEED_PATHS = ["/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/ind
 CRAWL_SITEMAP_PATHS = ["/sitemap.xml", "/sitemap_index.xml"]
 CRAWL_MAX_SITEMAP_URLS = 50_000  # per sitemap document, as in the sitemaps protocol
 CRAWL_MAX_DISCOVERY_BYTES = 50 * 1024 * 1024  # a feed or (inflated) sitemap
-# Listed pages (sitemaps, feeds, revisits) wait as URLs and become requests this many at a time
+# Pages to fetch (from sitemaps, feeds, links, revisits) wait as URLs and become requests this many at a time
 # (0: 4 x CONCURRENT_REQUESTS + 64), so memory does not grow with the site (newscrawler.backlog).
 CRAWL_BACKLOG_WINDOW = 0
+# Waiting pages held in memory; the others wait in a temporary file (0: all in memory).
+CRAWL_BACKLOG_MEMORY = 1000
 
 # --- Incremental crawls ---------------------------------------------------------
 # Known article pages are not requested again, except for conditional revisits at
@@ -122,6 +124,9 @@ ITEM_PIPELINES = {
 }
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# Scrapy's dupe filter, remembering each request in 9 bytes (newscrawler.keytable); a shared
+# frontier replaces it with its Redis one.
+DUPEFILTER_CLASS = "newscrawler.dupefilter.CompactDupeFilter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +17,8 @@ from newscrawler.backlog import Backlog
 NEWS, PLAIN = 40, 400
 
 
-def build(url: str, depth: int, priority: int) -> scrapy.Request:
-    return scrapy.Request(url, priority=priority, meta={"depth": depth})
+def build(url: str, depth: int, priority: int, hops: int = 0) -> scrapy.Request:
+    return scrapy.Request(url, priority=priority, meta={"depth": depth, "pagination_hops": hops})
 
 
 def test_release_keeps_a_window_in_priority_order() -> None:
@@ -43,6 +44,54 @@ def test_unbounded_backlog_releases_everything() -> None:
     for i in range(300):
         backlog.add(f"http://a.example/{i}", 2, 50)
     assert len(backlog.release(build)) == 300 and not backlog and backlog.waiting == 0
+
+
+def drain(backlog: Backlog) -> list[tuple[str, int, int, int]]:
+    """Everything in the backlog, in release order, as (url, depth, priority, hops)."""
+    out = []
+    while backlog:
+        for request in backlog.release(build):
+            out.append((request.url, request.meta["depth"], request.priority, request.meta["pagination_hops"]))
+        backlog.forget_waiting()
+    return out
+
+
+def fill(backlog: Backlog) -> None:
+    """Three priorities, added interleaved, some entries added after others were released."""
+    for i in range(60):
+        backlog.add(f"http://a.example/p{i % 3}/{i}", i % 4, 10 * (i % 3), hops=i % 2)
+
+
+def test_entries_beyond_memory_wait_in_a_file_and_come_back_in_order() -> None:
+    in_memory, spilling = Backlog(7), Backlog(7, memory=5)
+    for backlog in (in_memory, spilling):
+        fill(backlog)
+    assert spilling.spilled == 55 and len(spilling) == 60 and in_memory.spilled == 0
+    first = [spilling.release(build), in_memory.release(build)]
+    assert [r.url for r in first[0]] == [r.url for r in first[1]]
+    for backlog in (in_memory, spilling):  # more arrive while entries of the same priority wait
+        backlog.forget_waiting()
+        for i in range(20):
+            backlog.add(f"http://a.example/late/{i}", 1, 10 * (i % 3))
+    assert drain(spilling) == drain(in_memory)
+    assert not spilling and spilling.spilled == 0 and len(spilling) == 0
+    spilling.close()
+    spilling.close()  # twice is fine
+
+
+def test_a_failing_file_keeps_entries_in_memory(monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    class FullDisk:
+        def put(self, priority: int, entry: tuple[str, int, int]) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("newscrawler.backlog.Spill", FullDisk)
+    backlog, reference = Backlog(4, memory=3), Backlog(4)
+    for each in (backlog, reference):
+        fill(each)
+    assert backlog.spilled == 0 and backlog.memory is None and len(backlog) == 60
+    assert drain(backlog) == drain(reference)
+    assert "Backlog file unusable (database or disk is full): waiting pages are kept in memory" in caplog.text
 
 
 class _SitemapSite(QuietHandler):
@@ -100,3 +149,32 @@ def test_without_a_window_the_scheduler_holds_the_whole_sitemap(sitemap_site: st
     stats = crawl(sitemap_site, tmp_path / "b.sqlite3", "-s", "CRAWL_BACKLOG_WINDOW=100000",
                   "-s", "CONCURRENT_REQUESTS=4")
     assert stats["test/scheduler_peak"] > PLAIN // 2
+
+
+class _LinkSite(QuietHandler):
+    """No sitemap: the home page links to PLAIN pages, each of which links to a deeper one."""
+
+    requested: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self.requested.append(self.path)
+        if self.path == "/":
+            links = "".join(f'<a href="/plain/{i}">{i}</a> ' for i in range(PLAIN))
+            return self.reply(200, f"<html><body>{links}</body></html>".encode())
+        if match := re.fullmatch(r"/(plain|deep)/(\d+)", self.path):
+            deeper = f'<a href="/deep/{match.group(2)}">deeper</a>' if match.group(1) == "plain" else ""
+            return self.reply(200, f"<html><body><p>Short page {self.path}.</p>{deeper}</body></html>".encode())
+        return self.reply(404, b"not found")
+
+
+def test_followed_links_wait_in_the_backlog_and_its_file(tmp_path: Path) -> None:
+    _LinkSite.requested = []
+    with serving(_LinkSite) as base:
+        stats = crawl(base, tmp_path / "c.sqlite3", "-s", "CRAWL_BACKLOG_WINDOW=10",
+                      "-s", "CRAWL_BACKLOG_MEMORY=50", "-s", "CONCURRENT_REQUESTS=4")
+    pages = [p for p in _LinkSite.requested if p.startswith(("/plain/", "/deep/"))]
+    assert sorted(pages) == sorted([f"/plain/{i}" for i in range(PLAIN)] + [f"/deep/{i}" for i in range(PLAIN)])
+    assert 0 < stats["test/scheduler_peak"] <= 2 * 10 + 5, stats["test/scheduler_peak"]
+    assert stats["backlog/in_file_peak"] >= PLAIN - 50 - 10, stats
+    # Breadth first (give or take the concurrent downloads): pages one hop away, then two hops away.
+    assert min(pages.index(f"/deep/{i}") for i in range(PLAIN)) >= PLAIN - 4, pages[PLAIN - 20:PLAIN + 5]

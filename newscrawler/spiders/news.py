@@ -20,7 +20,7 @@ not due are not requested, and everything else is requested conditionally.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -41,6 +41,7 @@ from newscrawler.backlog import Backlog
 from newscrawler.failures import describe_failure
 from newscrawler.incremental import UrlBook, parse_when
 from newscrawler.items import ArticleItem
+from newscrawler.keytable import KeyTable
 from newscrawler.links import Link, same_site
 from newscrawler.pagework import PageJob, PageResult
 from newscrawler.pipelines import archive_failed
@@ -88,6 +89,7 @@ class NewsSpider(DiscoveryCallbacks):
         self.max_depth = 3
         self.max_pagination = 25
         self.max_sitemap_urls = 50_000
+        self.max_url_length = 2083  # URLLENGTH_LIMIT (0: none), as Scrapy's UrlLengthMiddleware
         self.max_discovery_bytes = 50 * 1024 * 1024
         self.site_errors: dict[str, str] = {}  # start URL -> one-line reason
         self.site_reached: set[str] = set()
@@ -99,9 +101,9 @@ class NewsSpider(DiscoveryCallbacks):
         self.book = UrlBook(None, [], [], since=self.since, enabled=False)
         # hash() of a canonical URL -> the fewest link hops at which any page linked to it.
         # Scrapy's dupe filter keeps the first request for a URL, which may have come the long way
-        # round (e.g. via a tag page); links are followed from the shortest depth seen. Keyed by
-        # 64-bit hashes, not strings: this grows with the site (~90 bytes per URL instead of ~250).
-        self.discovered: dict[int, int] = {}
+        # round (e.g. via a tag page); links are followed from the shortest depth seen. In a
+        # KeyTable: 9 bytes per URL (a dict of strings would take ~250).
+        self.discovered = KeyTable()
         self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
         self.pool = ExtractionPool(0)  # replaced in from_crawler
         self.backlog = Backlog(None)  # replaced in from_crawler
@@ -119,7 +121,9 @@ class NewsSpider(DiscoveryCallbacks):
         spider.pool = ExtractionPool.from_crawler(crawler, workers=0 if spider.mode == "single" else None)
         # A shared frontier queues in Redis: everything goes there at once (see newscrawler.backlog).
         window = settings.getint("CRAWL_BACKLOG_WINDOW") or 4 * settings.getint("CONCURRENT_REQUESTS", 16) + 64
-        spider.backlog = Backlog(None if settings.get("FRONTIER_URL") else window)
+        memory = settings.getint("CRAWL_BACKLOG_MEMORY") or None
+        spider.backlog = Backlog(None, None) if settings.get("FRONTIER_URL") else Backlog(window, memory)
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT", 2083)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         for signal in (signals.request_reached_downloader, signals.request_dropped):
             crawler.signals.connect(spider.left_scheduler, signal=signal)
@@ -140,6 +144,7 @@ class NewsSpider(DiscoveryCallbacks):
         if reason != "finished":
             self.logger.info("Crawl stopped early (%s): its listing and discovery documents will be read "
                              "in full next time", reason)
+        self.backlog.close()
         self.book.flush(complete=reason == "finished", final=True)
 
     # --- requests ------------------------------------------------------------------
@@ -148,6 +153,9 @@ class NewsSpider(DiscoveryCallbacks):
         key = canonicalize_url(url)
         if key in self.start_keys:
             return False  # requested at the start of every crawl
+        if self.max_url_length and len(url) > self.max_url_length:
+            self._count("pages/url_too_long")
+            return False
         if not self.rules.allowed(key):
             self._count("pages/filtered")
             return False
@@ -177,10 +185,6 @@ class NewsSpider(DiscoveryCallbacks):
                               headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
                               meta={"depth": depth, "pagination_hops": hops, **CONDITIONAL})
 
-    def _page(self, url: str, depth: int, hops: int = 0) -> scrapy.Request | None:
-        """A request for a linked page, or None when it was requested before or is not due."""
-        return self._request(url, depth, -depth, hops) if self._admit(url, depth) else None
-
     def _queue(self, url: str, depth: int, priority: int, lastmod: str | None = None) -> None:
         """A listed page (sitemap, feed, due for a revisit) into the backlog, if it is to be requested."""
         if self._admit(url, depth, lastmod):
@@ -190,6 +194,8 @@ class NewsSpider(DiscoveryCallbacks):
         """Schedule backlog entries while the window has room (see :mod:`newscrawler.backlog`)."""
         if self.backlog:
             assert self.crawler.engine is not None
+            if self.backlog.spilled and self.crawler.stats is not None:
+                self.crawler.stats.max_value("backlog/in_file_peak", self.backlog.spilled)
             for request in self.backlog.release(self._request, force):
                 self.crawler.engine.crawl(request)
 
@@ -286,24 +292,22 @@ class NewsSpider(DiscoveryCallbacks):
         else:
             self._record(response, "listing")
             self._count(f"pages/not_article/{page.reason}")
-        for request in self.follow(response, page.links, site):
-            yield request
+        self.follow(response, page.links, site)
+        self._release()
 
-    def follow(self, response: Response, links: list[Link], site: str) -> Iterator[scrapy.Request]:
+    def follow(self, response: Response, links: list[Link], site: str) -> None:
+        """Queue the page's links that are to be requested (see :meth:`_admit`) in the backlog."""
         depth = int(response.meta.get("depth", 0))
         depth = min(depth, self.discovered.get(hash(canonicalize_url(response.url)), depth))
         hops = int(response.meta.get("pagination_hops", 0))
         site_depth = self.rules.get(site, "depth")
         max_depth = self.max_depth if site_depth is None else int(site_depth)
         for link in links:
-            request = None
             if link.pagination:
-                if hops < self.max_pagination:
-                    request = self._page(link.url, depth, hops + 1)
-            elif depth < max_depth:
-                request = self._page(link.url, depth + 1)
-            if request is not None:
-                yield request
+                if hops < self.max_pagination and self._admit(link.url, depth):
+                    self.backlog.add(link.url, depth, -depth, hops + 1)
+            elif depth < max_depth and self._admit(link.url, depth + 1):
+                self.backlog.add(link.url, depth + 1, -depth - 1)
 
     async def parse_single(self, response: Response) -> AsyncIterator[ArticleItem]:
         start_url = response.meta["start_url"]
