@@ -1,8 +1,10 @@
 """What the archive remembers about URLs between crawls (the ``urls`` table).
 
-A crawl loads the state of its sites once (:func:`load_url_states`), decides
-per URL whether to request it, and writes what it learned back in batches
-(:func:`save_url_states`, an upsert on the canonical URL).
+A crawl looks up the state of a URL when it meets it (:func:`read_url_states`, one
+indexed query for up to 500 URLs; nothing is loaded at the start, so a crawl's memory does not grow with
+the archive), lists the article pages due for a revisit (:func:`due_articles`), and
+writes what it learned back in batches (:func:`save_url_states`, an upsert on the
+canonical URL).
 
 Crash safety: a crawl writes the states of the pages it fetches marked with its
 token (``pending``) and unmarks them with one ``UPDATE`` when it ends
@@ -14,12 +16,12 @@ the page is fetched again in full and its links followed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import chain, islice
 
-from sqlalchemy import Engine, Update, bindparam, select, update
+from sqlalchemy import Connection, Engine, Update, bindparam, func, or_, select, update
 
 from archive.models import urls_table
 from archive.store import upsert
@@ -59,15 +61,42 @@ class UrlState:
 _FIELDS = tuple(f.name for f in fields(UrlState))
 
 
-def load_url_states(engine: Engine, sites: Iterable[str]) -> dict[str, UrlState]:
-    """canonical URL -> state, for every URL of ``sites`` (one query)."""
+_SOME = select(*[c for c in _URLS.c if c.name != "id"]).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
+READ_CHUNK = 500  # URLs per lookup query
+
+
+def read_url_states(conn: Connection, urls: Iterable[str]) -> dict[str, UrlState]:
+    """The stored states of those canonical ``urls`` the archive has, as written (marked or not),
+    read ``READ_CHUNK`` at a time (one indexed query per chunk)."""
+    found: dict[str, UrlState] = {}
+    pending = iter(urls)
+    for chunk in iter(lambda: list(islice(pending, READ_CHUNK)), []):
+        for row in conn.execute(_SOME, {"urls": chunk}):
+            found[row.url] = UrlState(**row._mapping)
+    return found
+
+
+def count_url_states(engine: Engine, sites: Iterable[str]) -> int:
+    """How many URLs of ``sites`` the archive knows."""
     wanted = sorted(set(sites))
     if not wanted:
-        return {}
+        return 0
     with engine.connect() as conn:
-        rows = conn.execute(select(*[c for c in _URLS.c if c.name != "id"]).where(_URLS.c.site.in_(wanted)))
-        now = datetime.now(UTC)
-        return {row.url: untrusted(UrlState(**row._mapping), now) for row in rows}
+        return int(conn.execute(select(func.count()).select_from(_URLS).where(_URLS.c.site.in_(wanted))).scalar_one())
+
+
+def due_articles(engine: Engine, sites: Iterable[str], now: datetime, everything: bool = False) -> Iterator[str]:
+    """The article pages of ``sites`` to request again at ``now``, sorted and streamed: those due,
+    and those another crawl wrote and never settled (:func:`untrusted`: due now); all of them
+    with ``everything``."""
+    wanted = sorted(set(sites))
+    if not wanted:
+        return
+    query = select(_URLS.c.url).where(_URLS.c.site.in_(wanted), _URLS.c.kind == "article")
+    if not everything:
+        query = query.where(or_(_URLS.c.next_check <= now, _URLS.c.pending.is_not(None)))
+    with engine.connect() as conn:
+        yield from conn.execution_options(yield_per=1000).execute(query.order_by(_URLS.c.url)).scalars()
 
 
 def untrusted(state: UrlState, now: datetime) -> UrlState:

@@ -9,10 +9,13 @@ sitemap ``lastmod`` is newer than our copy, or the crawl runs with
 wait for their retry time. What the crawl learns is written back to the
 archive's ``urls`` table in batches.
 
-Memory: the book holds the states loaded at the start and the states changed
-since the last batch, not every URL this crawl fetched. States are written as the
-crawl goes, marked with the crawl's token, and unmarked by one ``UPDATE`` at the
-end (see :mod:`archive.state`).
+Memory: nothing is loaded at the start. The book looks a URL's state up in the
+archive when the crawl meets the URL (one indexed query, remembered for the last
+``CACHE_SIZE`` URLs asked about, and none at all when the archive knows no URL of
+the crawled sites), and holds the states changed since the last batch. So memory
+grows neither with the archive nor with the crawl. States are written as the crawl
+goes, marked with the crawl's token, and unmarked by one ``UPDATE`` at the end (see
+:mod:`archive.state`). A URL is "known before" when the archive had it before this crawl wrote it.
 
 Crash safety: until the crawl unmarks them, the states it wrote are read by any
 other crawl as untrusted (:func:`archive.state.untrusted`): a crawl killed
@@ -25,20 +28,25 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from archive.errors import ArchiveError
-from archive.state import (DOCUMENTS, UrlState, load_url_states, next_revisit, parse_interval, save_url_states,
-                           settle_statement)
+from archive.state import (DOCUMENTS, UrlState, count_url_states, due_articles, next_revisit, parse_interval,
+                           read_url_states, save_url_states, settle_statement, untrusted)
 from archive.urls import canonicalize_url, site_of
+from newscrawler.keytable import KeyTable
 
 logger = logging.getLogger(__name__)
 
 FLUSH_EVERY = 200
+CACHE_SIZE = 2048  # URL states remembered after a lookup (a URL is asked about at admission, request and response)
 MAX_RETRY_WAIT = timedelta(days=7)
 
 
@@ -58,44 +66,100 @@ def parse_when(value: str | None) -> datetime | None:
 
 
 class UrlBook:
-    """The URL state of the crawled sites, loaded once, saved in batches."""
+    """The URL state of the crawled sites, looked up as needed, saved in batches."""
 
     def __init__(self, engine: Engine | None, sites: list[str], schedule: list[str], revisit: bool = False,
-                 since: datetime | None = None, enabled: bool = True, flush_every: int = FLUSH_EVERY) -> None:
+                 since: datetime | None = None, enabled: bool = True, flush_every: int = FLUSH_EVERY,
+                 reader: Engine | None = None) -> None:
         self.engine = engine
+        self.reader = reader or engine  # lookups: a read-only engine takes no write lock
         self.flush_every = max(1, flush_every)
         self.schedule = [parse_interval(s) for s in schedule]
         self.revisit = revisit
         self.since = since
         self.enabled = enabled and engine is not None
-        self.states: dict[str, UrlState] = load_url_states(engine, sites) if self.enabled and engine else {}
-        self.known_before = frozenset(self.states)  # URLs seen by earlier crawls
+        self.sites = sites
+        self.known = count_url_states(self.reader, sites) if self.enabled and self.reader else 0  # at the start
+        self._cache: OrderedDict[str, UrlState] = OrderedDict()  # looked up in the archive
+        # hash() of the URLs the archive did not have when looked up: new to it, or written by this
+        # crawl since (which, as before it wrote them, a lookup need not return).
+        self.absent = KeyTable()
+        self._conn: Connection | None = None  # on the reader, opened at the first lookup
         self.dirty: dict[str, UrlState] = {}  # changed since the last flush
         self.links: dict[str, int] = {}  # canonical URL -> article id, for states already written
         self.skipped: set[str] = set()
         self.token = secrets.randbits(62) or 1  # marks the rows this crawl writes until it settles them
         self.started = datetime.now(UTC)
+        self.rewritten = KeyTable()  # hash() of the URLs known before that this crawl rewrote
         self.store_ok = True  # False once writing an article failed: unstored pages stay due
-        logger.info("Loaded the state of %s known URLs of %s", len(self.states), ", ".join(sites))
+        if self.enabled:
+            logger.info("The archive knows %s URLs of %s (looked up as the crawl meets them)", self.known,
+                        ", ".join(sites))
 
     # --- decisions ---------------------------------------------------------------------
     def get(self, url: str) -> UrlState | None:
-        """The state of ``url`` if it was loaded at the start or changed since the last flush."""
-        return self._known(canonicalize_url(url)) if self.enabled else None
+        """The state of ``url``: as changed by this crawl, else as the archive has it, else None."""
+        return self._lookup(canonicalize_url(url)) if self.enabled else None
 
-    def _known(self, key: str) -> UrlState | None:
+    def _lookup(self, key: str) -> UrlState | None:
         state = self.dirty.get(key)
-        return state if state is not None else self.states.get(key)
+        if state is not None:
+            return state
+        if key not in self._cache and hash(key) not in self.absent:
+            self.prefetch([key])
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        return None
+
+    def prefetch(self, urls: Iterable[str]) -> None:
+        """Look up the states of canonical ``urls`` not at hand, in as few queries as possible
+        (a sitemap's or a page's new URLs at once), and remember them (absent ones in 9 bytes)."""
+        if not self.known or self.reader is None:
+            return  # the archive knew none of these sites' URLs at the start
+        wanted = [url for url in dict.fromkeys(urls)
+                  if url not in self.dirty and url not in self._cache and hash(url) not in self.absent]
+        if not wanted:
+            return
+        try:
+            if self._conn is None:
+                self._conn = self.reader.connect()
+            try:
+                found = read_url_states(self._conn, wanted)
+            finally:
+                self._conn.rollback()  # no snapshot held between lookups
+        except (ArchiveError, SQLAlchemyError) as exc:  # unreadable: fetch, the safe default
+            logger.warning("URL states unreadable (%s), so the crawl fetches every page: %s", wanted[0], exc)
+            self.known = 0  # once: a writer will find the damage and stop the crawl, if it lasts
+            return
+        now = datetime.now(UTC)
+        for url in wanted:
+            state = found.get(url)
+            if state is None:
+                self.absent.add(hash(url))
+                continue
+            if state.pending != self.token:  # another crawl's row may be unsettled
+                state = untrusted(state, now)
+            self._cache[url] = state
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def known_before(self, state: UrlState | None) -> bool:
+        """True for the state of a URL that the archive knew before this crawl wrote it."""
+        if state is None:
+            return False
+        if state.pending == self.token or state.url in self.dirty:  # written by this crawl
+            return hash(state.url) in self.rewritten
+        return True
 
     def skip_page(self, url: str, lastmod: str | None = None) -> bool:
         """True when ``url`` (a page link or a sitemap/feed entry) need not be requested in this crawl."""
         if not self.enabled:
             return False
         modified = parse_when(lastmod)
-        key = canonicalize_url(url)
-        if self.revisit or key not in self.known_before:
+        state = None if self.revisit else self._lookup(canonicalize_url(url))
+        if state is None or not self.known_before(state):
             return False  # new to the archive (within this crawl the dupe filter skips repeats)
-        state = self.states[key]
         if state.kind == "article":
             if modified and state.last_fetched and modified > state.last_fetched:
                 return False
@@ -104,13 +168,13 @@ class UrlBook:
             return not state.due(datetime.now(UTC))
         return False
 
-    def to_recheck(self) -> list[str]:
+    def to_recheck(self) -> Iterable[str]:
         """Known articles to request at the start: all of them with ``--revisit``, else those due now."""
         if not self.enabled:
             return []
-        now = datetime.now(UTC)
-        return [url for url in sorted(self.known_before)
-                if self.states[url].kind == "article" and (self.revisit or self.states[url].due(now))]
+        if not self.known or self.reader is None:
+            return []
+        return due_articles(self.reader, self.sites, datetime.now(UTC), everything=self.revisit)
 
     def too_old(self, lastmod: str | None) -> bool:
         """True for a sitemap/feed entry last modified before ``--since``."""
@@ -131,18 +195,19 @@ class UrlBook:
     # --- recording ----------------------------------------------------------------------
     def _state(self, url: str, kind: str, now: datetime | None = None) -> UrlState:
         key = canonicalize_url(url)
-        state = self._known(key)
+        state = self._lookup(key)
         if state is None:
             state = UrlState(url=key, site=site_of(key), kind=kind, first_seen=now or datetime.now(UTC))
         else:
+            if self.known_before(state):
+                self.rewritten.add(hash(key))
             state = replace(state)
         return state
 
     def _put(self, state: UrlState) -> None:
         if state.last_fetched is not None and state.last_fetched >= self.started:
             state.pending = self.token  # fetched by this crawl: untrusted until it settles
-        if state.url in self.known_before:
-            self.states[state.url] = state  # the others are looked up only until they are written
+        self._cache.pop(state.url, None)  # the archive will have it; until then, dirty does
         self.dirty[state.url] = state
         if len(self.dirty) >= self.flush_every:
             self.flush()
@@ -179,7 +244,7 @@ class UrlBook:
         if not self.enabled or article_id is None:
             return
         key = canonicalize_url(url)
-        state = self._known(key)
+        state = self.dirty.get(key)
         if state is None:  # written already (or never recorded: then the update finds no row)
             self.links[key] = article_id
         elif state.article_id != article_id:
@@ -210,3 +275,12 @@ class UrlBook:
             self.store_ok = False
         self.dirty.clear()
         self.links.clear()
+
+    def close(self) -> None:
+        """Release the read-only engine (after the final :meth:`flush`)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+        reader, self.reader = self.reader, None
+        if reader is not None and reader is not self.engine:
+            reader.dispose()

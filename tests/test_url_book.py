@@ -6,9 +6,9 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
-from archive.state import UrlState, load_url_states, untrusted
+from archive.state import UrlState, read_url_states, untrusted
 from newscrawler.incremental import UrlBook
 
 SITE = "example.com"
@@ -37,7 +37,7 @@ def crawl(engine: Engine, articles: int, *, flush_every: int = 3, listing_etag: 
 
 def test_written_states_are_not_kept_in_memory(engine: Engine, db_path: Path) -> None:
     book = crawl(engine, 10)
-    assert len(book.dirty) < 3 and book.states == {}  # the rest is in the archive only
+    assert len(book.dirty) < 3 and not book._cache  # the rest is in the archive only
     book.flush()
     assert not book.dirty and not book.links
     saved = rows(db_path)
@@ -112,8 +112,43 @@ def test_untrusted_leaves_settled_and_other_kinds_alone() -> None:
     assert (listing.next_check, listing.etag, listing.last_modified) == (later, None, None)
 
 
-def test_load_reads_marked_rows_as_untrusted(engine: Engine) -> None:
-    book = crawl(engine, 1)
-    book.flush()
-    loaded = load_url_states(engine, [SITE])
-    assert loaded[url(0)].etag is None and loaded[url(0)].pending is None
+def test_lookups_read_another_crawls_marked_rows_as_untrusted(engine: Engine) -> None:
+    crawl(engine, 1).flush(complete=True, final=True)  # the archive knows the listing and url(0)
+    book = UrlBook(engine, [SITE], SCHEDULE, flush_every=1)
+    assert book.known == 2 and book.known_before(book.get(url(0)))
+    book.fetched([url(0)], "article", 200, etag="A0b", published=datetime.now(UTC))  # written (flush_every=1)
+    book.fetched([url(1)], "article", 200, etag="A1", published=datetime.now(UTC))
+    assert not book.dirty
+    with engine.connect() as conn:
+        assert read_url_states(conn, [url(0)])[url(0)].pending == book.token  # as written
+    own = book.get(url(0))
+    assert own.etag == "A0b" and own.pending == book.token  # its own rows: as written
+    assert book.known_before(own) and not book.known_before(book.get(url(1)))  # url(1) is new to it
+    assert book.skip_page(url(0)) and not book.skip_page(url(1))
+    other = UrlBook(engine, [SITE], SCHEDULE)  # while the first is still running (or was killed)
+    state = other.get(url(0))
+    assert state.etag is None and state.pending is None and state.due(datetime.now(UTC))
+    assert other.known_before(state) and not other.skip_page(url(0))
+    assert list(other.to_recheck()) == [url(0), url(1)]  # unsettled: due now
+
+
+def test_known_urls_are_looked_up_not_loaded(engine: Engine) -> None:
+    first = crawl(engine, 30, flush_every=7)
+    first.flush(complete=True, final=True)
+    book = UrlBook(engine, [SITE], SCHEDULE)
+    assert book.known == 31 and not book._cache and not book.dirty
+    assert book.skip_page(url(3)) and not book.skip_page("https://www.example.com/news/new")
+    assert len(book._cache) == 1 and hash("https://www.example.com/news/new") in book.absent
+    assert list(book.to_recheck()) == []  # none due yet (first revisit after an hour)
+    book.revisit = True
+    assert list(book.to_recheck()) == sorted(url(n) for n in range(30))
+    queries = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda *args: queries.append(args[2]) if "urls.url IN" in args[2] else None)
+    fresh = UrlBook(engine, [SITE], SCHEDULE)
+    fresh.prefetch([url(n) for n in range(20)] + [url(n) for n in range(100, 110)])
+    assert len(queries) == 1 and len(fresh._cache) == 20 and hash(url(100)) in fresh.absent
+    assert fresh.skip_page(url(7)) and not fresh.skip_page(url(105)) and len(queries) == 1  # no more queries
+    assert not fresh.skip_page(url(200)) and len(queries) == 2
+    empty = UrlBook(engine, ["other.example"], SCHEDULE)
+    assert empty.known == 0 and empty.get("https://other.example/x") is None and not empty._cache

@@ -7,7 +7,7 @@ entries go to the backlog, not straight to Scrapy's scheduler.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -16,6 +16,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archive.state import READ_CHUNK
 from archive.urls import canonicalize_url, site_of
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.failures import describe_failure
@@ -43,6 +44,7 @@ class DiscoveryCallbacks(scrapy.Spider):
     if TYPE_CHECKING:  # provided by NewsSpider
         def _queue(self, url: str, depth: int, priority: int, lastmod: str | None = None) -> None: ...
         def _release(self, force: int = 0) -> None: ...
+        def _prefetch(self, urls: Iterable[str]) -> None: ...
 
     # --- helpers -------------------------------------------------------------------
     def _count(self, key: str, n: int = 1) -> None:
@@ -124,13 +126,16 @@ class DiscoveryCallbacks(scrapy.Spider):
             self._site_inc(response.url, f"discovery_errors/{exc.reason}")
             self.logger.info("Discovery document %s unusable: %s", response.url, exc)
             return
-        for entry in entries:
-            url = canonicalize_url(entry.url)
-            if same_site(url, site):
-                self._count("discovery/urls")
-                if self.book.too_old(entry.lastmod):
-                    self._count("discovery/skipped_old")
-                    self._site_inc(url, "skipped_old")
-                    continue
-                self._queue(url, 1, NEWS_PRIORITY if entry.news else LISTED_PRIORITY, entry.lastmod)
+        for start in range(0, len(entries), READ_CHUNK):  # the archive is asked 500 URLs at a time
+            chunk = entries[start:start + READ_CHUNK]
+            self._prefetch(entry.url for entry in chunk)
+            for entry in chunk:
+                url = canonicalize_url(entry.url)
+                if same_site(url, site):
+                    self._count("discovery/urls")
+                    if self.book.too_old(entry.lastmod):
+                        self._count("discovery/skipped_old")
+                        self._site_inc(url, "skipped_old")
+                        continue
+                    self._queue(url, 1, NEWS_PRIORITY if entry.news else LISTED_PRIORITY, entry.lastmod)
         self._release()

@@ -20,7 +20,8 @@ not due are not requested, and everything else is requested conditionally.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from itertools import islice
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -36,6 +37,7 @@ from twisted.python.failure import Failure
 from archive.article import FetchedPage
 from archive.engine import open_archive
 from archive.errors import ArchiveError
+from archive.state import READ_CHUNK
 from archive.urls import canonicalize_url, site_of
 from newscrawler.backlog import Backlog
 from newscrawler.failures import describe_failure
@@ -130,13 +132,14 @@ class NewsSpider(DiscoveryCallbacks):
         return spider
 
     def open_book(self) -> None:
-        """Load the URL state of this crawl's sites from the archive (one query)."""
+        """Open the URL states of this crawl's sites: a writer, and a read-only engine for lookups."""
         db = self.settings.get("ARCHIVE_DB")
         engine = open_archive(db) if db and self.incremental else None
         try:
+            reader = open_archive(db, readonly=True) if engine is not None else None
             self.book = UrlBook(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
                                 revisit=self.revisit, since=self.since, enabled=engine is not None,
-                                flush_every=self.settings.getint("CRAWL_STATE_FLUSH_EVERY", 200))
+                                flush_every=self.settings.getint("CRAWL_STATE_FLUSH_EVERY", 200), reader=reader)
         except ArchiveError as exc:  # unreadable (corrupt) archive: stop with one error line
             archive_failed(self.crawler, exc)
 
@@ -146,6 +149,7 @@ class NewsSpider(DiscoveryCallbacks):
                              "in full next time", reason)
         self.backlog.close()
         self.book.flush(complete=reason == "finished", final=True)
+        self.book.close()
 
     # --- requests ------------------------------------------------------------------
     def _admit(self, url: str, depth: int, lastmod: str | None = None) -> bool:
@@ -190,6 +194,12 @@ class NewsSpider(DiscoveryCallbacks):
         if self._admit(url, depth, lastmod):
             self.backlog.add(url, depth, priority)
 
+    def _prefetch(self, urls: Iterable[str]) -> None:
+        """Look up at once the archive's states of those ``urls`` new to this crawl (they are
+        about to be admitted: :meth:`UrlBook.prefetch`)."""
+        if self.book.known:
+            self.book.prefetch(key for key in map(canonicalize_url, urls) if hash(key) not in self.discovered)
+
     def _release(self, force: int = 0) -> None:
         """Schedule backlog entries while the window has room (see :mod:`newscrawler.backlog`)."""
         if self.backlog:
@@ -215,8 +225,15 @@ class NewsSpider(DiscoveryCallbacks):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.open_book()
         self.pool.open()
-        for url in self.book.to_recheck():  # due for a revisit (or --revisit), linked or not
-            self._queue(url, self.max_depth, LISTED_PRIORITY)
+        try:
+            due = iter(self.book.to_recheck())  # due for a revisit (or --revisit), linked or not
+            for chunk in iter(lambda: list(islice(due, READ_CHUNK)), []):
+                self._prefetch(chunk)
+                for url in chunk:
+                    self._queue(url, self.max_depth, LISTED_PRIORITY)
+        except ArchiveError as exc:  # unreadable (corrupt) archive: stop with one error line
+            archive_failed(self.crawler, exc)
+            return
         # Yielded, not scheduled directly: with a frontier, only the seeding worker's start
         # requests may enter it (FrontierSpiderMiddleware.process_start).
         for request in self.backlog.release(self._request):
@@ -300,6 +317,7 @@ class NewsSpider(DiscoveryCallbacks):
         depth = int(response.meta.get("depth", 0))
         depth = min(depth, self.discovered.get(hash(canonicalize_url(response.url)), depth))
         hops = int(response.meta.get("pagination_hops", 0))
+        self._prefetch(link.url for link in links)
         site_depth = self.rules.get(site, "depth")
         max_depth = self.max_depth if site_depth is None else int(site_depth)
         for link in links:
