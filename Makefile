@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Test files run in TEST_JOBS pytest-xdist workers (most tests wait on crawl subprocesses).
 TEST_JOBS ?= 2
 
-.PHONY: demo test install install-test bench-extraction bench-archive bench-crawl bench-scale clean
+.PHONY: demo test install install-test bench-extraction bench-archive bench-crawl bench-urlbook bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench-archive: install
 ## Fetch ceiling, extraction ceiling and the full crawl on a local site of news-dev pages (ARTICLES=N).
 bench-crawl: install
 	$(BIN)/python -m benchmarks.crawl --articles $(or $(ARTICLES),5000)
+
+## A repeat crawl's URL-state lookups and memory on archives of 20,000 and 100,000 known URLs.
+bench-urlbook: install
+	$(BIN)/python -m benchmarks.urlbook
 
 ## Articles/s with 1, 2 and 3 workers on a Redis frontier and a PostgreSQL archive (ARTICLES=N; needs the servers).
 bench-scale: install-test

@@ -87,7 +87,7 @@ class UrlBook:
         self._conn: Connection | None = None  # on the reader, opened at the first lookup
         self.dirty: dict[str, UrlState] = {}  # changed since the last flush
         self.links: dict[str, int] = {}  # canonical URL -> article id, for states already written
-        self.skipped: set[str] = set()
+        self.skipped = KeyTable()  # hash() of the known URLs this crawl skipped
         self.token = secrets.randbits(62) or 1  # marks the rows this crawl writes until it settles them
         self.started = datetime.now(UTC)
         self.rewritten = KeyTable()  # hash() of the URLs known before that this crawl rewrote

@@ -160,7 +160,8 @@ class _LinkSite(QuietHandler):
         self.requested.append(self.path)
         if self.path == "/":
             links = "".join(f'<a href="/plain/{i}">{i}</a> ' for i in range(PLAIN))
-            return self.reply(200, f"<html><body>{links}</body></html>".encode())
+            too_long = f'<a href="/plain/{"x" * 2100}">too long</a>'  # over URLLENGTH_LIMIT (2,083)
+            return self.reply(200, f"<html><body>{links}{too_long}</body></html>".encode())
         if match := re.fullmatch(r"/(plain|deep)/(\d+)", self.path):
             deeper = f'<a href="/deep/{match.group(2)}">deeper</a>' if match.group(1) == "plain" else ""
             return self.reply(200, f"<html><body><p>Short page {self.path}.</p>{deeper}</body></html>".encode())
@@ -176,5 +177,6 @@ def test_followed_links_wait_in_the_backlog_and_its_file(tmp_path: Path) -> None
     assert sorted(pages) == sorted([f"/plain/{i}" for i in range(PLAIN)] + [f"/deep/{i}" for i in range(PLAIN)])
     assert 0 < stats["test/scheduler_peak"] <= 2 * 10 + 5, stats["test/scheduler_peak"]
     assert stats["backlog/in_file_peak"] >= PLAIN - 50 - 10, stats
+    assert stats["pages/url_too_long"] == 1  # not requested (Scrapy's UrlLengthMiddleware is bypassed)
     # Breadth first (give or take the concurrent downloads): pages one hop away, then two hops away.
     assert min(pages.index(f"/deep/{i}") for i in range(PLAIN)) >= PLAIN - 4, pages[PLAIN - 20:PLAIN + 5]

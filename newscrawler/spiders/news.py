@@ -172,13 +172,15 @@ class NewsSpider(DiscoveryCallbacks):
             shorter = depth < known
             if shorter:
                 self.discovered[number] = depth
-            if key not in self.book.skipped and not shorter:
-                return False  # requested before: Scrapy's dupe filter would drop it (after building it)
+            if not shorter and (number not in self.book.skipped or lastmod is None):
+                # Requested before (Scrapy's dupe filter would drop it, after building it), or
+                # skipped as known before, with no newer sitemap lastmod that would make it due.
+                return False
             # Found again by a shorter path: requested again, so that a shared frontier's dupe
             # filter learns the fewest hops for the other workers (a plain crawl drops it).
         if self.book.skip_page(url, lastmod):
-            if key not in self.book.skipped:
-                self.book.skipped.add(key)
+            if number not in self.book.skipped:
+                self.book.skipped.add(number)
                 self._count("incremental/skipped")
                 self._site_inc(url, "skipped")
             return False
