@@ -56,6 +56,7 @@ class Backlog:
         self._spill: Spill | None = None
         self._spilled: dict[int, int] = {}  # priority -> entries in the file (newer than those in memory)
         self._spilled_total = 0
+        self._file_failed = False  # once writing the file failed, every entry stays in memory
         self._waiting: set[scrapy.Request] = set()
 
     def __len__(self) -> int:
@@ -76,7 +77,8 @@ class Backlog:
 
     def add(self, url: str, depth: int, priority: int, hops: int = 0) -> None:
         entry = (url, depth, hops)
-        if self._spilled.get(priority) or (self.memory is not None and self._held >= self.memory):
+        spill = self._spilled.get(priority) or (self.memory is not None and self._held >= self.memory)
+        if spill and not self._file_failed:
             if self._put_in_file(priority, entry):
                 return
         self._queues.setdefault(priority, deque()).append(entry)
@@ -89,7 +91,7 @@ class Backlog:
             self._spill.put(priority, entry)
         except sqlite3.Error as exc:
             logger.warning("Backlog file unusable (%s): waiting pages are kept in memory", exc)
-            self.memory = None
+            self._file_failed = True
             return False
         self._spilled[priority] = self._spilled.get(priority, 0) + 1
         self._spilled_total += 1

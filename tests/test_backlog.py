@@ -89,9 +89,9 @@ def test_a_failing_file_keeps_entries_in_memory(monkeypatch: pytest.MonkeyPatch,
     backlog, reference = Backlog(4, memory=3), Backlog(4)
     for each in (backlog, reference):
         fill(each)
-    assert backlog.spilled == 0 and backlog.memory is None and len(backlog) == 60
+    assert backlog.spilled == 0 and len(backlog) == 60
     assert drain(backlog) == drain(reference)
-    assert "Backlog file unusable (database or disk is full): waiting pages are kept in memory" in caplog.text
+    assert caplog.text.count("Backlog file unusable (database or disk is full): waiting pages are kept in memory") == 1
 
 
 class _SitemapSite(QuietHandler):

@@ -5,6 +5,7 @@ usual sitemap paths), sitemap indexes, ordinary and Google News sitemaps,
 RSS/Atom feeds announced by the start page (else the usual feed paths), and
 link following within the site up to ``depth`` hops (pagination is free, up to
 CRAWL_MAX_PAGINATION pages). Only pages classified as articles are extracted.
+Every page to request waits in a backlog as a URL (see :mod:`newscrawler.backlog`).
 
 Scrapy-native use: ``scrapy crawl news -a url=URL -s ARCHIVE_DB=PATH``
 (``-a url=`` may hold several URLs separated by commas or spaces;
@@ -12,17 +13,17 @@ Scrapy-native use: ``scrapy crawl news -a url=URL -s ARCHIVE_DB=PATH``
 ``-a sources=sources.toml`` crawls the sites of a sources file;
 ``-a revisit=true``, ``-a since=YYYY-MM-DD``, ``-a incremental=false``).
 
-Incremental (see :mod:`newscrawler.incremental`): the URL state of the sites
-is loaded from the archive when the crawl starts, known article pages that are
-not due are not requested, and everything else is requested conditionally.
+Incremental (see :mod:`newscrawler.incremental`): the state of each URL is looked
+up in the archive when the crawl meets it, known article pages that are not due
+are not requested, and everything else is requested conditionally.
 """
 
 from __future__ import annotations
 
 import re
-from itertools import islice
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timezone
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -319,9 +320,9 @@ class NewsSpider(DiscoveryCallbacks):
         depth = int(response.meta.get("depth", 0))
         depth = min(depth, self.discovered.get(hash(canonicalize_url(response.url)), depth))
         hops = int(response.meta.get("pagination_hops", 0))
-        self._prefetch(link.url for link in links)
         site_depth = self.rules.get(site, "depth")
         max_depth = self.max_depth if site_depth is None else int(site_depth)
+        self._prefetch(link.url for link in links if depth < max_depth or link.pagination)
         for link in links:
             if link.pagination:
                 if hops < self.max_pagination and self._admit(link.url, depth):
