@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from itertools import chain, islice
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, Update, bindparam, func, or_, select, update
 
@@ -27,6 +28,7 @@ from archive.models import urls_table
 from archive.store import upsert
 
 _URLS = urls_table
+T = TypeVar("T")
 
 SAVE_CHUNK = 500  # rows per INSERT when saving URL states
 
@@ -61,6 +63,12 @@ class UrlState:
 _FIELDS = tuple(f.name for f in fields(UrlState))
 
 
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), consumed lazily."""
+    pending = iter(items)
+    return iter(lambda: list(islice(pending, size)), [])
+
+
 _SOME = select(*[c for c in _URLS.c if c.name != "id"]).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
 READ_CHUNK = 500  # URLs per lookup query
 
@@ -69,8 +77,7 @@ def read_url_states(conn: Connection, urls: Iterable[str]) -> dict[str, UrlState
     """The stored states of those canonical ``urls`` the archive has, as written (marked or not),
     read ``READ_CHUNK`` at a time (one indexed query per chunk)."""
     found: dict[str, UrlState] = {}
-    pending = iter(urls)
-    for chunk in iter(lambda: list(islice(pending, READ_CHUNK)), []):
+    for chunk in chunked(urls, READ_CHUNK):
         for row in conn.execute(_SOME, {"urls": chunk}):
             found[row.url] = UrlState(**row._mapping)
     return found
@@ -129,8 +136,7 @@ def save_url_states(engine: Engine, states: Iterable[UrlState], chunk: int = SAV
     """In one transaction: insert or replace the given states (made ``chunk`` rows at a time),
     set the archive id of the article stored from each URL in ``links`` (canonical URL ->
     article id), then run ``settle`` (:func:`settle_statement`). Returns how many states."""
-    pending = iter(states)
-    chunks = iter(lambda: [s.row() for s in islice(pending, chunk)], [])
+    chunks = ([state.row() for state in part] for part in chunked(states, chunk))
     first = next(chunks, None)
     if first is None and not links and settle is None:
         return 0  # no transaction (a writer lock) for nothing

@@ -52,15 +52,13 @@ class Backlog:
         self.window = window  # None: unbounded (release everything at once)
         self.memory = memory  # entries held in memory (None: all); the others wait in a file
         self._queues: dict[int, deque[Entry]] = {}
-        self._held = 0  # entries in _queues
         self._spill: Spill | None = None
         self._spilled: dict[int, int] = {}  # priority -> entries in the file (newer than those in memory)
-        self._spilled_total = 0
         self._file_failed = False  # once writing the file failed, every entry stays in memory
         self._waiting: set[scrapy.Request] = set()
 
     def __len__(self) -> int:
-        return self._held + self._spilled_total
+        return self._held() + self.spilled
 
     def __bool__(self) -> bool:
         return len(self) > 0
@@ -73,16 +71,19 @@ class Backlog:
     @property
     def spilled(self) -> int:
         """Entries waiting in the temporary file."""
-        return self._spilled_total
+        return sum(self._spilled.values())
+
+    def _held(self) -> int:
+        """Entries held in memory (a handful of priorities: cheap to count)."""
+        return sum(len(queue) for queue in self._queues.values())
 
     def add(self, url: str, depth: int, priority: int, hops: int = 0) -> None:
         entry = (url, depth, hops)
-        spill = self._spilled.get(priority) or (self.memory is not None and self._held >= self.memory)
+        spill = self._spilled.get(priority) or (self.memory is not None and self._held() >= self.memory)
         if spill and not self._file_failed:
             if self._put_in_file(priority, entry):
                 return
         self._queues.setdefault(priority, deque()).append(entry)
-        self._held += 1
 
     def _put_in_file(self, priority: int, entry: Entry) -> bool:
         try:
@@ -94,7 +95,6 @@ class Backlog:
             self._file_failed = True
             return False
         self._spilled[priority] = self._spilled.get(priority, 0) + 1
-        self._spilled_total += 1
         return True
 
     def _pop(self) -> tuple[str, int, int, int] | None:
@@ -108,7 +108,6 @@ class Backlog:
             if not queue:
                 self._queues.pop(priority, None)
         url, depth, hops = queue.popleft()
-        self._held -= 1
         if not queue:
             del self._queues[priority]
         return url, depth, priority, hops
@@ -116,7 +115,6 @@ class Backlog:
     def _refill(self, priority: int) -> deque[Entry]:
         """Move the oldest entries of ``priority`` from the file into memory."""
         count = self._spilled.pop(priority)
-        self._spilled_total -= count
         assert self._spill is not None
         try:
             entries = self._spill.take(priority, min(count, max(1, (self.memory or count) // 2)))
@@ -125,10 +123,8 @@ class Backlog:
             entries = []
         if count > len(entries) and entries:
             self._spilled[priority] = count - len(entries)
-            self._spilled_total += count - len(entries)
         queue = self._queues.setdefault(priority, deque())
         queue.extend(entries)
-        self._held += len(entries)
         return queue
 
     def release(self, build: Build, force: int = 0) -> list[scrapy.Request]:

@@ -90,7 +90,6 @@ class UrlBook:
         self.skipped = KeyTable()  # hash() of the known URLs this crawl skipped
         self.token = secrets.randbits(62) or 1  # marks the rows this crawl writes until it settles them
         self.started = datetime.now(UTC)
-        self.rewritten = KeyTable()  # hash() of the URLs known before that this crawl rewrote
         self.store_ok = True  # False once writing an article failed: unstored pages stay due
         if self.enabled:
             logger.info("The archive knows %s URLs of %s (looked up as the crawl meets them)", self.known,
@@ -145,12 +144,10 @@ class UrlBook:
             self._cache.popitem(last=False)
 
     def known_before(self, state: UrlState | None) -> bool:
-        """True for the state of a URL that the archive knew before this crawl wrote it."""
-        if state is None:
-            return False
-        if state.pending == self.token or state.url in self.dirty:  # written by this crawl
-            return hash(state.url) in self.rewritten
-        return True
+        """True for the state of a URL that the archive knew before this crawl wrote it. Every
+        state the crawl writes is looked up first (:meth:`_state`), so a URL new to the archive
+        is in ``absent`` by then; with no lookups (``known`` 0) nothing is known before."""
+        return state is not None and self.known > 0 and hash(state.url) not in self.absent
 
     def skip_page(self, url: str, lastmod: str | None = None) -> bool:
         """True when ``url`` (a page link or a sitemap/feed entry) need not be requested in this crawl."""
@@ -170,9 +167,7 @@ class UrlBook:
 
     def to_recheck(self) -> Iterable[str]:
         """Known articles to request at the start: all of them with ``--revisit``, else those due now."""
-        if not self.enabled:
-            return []
-        if not self.known or self.reader is None:
+        if not self.known or self.reader is None:  # (known is 0 unless the book is enabled)
             return []
         return due_articles(self.reader, self.sites, datetime.now(UTC), everything=self.revisit)
 
@@ -199,8 +194,6 @@ class UrlBook:
         if state is None:
             state = UrlState(url=key, site=site_of(key), kind=kind, first_seen=now or datetime.now(UTC))
         else:
-            if self.known_before(state):
-                self.rewritten.add(hash(key))
             state = replace(state)
         return state
 

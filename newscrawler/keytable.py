@@ -60,9 +60,11 @@ class KeyTable:
 
     def add(self, key: int) -> bool:
         """Add ``key`` (value 0) if absent; True when it was new."""
-        if key in self:
+        if key in self:  # the recent dict, then one binary search
             return False
-        self[key] = 0
+        self._recent[key] = 0
+        if len(self._recent) >= self.buffer:
+            self._merge()
         return True
 
     def nbytes(self) -> int:

@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.state import READ_CHUNK
+from archive.state import READ_CHUNK, chunked
 from archive.urls import canonicalize_url, site_of
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.failures import describe_failure
@@ -126,8 +126,7 @@ class DiscoveryCallbacks(scrapy.Spider):
             self._site_inc(response.url, f"discovery_errors/{exc.reason}")
             self.logger.info("Discovery document %s unusable: %s", response.url, exc)
             return
-        for start in range(0, len(entries), READ_CHUNK):  # the archive is asked 500 URLs at a time
-            chunk = entries[start:start + READ_CHUNK]
+        for chunk in chunked(entries, READ_CHUNK):  # the archive is asked 500 URLs at a time
             self._prefetch(entry.url for entry in chunk)
             for entry in chunk:
                 url = canonicalize_url(entry.url)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timezone
-from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -38,7 +37,7 @@ from twisted.python.failure import Failure
 from archive.article import FetchedPage
 from archive.engine import open_archive
 from archive.errors import ArchiveError
-from archive.state import READ_CHUNK
+from archive.state import READ_CHUNK, chunked
 from archive.urls import canonicalize_url, site_of
 from newscrawler.backlog import Backlog
 from newscrawler.failures import describe_failure
@@ -229,8 +228,8 @@ class NewsSpider(DiscoveryCallbacks):
         self.open_book()
         self.pool.open()
         try:
-            due = iter(self.book.to_recheck())  # due for a revisit (or --revisit), linked or not
-            for chunk in iter(lambda: list(islice(due, READ_CHUNK)), []):
+            # Due for a revisit (or --revisit), linked or not; looked up 500 at a time.
+            for chunk in chunked(self.book.to_recheck(), READ_CHUNK):
                 self._prefetch(chunk)
                 for url in chunk:
                     self._queue(url, self.max_depth, LISTED_PRIORITY)
