@@ -21,7 +21,8 @@ next worker to start after that begins a new round (a new seen set).
 
 The narrow adaptations of scrapy-redis 0.9.1 to Scrapy 2.19 and to us:
 ``FrontierScheduler.open`` builds its queue and dupe filter itself (per-crawl
-keys), ``FrontierDupeFilter`` fingerprints with ``crawler.request_fingerprinter``
+keys), ``FrontierDupeFilter`` (in :mod:`newscrawler.frontier_queue`, with the queue and
+the Lua scripts) fingerprints with ``crawler.request_fingerprinter``
 (scrapy-redis hashes its own JSON) and keeps, per fingerprint, the fewest link
 hops the URL was found at, which the spider middleware copies into
 ``response.meta["depth"]`` (a shorter path found by another worker counts).
@@ -29,7 +30,6 @@ hops the URL was found at, which the spider middleware copies into
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -42,145 +42,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import Response
 from scrapy_redis.connection import get_redis_from_settings
-from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from newscrawler.frontier_keys import Keys, crawl_name, describe_frontier, worker_id
+from newscrawler.frontier_keys import Keys, describe_frontier, worker_id
+from newscrawler.frontier_queue import (
+    CLAIM_LUA, REQUEUE_OWN_LUA, SEEDED_LUA, SWEEP_LUA, LEASE, FrontierDupeFilter, LeasingQueue, frontier_keys,
+)
 
 logger = logging.getLogger(__name__)
-
-LEASE = "frontier_lease"  # request.meta key: the lease id of a popped request
-
-# Queue head -> the worker's in-flight hash, in one step. Returns {member, score} or nil.
-_POP = """
-local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #head == 0 then return nil end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
-redis.call('HSET', KEYS[2], ARGV[1], head[2] .. ':' .. head[1])
-return head
-"""
-# Shared Lua: put every lease of an in-flight hash back into the queue.
-_REQUEUE_FN = """
-local function requeue(queue, inflight)
-  local all = redis.call('HGETALL', inflight)
-  for i = 2, #all, 2 do
-    local v = all[i]
-    local p = string.find(v, ':', 1, true)
-    redis.call('ZADD', queue, string.sub(v, 1, p - 1), string.sub(v, p + 1))
-  end
-  redis.call('DEL', inflight)
-  return #all / 2
-end
-local function sweep(prefix)
-  local requeued, busy = 0, 0
-  for _, w in ipairs(redis.call('SMEMBERS', prefix .. ':workers')) do
-    if redis.call('EXISTS', prefix .. ':hb:' .. w) == 0 then
-      requeued = requeued + requeue(prefix .. ':queue', prefix .. ':inflight:' .. w)
-      redis.call('SREM', prefix .. ':workers', w)
-    else
-      busy = busy + redis.call('HLEN', prefix .. ':inflight:' .. w)
-    end
-  end
-  return requeued, busy
-end
-"""
-# ARGV: prefix. Requeues dead workers' leases; returns {requeued, leases of live workers, queued, seed state}.
-_SWEEP = _REQUEUE_FN + """
-local requeued, busy = sweep(ARGV[1])
-return {requeued, busy, redis.call('ZCARD', ARGV[1] .. ':queue'), redis.call('GET', ARGV[1] .. ':seed') or ''}
-"""
-# ARGV: prefix, worker, heartbeat ms. Registers the worker, then: 'seed' (seed this round: the first
-# worker, or the round was drained, or its seeder died while seeding), 'join', or 'late' (the round
-# was drained less than FRONTIER_ROUND_GRACE seconds ago: nothing to do).
-_CLAIM = _REQUEUE_FN + """
-local prefix, me = ARGV[1], ARGV[2]
-redis.call('SET', prefix .. ':hb:' .. me, '1', 'PX', ARGV[3])
-redis.call('SADD', prefix .. ':workers', me)
-local seed = redis.call('GET', prefix .. ':seed')
-if seed == 'done' then
-  local requeued, busy = sweep(prefix)
-  if busy > 0 or redis.call('ZCARD', prefix .. ':queue') > 0 then return 'join' end
-  if redis.call('EXISTS', prefix .. ':drained') == 1 then return 'late' end
-  redis.call('DEL', prefix .. ':seen', prefix .. ':bodies')
-elseif seed and redis.call('EXISTS', prefix .. ':hb:' .. seed) == 1 then
-  return 'join'
-end
-redis.call('SET', prefix .. ':seed', me)
-return 'seed'
-"""
-# ARGV: prefix, worker. Seeding finished (only if this worker is still the seeder).
-_SEEDED = """
-if redis.call('GET', ARGV[1] .. ':seed') == ARGV[2] then redis.call('SET', ARGV[1] .. ':seed', 'done') end
-"""
-_REQUEUE_OWN = _REQUEUE_FN + "return requeue(KEYS[1], KEYS[2])"
-# KEYS: seen hash. ARGV: fingerprint, link hops (-1: not a link). 1 if seen before (keeps the fewest hops).
-_SEEN = """
-local d = tonumber(ARGV[2])
-local old = redis.call('HGET', KEYS[1], ARGV[1])
-if not old then redis.call('HSET', KEYS[1], ARGV[1], d) return 0 end
-old = tonumber(old)
-if d >= 0 and (old < 0 or d < old) then redis.call('HSET', KEYS[1], ARGV[1], d) end
-return 1
-"""
-
-
-class FrontierDupeFilter(RFPDupeFilter):
-    """scrapy-redis's dupe filter, fingerprinting as Scrapy does and remembering link depths."""
-
-    def __init__(self, server: Redis, key: str, debug: bool = False, crawler: Crawler | None = None) -> None:
-        super().__init__(server, key, debug)
-        self.crawler = crawler
-        self._seen = server.register_script(_SEEN)
-
-    @classmethod
-    def from_spider(cls, spider: Spider) -> FrontierDupeFilter:
-        crawler = spider.crawler
-        keys = frontier_keys(crawler, spider)
-        return cls(get_redis_from_settings(crawler.settings), keys.seen,
-                   crawler.settings.getbool("DUPEFILTER_DEBUG"), crawler)
-
-    def request_fingerprint(self, request: Request) -> str:
-        if self.crawler is None or self.crawler.request_fingerprinter is None:
-            return str(super().request_fingerprint(request))
-        return self.crawler.request_fingerprinter.fingerprint(request).hex()
-
-    def request_seen(self, request: Request) -> bool:
-        depth = request.meta.get("depth")
-        hops = int(depth) if isinstance(depth, int) else -1
-        return bool(self._seen(keys=[self.key], args=[self.request_fingerprint(request), hops]))
-
-    def link_depth(self, request: Request) -> int | None:
-        """The fewest link hops at which any worker found ``request``'s URL, if known."""
-        value = self.server.hget(self.key, self.request_fingerprint(request))
-        return int(value) if value is not None and int(value) >= 0 else None
-
-
-class LeasingQueue(PriorityQueue):
-    """scrapy-redis's priority queue whose pop leases the request to this worker."""
-
-    def __init__(self, server: Redis, spider: Spider, key: str, inflight_key: str, serializer: Any = None) -> None:
-        super().__init__(server, spider, key, serializer)
-        self.inflight_key = inflight_key
-        self._pop = server.register_script(_POP)
-        self._ids = itertools.count(1)
-
-    def pop(self, timeout: int = 0) -> Request | None:
-        lease = f"{time.time_ns():x}-{next(self._ids)}"
-        head = self._pop(keys=[self.key, self.inflight_key], args=[lease])
-        if not head:
-            return None
-        request: Request = self._decode_request(head[0])
-        request.meta[LEASE] = lease
-        return request
-
-
-def frontier_keys(crawler: Crawler, spider: Spider) -> Keys:
-    name = crawler.settings.get("FRONTIER_NAME") or crawl_name(
-        spider.name, list(getattr(spider, "start_urls", [])), str(getattr(spider, "mode", "site")))
-    return Keys(f"newscrawler:{name.replace('%', '_')}")
-
 
 class FrontierScheduler(Scheduler):
     """scrapy-redis's scheduler with leases, heartbeats, one-time seeding and drain detection."""
@@ -203,8 +73,8 @@ class FrontierScheduler(Scheduler):
         self.uncommitted: dict[str, float] = {}  # done, but their articles may still be in the batch
         self.to_ack: list[str] = []
         self.takeover: Any = None  # set by FrontierSpiderMiddleware: seed again if the seeder died
-        self._scripts = {name: server.register_script(lua) for name, lua in
-                         (("sweep", _SWEEP), ("claim", _CLAIM), ("seeded", _SEEDED), ("requeue", _REQUEUE_OWN))}
+        scripts = {"sweep": SWEEP_LUA, "claim": CLAIM_LUA, "seeded": SEEDED_LUA, "requeue": REQUEUE_OWN_LUA}
+        self._scripts = {name: server.register_script(lua) for name, lua in scripts.items()}
         self._beat: task.LoopingCall | None = None
         self._last_beat = 0.0
 
@@ -213,7 +83,7 @@ class FrontierScheduler(Scheduler):
         settings = crawler.settings
         server = get_redis_from_settings(settings)
         server.ping()
-        scheduler = cls(server, crawler, queue_cls="newscrawler.frontier.LeasingQueue",
+        scheduler = cls(server, crawler, queue_cls="newscrawler.frontier_queue.LeasingQueue",
                         dupefilter_cls=settings.get("DUPEFILTER_CLASS"),
                         serializer=None, idle_before_close=0)
         scheduler.stats = crawler.stats

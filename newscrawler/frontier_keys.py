@@ -124,7 +124,7 @@ class FrontierAddon:
             raise NotConfigured(f"FRONTIER_URL is set but scrapy-redis is not installed: {INSTALL_HINT}") from None
         settings.set("REDIS_URL", url, priority="addon")
         settings.set("SCHEDULER", "newscrawler.frontier.FrontierScheduler", priority="addon")
-        settings.set("DUPEFILTER_CLASS", "newscrawler.frontier.FrontierDupeFilter", priority="addon")
+        settings.set("DUPEFILTER_CLASS", "newscrawler.frontier_queue.FrontierDupeFilter", priority="addon")
         settings["SPIDER_MIDDLEWARES"]["newscrawler.frontier.FrontierSpiderMiddleware"] = 40
         pipelines = settings["ITEM_PIPELINES"]
         for old, new in PIPELINE_SWAPS.items():
