@@ -9,10 +9,8 @@ resets, short reads, empty and huge bodies, binaries labelled text/html, a gzip 
 corrupt gzip body, an endless calendar and hostile feeds and sitemaps (billion laughs,
 an external entity naming a local file, 100,000 URLs, a gzipped bomb, broken dates).
 
-A second loopback server (:class:`Recorder`, another port, not the start host) records
-every request it gets: the links and redirects that lead to it must never be followed.
-It also serves as the crawl's HTTP proxy in the tests, so that even a broken address
-check could not send a request to a non-loopback address.
+A second loopback server (:class:`faultsite_base.Recorder`) records every request it gets:
+the links and redirects that lead to it must never be followed.
 
 Faults at the TCP level (resets, short reads) use the raw socket of the handler.
 """
@@ -25,55 +23,16 @@ import struct
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from faultsite_base import GO_TARGETS, HEALING, Hit, Recorder, Server, Server6, SiteState, start
 from faultsite_content import (BAD, EMPTY, GOOD, GOOD_BY_PATH, MARKER, TRUNCATED_TAIL, article_html, billion_laughs,
                                feed, gzip_bomb, laughs_feed, paragraphs, sitemap, sitemap_100k, xxe_sitemap)
 
-@dataclass
-class Hit:
-    path: str
-    host: str
-    when: float
-
-
-@dataclass
-class SiteState:
-    base: str = ""
-    recorder: str = ""  # http://127.0.0.1:PORT of the recorder
-    recorder6: str = ""  # http://[::1]:PORT when IPv6 loopback is available
-    marker_file: Path | None = None
-    hits: list[Hit] = field(default_factory=list)
-    failures: dict[str, int] = field(default_factory=dict)  # path -> failures left before success
-    bombs: dict[str, bytes] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def hits_for(self, path: str) -> list[Hit]:
-        """Requests for ``path`` (query strings ignored), in order."""
-        with self.lock:
-            return [h for h in self.hits if urlsplit(h.path).path == path]
-
-    def fail_once_more(self, path: str) -> bool:
-        with self.lock:
-            left = self.failures.get(path, 0)
-            if left:
-                self.failures[path] = left - 1
-            return left > 0
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: SiteState
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        return  # the crawler hanging up on a fault is the point, not an error
-
-
 class FaultHandler(BaseHTTPRequestHandler):
-    server: _Server
+    server: Server
     protocol_version = "HTTP/1.0"  # one request per connection; a body may end at the close
 
     # --- plumbing ------------------------------------------------------------------------
@@ -334,22 +293,6 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.reply(200, body, ctype)
 
 
-GO_TARGETS: dict[str, Callable[[SiteState], str]] = {
-    "loopback-other-port": lambda s: f"{s.recorder}/redirected",
-    "localhost-other-port": lambda s: f"http://localhost:{s.recorder.rsplit(':', 1)[1]}/redirected",
-    "decimal-ip": lambda s: f"http://2130706433:{s.recorder.rsplit(':', 1)[1]}/redirected",
-    "hex-ip": lambda s: f"http://0x7f.1:{s.recorder.rsplit(':', 1)[1]}/redirected",
-    "v4-mapped-v6": lambda s: f"http://[::ffff:127.0.0.1]:{s.recorder.rsplit(':', 1)[1]}/redirected",
-    "ipv6-loopback": lambda s: f"{s.recorder6 or 'http://[::1]:9'}/redirected",
-    "metadata": lambda s: "http://169.254.169.254/latest/meta-data/",
-    "private-10": lambda s: "http://10.0.0.1/admin",
-    "multicast": lambda s: "http://224.0.0.1/",
-    "file": lambda s: f"file://{s.marker_file}",
-    "ftp": lambda s: f"ftp://127.0.0.1:{s.recorder.rsplit(':', 1)[1]}/",
-    "meta-refresh-private": lambda s: f"{s.recorder}/meta-refreshed",
-}
-GO_REASONS = {name: ("scheme_refused" if name in ("file", "ftp") else "ssrf_refused") for name in GO_TARGETS}
-
 ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     **{g.path: FaultHandler.good for g in GOOD},  # the plain ones; tricky ones are overridden below
     "/": FaultHandler.home,
@@ -396,47 +339,6 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/sitemap-xxe.xml": lambda h: h.xml(xxe_sitemap(h.state.base, str(h.state.marker_file))),
 }
 
-HEALING = {"/2026/11/20/recovers-after-503/": 2, "/2026/11/20/recovers-after-429/": 1,
-           "/2026/11/20/recovers-after-reset/": 1}
-
-
-class Recorder(BaseHTTPRequestHandler):
-    """Records every request (also proxy requests with an absolute URI) and answers 404."""
-
-    server: _Server
-    protocol_version = "HTTP/1.0"
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        return
-
-    def handle_one_request(self) -> None:
-        try:
-            super().handle_one_request()
-        except OSError:
-            return
-
-    def _record(self) -> None:
-        with self.server.state.lock:
-            self.server.state.hits.append(Hit(f"{self.command} {self.path}", self.headers.get("Host", ""),
-                                              time.monotonic()))
-        body = b"recorded"
-        self.send_response(404)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_HEAD = do_POST = do_CONNECT = _record  # noqa: N815
-
-
-def _start(server: _Server) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return thread
-
-
-class _Server6(_Server):
-    address_family = socket.AF_INET6
-
 
 class FaultSite:
     """The fault site and the recorder, started with ``with FaultSite(tmp) as site:``."""
@@ -445,22 +347,22 @@ class FaultSite:
         self.tmp = tmp
         self.state = SiteState()
         self.recorder_state = SiteState()
-        self.servers: list[_Server] = []
+        self.servers: list[Server] = []
 
     def __enter__(self) -> FaultSite:
-        recorder = _Server(("127.0.0.1", 0), Recorder)
+        recorder = Server(("127.0.0.1", 0), Recorder)
         recorder.state = self.recorder_state
         self.servers.append(recorder)
         self.state.recorder = f"http://127.0.0.1:{recorder.server_address[1]}"
         try:
-            recorder6 = _Server6(("::1", 0), Recorder)
+            recorder6 = Server6(("::1", 0), Recorder)
         except OSError:  # no IPv6 loopback here
             pass
         else:
             recorder6.state = self.recorder_state
             self.servers.append(recorder6)
             self.state.recorder6 = f"http://[::1]:{recorder6.server_address[1]}"
-        site = _Server(("127.0.0.1", 0), FaultHandler)
+        site = Server(("127.0.0.1", 0), FaultHandler)
         site.state = self.state
         self.servers.append(site)
         self.state.base = f"http://127.0.0.1:{site.server_address[1]}"
@@ -480,7 +382,7 @@ class FaultSite:
             "sitemap-100k": sitemap_100k(self.state.base),
         }
         for server in self.servers:
-            _start(server)
+            start(server)
         return self
 
     @property

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import LOCAL, ROOT, cli, rows
-from faultserver import GO_REASONS, GO_TARGETS, FaultSite
+from faultserver import FaultSite
+from faultsite_base import GO_REASONS, GO_TARGETS
 from faultsite_content import BAD, EMPTY, GOOD, LAUGHS, MARKER, Good
 
 MAX_TIME = 120  # the crawl's own --max-time: it must finish well before
