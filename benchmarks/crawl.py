@@ -1,10 +1,12 @@
 """Crawl benchmark: fetch ceiling, extraction ceiling, and the full crawl, in one run.
 
-    python -m benchmarks.crawl [--articles 5000] [--corpus ../shared/corpus/news-dev]
+    python -m benchmarks.crawl [--articles 5000] [--corpus ../shared/corpus/news-dev] [--burst-every 20]
 
 (a) a bare Scrapy link-following crawl of the local site (no extraction, no storage);
-(b) ``extract_article`` alone in a loop on one core, warmed up, before and after (c) (the
-    mean: this kind of machine's speed drifts by 10-25% from minute to minute);
+(b) ``extract_article`` alone in a loop on one core, warmed up: before (c), after it, and in
+    short bursts during it, with (c)'s processes and the site stopped (SIGSTOP) meanwhile. This
+    kind of machine's speed drifts by 10-25% from minute to minute, so (b) measured only before
+    and after (c) missed what the machine did during it (the same code measured 1.35-1.65x);
 (b2) the same loop in one process per core at once (after (c)): what the cores give together,
     which on a virtual machine is less than (b) times the cores;
 (c) ``newscrawler crawl`` into a fresh archive, politeness lifted with ``-s`` as for (a):
@@ -21,9 +23,12 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.benchsite import Site, article_path, load_pages
 
@@ -36,14 +41,19 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.e
 
 
 def cpu_times() -> list[tuple[int, int]]:
-    """(busy, total) jiffies per core from /proc/stat."""
+    """(busy, total) jiffies per core from /proc/stat, then (stolen, interrupts, total) of all cores:
+    time the hypervisor gave to other machines while this one had work (counted as busy), and time
+    in interrupt handlers (loopback network traffic), which no process is charged for."""
     out = []
     for line in Path("/proc/stat").read_text().splitlines():
-        if line.startswith("cpu") and line[3].isdigit():
+        if line.startswith("cpu"):
             fields = [int(x) for x in line.split()[1:]]
             idle = fields[3] + fields[4]
-            out.append((sum(fields) - idle, sum(fields)))
-    return out
+            if line[3].isdigit():
+                out.append((sum(fields) - idle, sum(fields)))
+            else:
+                overall = (fields[7] if len(fields) > 7 else 0, fields[5] + fields[6], sum(fields))
+    return [*out, overall]
 
 
 def process_tree(pid: int) -> list[int]:
@@ -71,6 +81,16 @@ def rss_and_cpu(pid: int) -> tuple[float, float]:
     return rss / 1024, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def usage(start: list[tuple[int, ...]], end: list[tuple[int, ...]],
+          excluded: list[tuple[int, ...]]) -> tuple[list[float], float, float]:
+    """Each core's use (percent) between two :func:`cpu_times`, ``excluded`` jiffies left out;
+    then the percentages of all cores' time that was stolen and spent in interrupt handlers."""
+    spans = [[x1 - x0 - x for x0, x1, x in zip(*trio)] for trio in zip(start, end, excluded)]
+    *cores, (stolen, interrupts, total) = spans
+    return ([100 * busy / max(1, all_) for busy, all_ in cores], 100 * stolen / max(1, total),
+            100 * interrupts / max(1, total))
+
+
 class Sampler(threading.Thread):
     """Samples the process tree every 100 ms: peak RSS of the sum and of each process, CPU per process."""
 
@@ -81,6 +101,7 @@ class Sampler(threading.Thread):
         self.cpu: dict[int, float] = {}
         self.crawler_samples: list[float] = []  # RSS of the crawling process, every 100 ms
         self.cpu_start = cpu_times()
+        self.excluded = [tuple(0 for _ in c) for c in self.cpu_start]  # jiffies of pauses, left out
 
     def run(self) -> None:
         while self.running:
@@ -95,10 +116,14 @@ class Sampler(threading.Thread):
             self.peak = max(self.peak, total)
             time.sleep(0.1)
 
-    def stop(self) -> list[float]:
+    def exclude(self, before: list[tuple[int, int]], after: list[tuple[int, int]]) -> None:
+        """Leave the interval between two :func:`cpu_times` out of the cores' use."""
+        self.excluded = [tuple(x + a - b for x, b, a in zip(*trio)) for trio in zip(self.excluded, before, after)]
+
+    def stop(self) -> tuple[list[float], float, float]:
+        """:func:`usage` since the start, paused intervals left out."""
         self.running = False
-        end = cpu_times()
-        return [100 * (b1 - b0) / max(1, t1 - t0) for (b0, t0), (b1, t1) in zip(self.cpu_start, end)]
+        return usage(self.cpu_start, cpu_times(), self.excluded)
 
     def crawler_spread(self) -> tuple[float, float]:
         """(median, 95th percentile) MB of the crawling process's RSS over the crawl: its steady
@@ -129,23 +154,44 @@ def bare_crawl(base: str, tmp: Path) -> dict[str, float]:
     return {"pages": data["pages"], "seconds": data["seconds"], "rate": data["pages"] / data["seconds"]}
 
 
-def extraction_loop(corpus: Path, count: int = 240, start_at: float | None = None) -> dict[str, float]:
-    """(b): CPU time of ``extract_article`` on ``count`` pages, warmed up. With ``start_at`` (one
-    process of :func:`parallel_extraction`): wall time, from that moment on."""
-    from newscrawler.extraction import detect_language, extract_article
+class ExtractionLoop:
+    """(b): ``extract_article`` on the benchmark's article pages in turn, warmed up; each
+    :meth:`run` measures the CPU time of the next ``count`` pages."""
 
-    site = Site(load_pages(corpus), count)
-    pages = [(site.article(i).decode("utf-8", "replace"), "http://127.0.0.1" + article_path(i)) for i in range(count)]
-    extract_article(*pages[0])  # warm up: imports, then the language model (0.6 s of CPU, once per process)
-    detect_language("A few words in English are enough to load the language model once.")
-    clock = time.process_time
-    if start_at is not None:
-        time.sleep(max(0.0, start_at - time.time()))
-        clock = time.perf_counter  # wall time: the loops run at once, as (c)'s processes do
-    started = clock()
-    found = sum(extract_article(html, url) is not None for html, url in pages)
-    seconds = clock() - started
-    return {"pages": count, "found": found, "seconds": seconds, "rate": count / seconds}
+    def __init__(self, corpus: Path, count: int = 240) -> None:
+        from newscrawler.extraction import detect_language, extract_article
+
+        self.extract = extract_article
+        site = Site(load_pages(corpus), count)
+        self.pages = [(site.article(i).decode("utf-8", "replace"), "http://127.0.0.1" + article_path(i))
+                      for i in range(count)]
+        self.next = 0
+        extract_article(*self.pages[0])  # warm up: imports, then the language model (0.6 s of CPU, once)
+        detect_language("A few words in English are enough to load the language model once.")
+
+    def run(self, count: int, clock: Callable[[], float] = time.process_time) -> dict[str, float]:
+        started = clock()
+        for _ in range(count):
+            self.extract(*self.pages[self.next % len(self.pages)])
+            self.next += 1
+        seconds = clock() - started
+        return {"pages": count, "seconds": seconds, "rate": count / seconds}
+
+
+def extraction_loop(corpus: Path, count: int = 240, start_at: float | None = None) -> dict[str, float]:
+    """(b) on ``count`` pages in a fresh loop. With ``start_at`` (one process of
+    :func:`parallel_extraction`): wall time, from that moment on."""
+    loop = ExtractionLoop(corpus, count)
+    if start_at is None:
+        return loop.run(count)
+    time.sleep(max(0.0, start_at - time.time()))
+    return loop.run(count, time.perf_counter)  # wall time: the loops run at once, as (c)'s processes do
+
+
+def combined(*runs: dict[str, float]) -> dict[str, float]:
+    """Pages and CPU seconds of several runs of (b) together."""
+    pages, seconds = sum(r["pages"] for r in runs), sum(r["seconds"] for r in runs)
+    return {"pages": pages, "seconds": seconds, "rate": pages / seconds if seconds else float("nan")}
 
 
 def parallel_extraction(corpus: Path, processes: int) -> dict[str, float]:
@@ -159,16 +205,66 @@ def parallel_extraction(corpus: Path, processes: int) -> dict[str, float]:
     return {"rate": sum(r["rate"] for r in results), "each": [r["rate"] for r in results]}
 
 
-def full_crawl(base: str, tmp: Path) -> dict[str, float]:
+def stop_processes(pids: list[int]) -> list[int]:
+    """SIGSTOP ``pids``; returns those that were there, once all of them have stopped (or 1 s)."""
+    stopped = []
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+        except ProcessLookupError:
+            continue
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline and not all(process_state(pid) in ("T", "t", "Z", "") for pid in stopped):
+        time.sleep(0.002)
+    return stopped
+
+
+def process_state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def resume_processes(pids: list[int]) -> None:
+    for pid in reversed(pids):
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            continue
+
+
+def full_crawl(base: str, tmp: Path, loop: ExtractionLoop | None = None, server: int = 0,
+               every: float = 20.0, burst: int = 20) -> dict[str, Any]:
+    """(c). With ``loop``, every ``every`` seconds the crawl's processes and the site ``server``
+    are stopped (SIGSTOP) while ``loop`` runs ``burst`` pages of (b) alone, so that (b) samples the
+    machine's speed over the same minutes as (c); paused time is left out of (c)'s time and
+    CPU figures (a pause that falls inside a batch write is counted as storage time: on
+    average ~0.3% of the crawl's time at the defaults)."""
     db = tmp / "bench.sqlite3"
     proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", f"{base}/", "--db", str(db), "--quiet",
                              "--log-level", "ERROR", *LIFTED], cwd=tmp, env=ENV)
     sampler = Sampler(proc.pid)
     sampler.start()
     started = time.monotonic()
-    proc.wait()
-    seconds = time.monotonic() - started
-    cores = sampler.stop()
+    paused, bursts = 0.0, []
+    while True:
+        try:
+            proc.wait(timeout=every if loop is not None else None)
+            break
+        except subprocess.TimeoutExpired:
+            assert loop is not None
+        pause_started, cores_before = time.monotonic(), cpu_times()
+        pids = stop_processes([server, *process_tree(proc.pid)] if server else process_tree(proc.pid))
+        try:
+            bursts.append(loop.run(burst))
+        finally:
+            resume_processes(pids)
+        sampler.exclude(cores_before, cpu_times())
+        paused += time.monotonic() - pause_started
+    seconds = time.monotonic() - started - paused
+    cores, stolen, interrupts = sampler.stop()
     crawler_rss, crawler_cpu, helper_rss, helper_cpu = sampler.crawler_and_helpers()
     crawler_median, crawler_p95 = sampler.crawler_spread()
     with sqlite3.connect(db) as conn:
@@ -177,10 +273,11 @@ def full_crawl(base: str, tmp: Path) -> dict[str, float]:
     storage = float(stats.get("archive/write_seconds", 0.0))
     return {"articles": articles, "pages": stats.get("response_received_count", 0), "seconds": seconds,
             "rate": articles / seconds, "peak_rss": sampler.peak, "cores": cores,
+            "stolen": stolen, "interrupts": interrupts,
             "storage_share": storage / seconds if storage else float("nan"), "exit": proc.returncode,
             "crawler_rss": crawler_rss, "crawler_median": crawler_median, "crawler_p95": crawler_p95,
             "crawler_cpu": crawler_cpu, "helper_rss": helper_rss,
-            "helper_cpu": helper_cpu}
+            "helper_cpu": helper_cpu, "bursts": bursts, "paused": paused}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--skip-bare", action="store_true", help="skip (a), e.g. for a memory check at scale")
+    parser.add_argument("--burst-every", type=float, default=20.0, metavar="SECONDS",
+                        help="pause (c) this often for a burst of (b) (0: (b) only before and after (c))")
+    parser.add_argument("--burst-pages", type=int, default=20, help="pages of (b) in each burst")
     args = parser.parse_args(argv)
     if not (args.corpus / "html").is_dir():
         print(f"skipped: the news-dev corpus is not at {args.corpus} (it lives in ../shared)")
@@ -198,13 +298,17 @@ def main(argv: list[str] | None = None) -> int:
             tmp = Path(name)
             print(f"crawl benchmark: {args.articles:,} articles at {base}", file=sys.stderr)
             bare = bare_crawl(base, tmp) if not args.skip_bare else {"rate": float("nan"), "pages": 0, "seconds": 0}
-            before = extraction_loop(args.corpus)
+            loop = ExtractionLoop(args.corpus)
+            before = loop.run(120)
             server_cpu = rss_and_cpu(site.pid)[1]
-            full = full_crawl(base, tmp)
+            full = full_crawl(base, tmp, loop if args.burst_every > 0 else None, site.pid,
+                              args.burst_every or 20.0, args.burst_pages)
             full["server_cpu"] = rss_and_cpu(site.pid)[1] - server_cpu
-            after = extraction_loop(args.corpus)  # this machine's speed drifts: (b) is the mean of both
-            extract = {"pages": before["pages"] + after["pages"], "seconds": before["seconds"] + after["seconds"]}
-            extract["rate"] = extract["pages"] / extract["seconds"]
+            after = loop.run(120)
+            # This machine's speed drifts from minute to minute: (b) is measured before, during
+            # (with (c) paused) and after (c), and is the rate of all of those pages together.
+            during = combined(*full["bursts"])
+            extract = combined(before, *full["bursts"], after)
             together = parallel_extraction(args.corpus, os.cpu_count() or 1)
     finally:
         site.terminate()
@@ -214,14 +318,17 @@ def main(argv: list[str] | None = None) -> int:
           f"{bare['pages']:.0f} pages in {bare['seconds']:.1f} s")
     print(f"{'(b) extract_article loop, one core':<44} {extract['rate']:>10.1f} pg/s  "
           f"{extract['seconds'] / extract['pages'] * 1000:.1f} ms CPU per page "
-          f"(before (c): {before['rate']:.1f} pg/s, after: {after['rate']:.1f} pg/s)")
+          f"(before (c): {before['rate']:.1f} pg/s, during: {during['rate']:.1f} pg/s in "
+          f"{len(full['bursts'])} bursts of {args.burst_pages} pages, after: {after['rate']:.1f} pg/s)")
     each = " + ".join(f"{r:.1f}" for r in together["each"])
     print(f"{'(b2) the same loop on every core at once':<44} {together['rate']:>10.1f} pg/s  "
           f"{each}; {together['rate'] / extract['rate']:.2f}x (b): what the cores give together")
     print(f"{'(c) newscrawler crawl (full pipeline)':<44} {full['rate']:>10.1f} art/s  "
-          f"{full['articles']:.0f} articles, {full['pages']} pages in {full['seconds']:.1f} s; "
-          f"{full['rate'] / extract['rate']:.2f}x (b)")
-    print(f"{'    CPU per core during (c)':<44} {cores:>16}")
+          f"{full['articles']:.0f} articles, {full['pages']} pages in {full['seconds']:.1f} s "
+          f"(+{full['paused']:.1f} s paused); {full['rate'] / extract['rate']:.2f}x (b)")
+    ours = (full["crawler_cpu"] + full["helper_cpu"] + full["server_cpu"]) / (full["seconds"] * len(full["cores"]))
+    print(f"{'    CPU per core during (c)':<44} {cores:>16}  of all cores' time: {100 * ours:.0f}% used by (c) "
+          f"and the site, {full['interrupts']:.1f}% interrupts, {full['stolen']:.1f}% stolen")
     print(f"{'    peak RSS of all processes of (c)':<44} {full['peak_rss']:>13.0f} MB")
     print(f"{'      of which the crawling process':<44} {full['crawler_rss']:>13.0f} MB  "
           f"largest other process (worker): {full['helper_rss']:.0f} MB")

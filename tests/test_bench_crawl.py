@@ -1,0 +1,66 @@
+"""The crawl benchmark's own machinery: pausing (c) for bursts of (b), and CPU accounting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.crawl import (  # noqa: E402
+    Sampler, cpu_times, process_state, process_tree, resume_processes, rss_and_cpu, stop_processes, usage,
+)
+
+
+def test_stopped_processes_use_no_cpu_until_resumed() -> None:
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        pids = stop_processes([busy.pid, 999_999_999])  # a pid that is gone is skipped
+        assert pids == [busy.pid]
+        assert process_state(busy.pid) in ("T", "t")
+        stopped_at = rss_and_cpu(busy.pid)[1]
+        time.sleep(0.5)
+        assert rss_and_cpu(busy.pid)[1] - stopped_at <= 0.02
+        resume_processes(pids)
+        time.sleep(0.5)
+        assert process_state(busy.pid) in ("R", "S")
+        assert rss_and_cpu(busy.pid)[1] - stopped_at >= 0.1
+    finally:
+        busy.kill()
+        busy.wait()
+    assert process_state(busy.pid) == ""
+
+
+def test_usage_leaves_paused_intervals_out() -> None:
+    start = [(100, 1000), (200, 1000), (10, 30, 2000)]
+    end = [(1000, 2000), (600, 2000), (60, 80, 4000)]
+    # A pause of 500 jiffies per core, during which core 0 ran (b) and core 1 idled.
+    excluded = [(500, 500), (0, 500), (0, 0, 1000)]
+    cores, stolen, interrupts = usage(start, end, excluded)
+    assert cores == [80.0, 80.0]
+    assert stolen == 5.0 and interrupts == 5.0
+    cores, stolen, interrupts = usage(start, end, [(0, 0), (0, 0), (0, 0, 0)])
+    assert cores == [90.0, 40.0]
+    assert stolen == 2.5 and interrupts == 2.5
+
+
+def test_cpu_times_and_sampler_on_this_machine() -> None:
+    times = cpu_times()
+    assert len(times) >= 2 and all(len(t) == 2 for t in times[:-1]) and len(times[-1]) == 3
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        sampler = Sampler(child.pid)
+        sampler.start()
+        time.sleep(0.35)
+        cores, stolen, interrupts = sampler.stop()
+        sampler.join()
+        assert len(cores) == len(times) - 1 and all(0 <= c <= 100 for c in cores)
+        assert 0 <= stolen <= 100 and 0 <= interrupts <= 100
+        assert sampler.peak > 1 and process_tree(child.pid) == [child.pid]
+    finally:
+        child.kill()
+        child.wait()
