@@ -19,11 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -40,11 +40,12 @@ LIFTED = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "C
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
 
-def cpu_times() -> list[tuple[int, int]]:
+def cpu_times() -> list[tuple[int, ...]]:
     """(busy, total) jiffies per core from /proc/stat, then (stolen, interrupts, total) of all cores:
     time the hypervisor gave to other machines while this one had work (counted as busy), and time
     in interrupt handlers (loopback network traffic), which no process is charged for."""
-    out = []
+    out: list[tuple[int, ...]] = []
+    overall = (0, 0, 0)
     for line in Path("/proc/stat").read_text().splitlines():
         if line.startswith("cpu"):
             fields = [int(x) for x in line.split()[1:]]
@@ -116,7 +117,7 @@ class Sampler(threading.Thread):
             self.peak = max(self.peak, total)
             time.sleep(0.1)
 
-    def exclude(self, before: list[tuple[int, int]], after: list[tuple[int, int]]) -> None:
+    def exclude(self, before: list[tuple[int, ...]], after: list[tuple[int, ...]]) -> None:
         """Leave the interval between two :func:`cpu_times` out of the cores' use."""
         self.excluded = [tuple(x + a - b for x, b, a in zip(*trio)) for trio in zip(self.excluded, before, after)]
 
