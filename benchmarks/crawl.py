@@ -103,9 +103,13 @@ class Sampler(threading.Thread):
         self.crawler_samples: list[float] = []  # RSS of the crawling process, every 100 ms
         self.cpu_start = cpu_times()
         self.excluded = [tuple(0 for _ in c) for c in self.cpu_start]  # jiffies of pauses, left out
+        self.paused = False  # while (c) is stopped for a burst of (b): its RSS is not sampled
 
     def run(self) -> None:
         while self.running:
+            if self.paused:
+                time.sleep(0.01)
+                continue
             total = 0.0
             for pid in process_tree(self.pid):
                 rss, cpu = rss_and_cpu(pid)
@@ -257,12 +261,14 @@ def full_crawl(base: str, tmp: Path, loop: ExtractionLoop | None = None, server:
         except subprocess.TimeoutExpired:
             assert loop is not None
         pause_started, cores_before = time.monotonic(), cpu_times()
+        sampler.paused = True
         pids = stop_processes([server, *process_tree(proc.pid)] if server else process_tree(proc.pid))
         try:
             bursts.append(loop.run(burst))
         finally:
             resume_processes(pids)
         sampler.exclude(cores_before, cpu_times())
+        sampler.paused = False
         paused += time.monotonic() - pause_started
     seconds = time.monotonic() - started - paused
     cores, stolen, interrupts = sampler.stop()
@@ -303,9 +309,11 @@ def main(argv: list[str] | None = None) -> int:
             before = loop.run(120)
             server_cpu = rss_and_cpu(site.pid)[1]
             full = full_crawl(base, tmp, loop if args.burst_every > 0 else None, site.pid,
-                              args.burst_every or 20.0, args.burst_pages)
+                              args.burst_every, args.burst_pages)
             full["server_cpu"] = rss_and_cpu(site.pid)[1] - server_cpu
-            after = loop.run(120)
+            # Pages cost 27-309 ms each (idle machine): (b) ends where the page list does, so that all its runs
+            # together weigh every page alike (the bursts alone cover part of the list).
+            after = loop.run(120 + (-(loop.next + 120)) % len(loop.pages))
             # This machine's speed drifts from minute to minute: (b) is measured before, during
             # (with (c) paused) and after (c), and is the rate of all of those pages together.
             during = combined(*full["bursts"])
