@@ -65,7 +65,7 @@ def page_links(tree: etree._Element, base_url: str, site: str) -> list[Link]:
     seen: dict[str, Link] = {}
     for raw, rel_next in _hrefs(tree):
         href = raw.strip()
-        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")) or _templated(href):
             continue
         if _has_host(href):
             url = _absolute_link(href, https_base, site)
@@ -81,6 +81,12 @@ def page_links(tree: etree._Element, base_url: str, site: str) -> list[Link]:
         elif rel_next and not link.pagination:
             seen[url] = Link(url, True)  # the same URL under rel=next further down
     return list(seen.values())
+
+
+def _templated(href: str) -> bool:
+    """An href left as a client-side template (``{{link}}``, ``{% url %}``) is no address:
+    following it costs a request and gives a 404 (one news-dev publisher has one on every page)."""
+    return "{{" in href or "{%" in href
 
 
 def _origin(url: str) -> str | None:

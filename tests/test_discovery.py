@@ -129,11 +129,13 @@ def test_page_links_and_feeds() -> None:
                 '<a href="/a-b-c/?utm_source=x#top">1</a><a href="https://other.example/x">2</a>'
                 '<a href="mailto:x@news.example">3</a><a href="/file.pdf">4</a><a href="/page/2/">5</a>'
                 '<a rel="next" href="/list?p=9">6</a><a href="ftp://news.example/x">7</a>'
-                '<a href="//www.news.example/www-too">8</a>')
+                '<a href="//www.news.example/www-too">8</a><a href="{{link}}">9</a>'
+                '<a href="/tag/{% slug %}/">10</a><a href="/search?q=${term}">11</a>')
     links = page_links(tree, BASE, "news.example")
     assert [(link.url, link.pagination) for link in links] == [
         ("https://news.example/a-b-c/", False), ("https://news.example/page/2/", True),
-        ("https://news.example/list?p=9", True), ("https://www.news.example/www-too", False)]
+        ("https://news.example/list?p=9", True), ("https://www.news.example/www-too", False),
+        ("https://news.example/search?q=${term}", False)]  # templates ({{ }}, {% %}) are no addresses
     assert feed_links(tree, BASE) == ["https://news.example/feed.xml", "https://news.example/atom.xml"]
 
 

@@ -20,7 +20,7 @@ from newscrawler.classify import classify_page
 from newscrawler.extraction import extract_article
 from newscrawler.links import feed_links, page_links
 from newscrawler.pagework import PageJob, PageResult, process_page
-from newscrawler.pool import ExtractionPool
+from newscrawler.pool import ExtractionPool, WorkerLost
 
 PAGE = Path(__file__).parent / "data" / "extraction" / "free_with_subscribe_box.html"
 LISTING = Path(__file__).parent / "data" / "extraction" / "section_listing.html"
@@ -114,3 +114,122 @@ def test_interrupted_crawl_leaves_no_worker_processes(site, tmp_path: Path) -> N
     while any(alive(p) for p in seen) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [p for p in seen if alive(p)], "extraction workers outlived the crawl"
+
+
+def slow_page() -> bytes:
+    """An article page that takes a worker seconds: ~1.5 MB of paragraphs."""
+    paragraph = "<p>" + "The council met again on Tuesday to discuss the budget in detail. " * 12 + "</p>\n"
+    html = PAGE.read_text(encoding="utf-8")
+    return html.replace("</article>", paragraph * 1800 + "</article>").encode("utf-8")
+
+
+def test_a_worker_that_dies_costs_only_its_page() -> None:
+    """kill -9 of the worker mid-page: that page fails naming its URL, the pages queued behind
+    it are processed by a new worker, and the pool goes on."""
+    body = PAGE.read_bytes()
+    expected = extract_article(PAGE.read_text(encoding="utf-8"), URL)
+    assert b"</article>" in body and len(slow_page()) > 1_000_000
+
+    async def run() -> tuple[list[PageResult | BaseException], list[int], list[int], int]:
+        pool = ExtractionPool(1, max_pending=3)
+        try:
+            await pool.process(PageJob(URL, body, "text/html"))  # the worker is up and warm
+            first = pool.worker_pids()
+            jobs = [PageJob(URL + "/slow", slow_page(), "text/html"), PageJob(URL, body, "text/html"),
+                    PageJob(URL, body, "text/html")]
+            tasks = [asyncio.ensure_future(pool.process(job)) for job in jobs]
+            await asyncio.sleep(0.5)  # the worker is inside the slow page
+            os.kill(first[0], signal.SIGKILL)
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+            after = await pool.process(PageJob(URL, body, "text/html"))
+            return [*results, after], first, pool.worker_pids(), pool.pages
+        finally:
+            pool.close()
+
+    results, before, after, pages = asyncio.run(run())
+    lost = results[0]
+    assert isinstance(lost, WorkerLost), lost
+    assert f"{URL}/slow" in str(lost) and "signal 9" in str(lost)
+    assert [r.article for r in results[1:]] == [expected] * 3  # type: ignore[union-attr]
+    assert len(after) == 1 and after != before
+    assert pages == 4
+
+
+def test_workers_are_replaced_after_max_tasks_per_child() -> None:
+    body = PAGE.read_bytes()
+    seen: set[int] = set()
+
+    async def run() -> list[PageResult]:
+        pool = ExtractionPool(1, max_pending=1, max_tasks_per_child=2)
+        try:
+            results = []
+            for _ in range(5):
+                results.append(await pool.process(PageJob(URL, body, "text/html")))
+                seen.update(pool.worker_pids())
+            return results
+        finally:
+            pool.close()
+
+    results = asyncio.run(run())
+    assert len({r.article.text for r in results if r.article}) == 1 and len(results) == 5
+    assert len(seen) == 3, seen  # pages 1-2, 3-4, 5
+    assert not [p for p in seen if alive(p)], "retired workers exited"
+
+
+def test_a_crawl_goes_on_when_its_worker_is_killed(site, crawled, tmp_path: Path) -> None:
+    """kill -9 of the only extraction worker mid-crawl: a new one takes over, the crawl
+    finishes normally, and at most the page it was working on is missing (an error)."""
+    db = tmp_path / "news.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWLER_DB"}
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", site.base_url + "/", "--db", str(db),
+                             *LOCAL, "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05",
+                             "-s", "EXTRACTION_WORKERS=1"],
+                            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    killed = None
+    deadline = time.monotonic() + 60
+    while killed is None and proc.poll() is None and time.monotonic() < deadline:
+        workers = [p for p in descendants(proc.pid) if not descendants(p)]  # not the forkserver
+        if len(committed_articles(db)) >= 3 and workers:
+            killed = workers[0]
+            os.kill(killed, signal.SIGKILL)
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=120)
+    assert killed is not None, "the crawl ended before a worker could be killed"
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err, err
+    clean = committed_articles(crawled[0])
+    got = committed_articles(db)
+    assert got <= clean and len(got) >= len(clean) - 1
+    if len(got) < len(clean):
+        assert "was killed by signal 9 while processing" in err, err
+
+
+def committed_articles(db: Path) -> set[str]:
+    import sqlite3
+
+    if not db.exists():
+        return set()
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
+            return {row[0] for row in conn.execute("SELECT canonical_url FROM articles")}
+    except sqlite3.OperationalError:
+        return set()
+
+
+def test_empty_and_big_pages_pass_through_the_pipes() -> None:
+    """An empty body (no bytes to write) and a page larger than the pipe (written as it drains)."""
+    big = slow_page()[:2_500_000]
+
+    async def run() -> list[PageResult]:
+        pool = ExtractionPool(1)
+        try:
+            return list(await asyncio.gather(pool.process(PageJob(URL, b"", "text/html")),
+                                             pool.process(PageJob(URL, big, "text/html")),
+                                             pool.process(PageJob(URL, b"", "text/html"))))
+        finally:
+            pool.close()
+
+    empty, page, again = asyncio.run(asyncio.wait_for(run(), 120))
+    assert empty.article is None and again.article is None and not empty.is_article
+    assert page.html_zstd is not None and decompress_html(page.html_zstd) == big

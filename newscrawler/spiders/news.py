@@ -47,7 +47,7 @@ from newscrawler.keytable import KeyTable
 from newscrawler.links import Link, same_site
 from newscrawler.pagework import PageJob, PageResult
 from newscrawler.pipelines import archive_failed
-from newscrawler.pool import ExtractionPool
+from newscrawler.pool import ExtractionPool, PoolError, WorkerLost
 from newscrawler.sources import SiteRules, load_sources
 from newscrawler.spiders.discovering import (CONDITIONAL, DISCOVERY_PRIORITY, LISTED_PRIORITY, START_PRIORITY,
                                              DiscoveryCallbacks)
@@ -294,6 +294,9 @@ class NewsSpider(DiscoveryCallbacks):
         # Decoded, parsed, classified, its links listed and its article extracted in the pool:
         # a waiting page holds its bytes, and this process never parses it.
         page = await self._process(response, feeds=bool(start_url))
+        if page is None:
+            self._release()
+            return
         site = site_of(response.url)
         if start_url:
             feeds = page.feeds or [urljoin(get_base_url(response), path)
@@ -336,15 +339,31 @@ class NewsSpider(DiscoveryCallbacks):
             self.site_errors[start_url] = f"not an HTML page ({kind})"
             return
         self.site_reached.add(start_url)
-        item = self.build_item(response, await self._process(response, single=True))
+        page = await self._process(response, single=True)
+        if page is None:
+            self.site_errors[start_url] = "the extraction worker failed on this page"
+            return
+        item = self.build_item(response, page)
         if item is None:
             self.site_errors[start_url] = "no article text found"
             return
         yield item
 
-    async def _process(self, response: Response, feeds: bool = False, single: bool = False) -> PageResult:
-        """The page's work, done in the extraction pool (see :mod:`newscrawler.pagework`)."""
-        page = await self.pool.process(self._job(response, feeds, single))
+    async def _process(self, response: Response, feeds: bool = False, single: bool = False) -> PageResult | None:
+        """The page's work, done in the extraction pool (see :mod:`newscrawler.pagework`).
+
+        None when the pool could not do it (its worker died on it: the pool logged the URL);
+        the page counts as an error and is fetched again by a later crawl."""
+        try:
+            page = await self.pool.process(self._job(response, feeds, single))
+        except PoolError as exc:
+            if not isinstance(exc, WorkerLost):
+                self.logger.error("%s", exc)
+            url = (response.meta.get("redirect_urls") or [response.url])[0]
+            self._count("errors/extraction_worker")
+            self._site_inc(url, "errors/extraction_worker")
+            self.book.failed(url, response.status)
+            return None
         if page.charset_corrected:
             self._count("bodies/charset_corrected")
             self.logger.info("Charset of %s corrected: %s, not as labelled", response.url, page.encoding)
