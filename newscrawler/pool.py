@@ -123,6 +123,8 @@ class ExtractionPool:
         if self.workers == 0:
             self.pages += 1
             return process_page(job)
+        if self._closed:
+            raise PoolError(f"extraction pool closed: {job.url} not processed")
         self.open()
         assert self._slots is not None and self._loop is not None
         async with self._slots:

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import LOCAL, ROOT
 
 from scrapy.http import HtmlResponse
@@ -20,7 +21,7 @@ from newscrawler.classify import classify_page
 from newscrawler.extraction import extract_article
 from newscrawler.links import feed_links, page_links
 from newscrawler.pagework import PageJob, PageResult, process_page
-from newscrawler.pool import ExtractionPool, WorkerLost
+from newscrawler.pool import ExtractionPool, PoolError, WorkerLost
 
 PAGE = Path(__file__).parent / "data" / "extraction" / "free_with_subscribe_box.html"
 LISTING = Path(__file__).parent / "data" / "extraction" / "section_listing.html"
@@ -72,6 +73,10 @@ def test_pool_extracts_what_in_process_extraction_does() -> None:
         assert pool.pages == 3
     assert len(workers) == 2
     assert not [p for p in workers if alive(p)], "a closed pool leaves no workers"
+    closed = ExtractionPool(2)
+    closed.close()
+    with pytest.raises(PoolError, match="closed"):
+        asyncio.run(closed.process(job))
 
 
 def test_page_is_parsed_once_with_what_the_crawl_would_see() -> None:
