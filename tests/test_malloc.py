@@ -40,3 +40,22 @@ def test_large_blocks_stay_mapped() -> None:
         pytest.skip("not glibc")
     assert not mapped_after_free("default")  # glibc's own rule: the second body comes from the heap
     assert mapped_after_free("fixed")
+
+
+GC_PROBE = """
+import gc
+from scrapy.utils.test import get_crawler
+from newscrawler.malloc import CollectorControl
+from newscrawler import settings
+
+crawler = get_crawler(settings_dict={"GC_THRESHOLD": settings.GC_THRESHOLD})
+extension = CollectorControl.from_crawler(crawler)
+assert gc.get_freeze_count() == 0 and gc.get_threshold()[0] == 700
+extension.engine_started()
+print(gc.get_freeze_count() > 10_000, gc.get_threshold())
+"""
+
+
+def test_collector_freezes_start_up_and_collects_less_often() -> None:
+    out = subprocess.run([sys.executable, "-c", GC_PROBE], capture_output=True, text=True, check=True)
+    assert out.stdout.split(maxsplit=1) == ["True", "(7000, 10, 10)\n"]
