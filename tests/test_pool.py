@@ -194,10 +194,13 @@ def test_a_crawl_goes_on_when_its_worker_is_killed(site, crawled, tmp_path: Path
     killed = None
     deadline = time.monotonic() + 60
     while killed is None and proc.poll() is None and time.monotonic() < deadline:
-        workers = [p for p in descendants(proc.pid) if not descendants(p)]  # not the forkserver
+        workers = [p for p in descendants(proc.pid) if "forkserver" in cmdline(parent(p))]
         if len(committed_articles(db)) >= 3 and workers:
-            killed = workers[0]
-            os.kill(killed, signal.SIGKILL)
+            try:
+                os.kill(workers[0], signal.SIGKILL)
+                killed = workers[0]
+            except ProcessLookupError:  # a process that was just ending: look again
+                pass
         time.sleep(0.02)
     out, err = proc.communicate(timeout=120)
     assert killed is not None, "the crawl ended before a worker could be killed"
@@ -208,6 +211,20 @@ def test_a_crawl_goes_on_when_its_worker_is_killed(site, crawled, tmp_path: Path
     assert got <= clean and len(got) >= len(clean) - 1
     if len(got) < len(clean):
         assert "was killed by signal 9 while processing" in err, err
+
+
+def parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
 
 
 def committed_articles(db: Path) -> set[str]:
