@@ -187,8 +187,8 @@ def test_a_crawl_goes_on_when_its_worker_is_killed(site, crawled, tmp_path: Path
     db = tmp_path / "news.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWLER_DB"}
     proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", site.base_url + "/", "--db", str(db),
-                             *LOCAL, "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05",
-                             "-s", "EXTRACTION_WORKERS=1"],
+                             *LOCAL, "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.1",
+                             "-s", "EXTRACTION_WORKERS=1", "-s", "ARCHIVE_BATCH_SIZE=2"],
                             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     killed = None
