@@ -12,6 +12,9 @@ RSS grew with the crawl's length (190.8 MB).
 bytes: larger blocks are mapped when allocated and unmapped when freed (same crawl: 9-18 MB
 free in the heap, peak 175.1 MB). Off at 0, and without glibc (macOS, musl). Calling
 ``malloc_trim`` every 5 s instead was measured too and did not lower the peak (190.3 MB).
+
+:class:`CollectorControl` (another extension) spares the crawling process's CPU rather than
+its memory: Python's garbage collector kept walking the objects start-up loaded.
 """
 
 from __future__ import annotations

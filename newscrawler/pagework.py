@@ -147,7 +147,7 @@ def init_worker(parent_pid: int) -> None:
 
 
 def cpu_count() -> int:
-    """The cores this process may run on (also a no-op task that starts a worker)."""
+    """The cores this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

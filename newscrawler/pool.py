@@ -35,6 +35,7 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
+from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -49,7 +50,7 @@ logger = logging.getLogger(__name__)
 PIPE_BYTES = 1 << 20  # a typical page and its result fit at once: fewer system calls and wake-ups
 F_SETPIPE_SZ = 1031  # Linux's fcntl command (fcntl.F_SETPIPE_SZ from Python 3.10, Linux only)
 JOIN_SECONDS = 30.0  # a closing worker finishes its page; then it is terminated
-RESTARTS_WITHOUT_PROGRESS = 3  # workers dying before any result: the pool gives up
+DEATHS_WITHOUT_PROGRESS = 3  # workers dying with no page answered in between: the pool gives up
 
 
 class PoolError(RuntimeError):
@@ -88,7 +89,7 @@ class ExtractionPool:
         self._live: list[_Worker] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
-        self._failed_starts = 0
+        self._deaths_in_a_row = 0
         self._broken: str | None = None
         self._closed = False
         self.pages = 0
@@ -155,7 +156,7 @@ class ExtractionPool:
         fd = worker.jobs.fileno()
         while worker.outbox:
             try:
-                written = os.writev(fd, list(worker.outbox)[:64])
+                written = os.writev(fd, list(islice(worker.outbox, 64)))  # 64: well under IOV_MAX
             except BlockingIOError:
                 break
             except OSError:  # the worker is gone: its results pipe says so too
@@ -195,7 +196,7 @@ class ExtractionPool:
     def _answered(self, worker: _Worker, ok: bool, payload: PageResult | str) -> None:
         future, job = worker.waiting.popleft()
         self.pages += 1
-        self._failed_starts = 0
+        self._deaths_in_a_row = 0
         if not future.done():
             if ok:
                 future.set_result(payload)  # type: ignore[arg-type]
@@ -229,43 +230,47 @@ class ExtractionPool:
         worker.process.join(JOIN_SECONDS)
         if self._closed or (worker.retiring and not worker.waiting):
             return
-        code = worker.process.exitcode
-        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited (code {code})"
-        if worker.waiting:
-            future, job = worker.waiting.popleft()
-            logger.error("Extraction worker %s %s while processing %s", worker.process.pid, how, job.url)
-            if not future.done():
-                future.set_exception(WorkerLost(f"extraction worker {how} while processing {job.url}"))
-        else:
-            logger.error("Extraction worker %s %s", worker.process.pid, how)
-        self._failed_starts += 1
-        if self._failed_starts >= RESTARTS_WITHOUT_PROGRESS:
-            self._broken = (f"extraction workers keep dying ({RESTARTS_WITHOUT_PROGRESS} in a row"
+        how = _exit_reason(worker.process.exitcode)
+        self._lost(worker, how)
+        self._deaths_in_a_row += 1
+        if self._deaths_in_a_row >= DEATHS_WITHOUT_PROGRESS:
+            self._broken = (f"extraction workers keep dying ({DEATHS_WITHOUT_PROGRESS} in a row"
                             f" without a page done; the last {how})")
-        elif not worker.retiring:
+        elif not worker.retiring:  # (a retiring worker's successor is already running)
             self._start_worker()
         queued, worker.waiting = list(worker.waiting), deque()
         for future, job in queued:  # queued behind the lost page: innocent, sent again
             if not future.done():
                 self._dispatch(future, job)
 
+    def _lost(self, worker: _Worker, how: str) -> None:
+        """Report a worker's death; the page it was working on, if any, fails with :class:`WorkerLost`."""
+        if not worker.waiting:
+            logger.error("Extraction worker %s %s", worker.process.pid, how)
+            return
+        future, job = worker.waiting.popleft()
+        logger.error("Extraction worker %s %s while processing %s", worker.process.pid, how, job.url)
+        if not future.done():
+            future.set_exception(WorkerLost(f"extraction worker {how} while processing {job.url}"))
+
     def _stop(self, worker: _Worker) -> None:
         """No more pages for this worker: closing its job pipe makes it exit (after its page)."""
+        if worker.jobs.closed:
+            return
         assert self._loop is not None
-        self._loop.remove_writer(worker.jobs.fileno())
+        if not self._loop.is_closed():
+            self._loop.remove_writer(worker.jobs.fileno())
         worker.outbox.clear()
         worker.jobs.close()
 
     def _detach(self, worker: _Worker) -> None:
+        """Forget a worker: both its pipes closed, the event loop no longer watching them."""
         if worker in self._live:
             self._live.remove(worker)
+        self._stop(worker)
         assert self._loop is not None
         if not self._loop.is_closed():
-            if not worker.jobs.closed:
-                self._loop.remove_writer(worker.jobs.fileno())
             self._loop.remove_reader(worker.results.fileno())
-        if not worker.jobs.closed:
-            worker.jobs.close()
         worker.results.close()
 
     def close(self) -> None:
@@ -287,6 +292,10 @@ class ExtractionPool:
                 worker.process.join()
         if self._loop is not None:
             logger.info("Extraction pool closed after %d pages", self.pages)
+
+
+def _exit_reason(code: int | None) -> str:
+    return f"was killed by signal {-code}" if code is not None and code < 0 else f"exited (code {code})"
 
 
 def _consume(outbox: deque[memoryview], written: int) -> None:

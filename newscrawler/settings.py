@@ -107,9 +107,9 @@ DEPTH_STATS_VERBOSE = False
 
 EXTENSIONS = {"newscrawler.sitestats.SiteStats": 500, "newscrawler.malloc.HeapControl": 0,
               "newscrawler.malloc.CollectorControl": 0}
-GC_THRESHOLD = 7000  # the crawling process's youngest-generation threshold (Python: 700); 0 leaves gc alone
 # glibc's heap (newscrawler.malloc): 0 leaves glibc's default; README "Discovery and politeness".
 MALLOC_MMAP_THRESHOLD = 128 * 1024  # bytes: larger blocks (page bodies) are mapped and unmapped
+GC_THRESHOLD = 7000  # the crawling process's youngest-generation threshold (Python: 700); 0 leaves gc alone
 
 # --- Scale out: a Redis frontier shared by several crawler processes (newscrawler.frontier) ----
 # Set FRONTIER_URL (redis://HOST:PORT/DB; `crawl --frontier`) to share the request queue and seen set.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -42,12 +43,17 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
-def alive(pid: int) -> bool:
+def stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (state, ppid, ...); [] when gone."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return False
-    return state != "Z"
+        return []
+
+
+def alive(pid: int) -> bool:
+    fields = stat_fields(pid)
+    return bool(fields) and fields[0] != "Z"
 
 
 def test_pool_extracts_what_in_process_extraction_does() -> None:
@@ -214,10 +220,8 @@ def test_a_crawl_goes_on_when_its_worker_is_killed(site, crawled, tmp_path: Path
 
 
 def parent(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0
+    fields = stat_fields(pid)
+    return int(fields[1]) if fields else 0
 
 
 def cmdline(pid: int) -> str:
@@ -228,8 +232,6 @@ def cmdline(pid: int) -> str:
 
 
 def committed_articles(db: Path) -> set[str]:
-    import sqlite3
-
     if not db.exists():
         return set()
     try:

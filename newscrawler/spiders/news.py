@@ -70,6 +70,11 @@ def parse_start_urls(value: str | list[str] | None) -> list[str]:
     return urls
 
 
+def linked_url(message: scrapy.Request | Response) -> str:
+    """The URL a page was linked under: before any redirects."""
+    return (message.meta.get("redirect_urls") or [message.url])[0]
+
+
 class NewsSpider(DiscoveryCallbacks):
     name = "news"
 
@@ -264,16 +269,20 @@ class NewsSpider(DiscoveryCallbacks):
     def page_failed(self, failure: Failure) -> None:
         self.left_scheduler(failure.request)  # refused by a downloader middleware, perhaps
         kind, message = describe_failure(failure)
-        url = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]  # the page linked to
+        url = linked_url(failure.request)
         if kind == "robots_disallowed":
             self._count("pages/robots_disallowed")
             self._site_inc(url, "robots_disallowed")
         else:
-            self._count(f"errors/{kind}")
-            self._site_inc(url, f"errors/{kind}")
             response = getattr(failure.value, "response", None)
-            self.book.failed(url, getattr(response, "status", None))
+            self._page_error(url, kind, getattr(response, "status", None))
         self.logger.info("Page %s failed: %s", failure.request.url, message)
+
+    def _page_error(self, url: str, kind: str, status: int | None) -> None:
+        """A page that failed: counted as ``errors/<kind>`` and due again (with backoff)."""
+        self._count(f"errors/{kind}")
+        self._site_inc(url, f"errors/{kind}")
+        self.book.failed(url, status)
 
     # --- pages -----------------------------------------------------------------------
     async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | ArticleItem]:
@@ -359,10 +368,7 @@ class NewsSpider(DiscoveryCallbacks):
         except PoolError as exc:
             if not isinstance(exc, WorkerLost):
                 self.logger.error("%s", exc)
-            url = (response.meta.get("redirect_urls") or [response.url])[0]
-            self._count("errors/extraction_worker")
-            self._site_inc(url, "errors/extraction_worker")
-            self.book.failed(url, response.status)
+            self._page_error(linked_url(response), "extraction_worker", response.status)
             return None
         if page.charset_corrected:
             self._count("bodies/charset_corrected")
@@ -378,9 +384,8 @@ class NewsSpider(DiscoveryCallbacks):
         if page.article is None:
             self._count("pages/extract_failed")
             return None
-        redirects = response.meta.get("redirect_urls") or [response.url]
         fetched = FetchedPage(
-            url=redirects[0],
+            url=linked_url(response),
             final_url=response.url,
             status=response.status,
             body=response.body,
