@@ -17,7 +17,7 @@ from archive.urls import site_of
 EXPORT_FIELDS = [
     "id", "url", "canonical_url", "title", "authors", "published_at", "modified_at",
     "site_name", "section", "tags", "language", "description", "image_url", "text",
-    "word_count", "fetched_at", "site", "date_source", "is_paywalled", "markdown",
+    "word_count", "fetched_at", "site", "date_source", "title_source", "is_paywalled", "markdown",
 ]
 FORMATS = ("jsonl", "json", "csv")
 LIST_SEPARATOR = "; "
@@ -49,6 +49,7 @@ def article_to_dict(a: StoredArticle) -> dict[str, Any]:
         "fetched_at": _iso(a.fetched_at),
         "site": a.site or site_of(a.canonical_url or a.url),
         "date_source": a.date_source,
+        "title_source": a.title_source,
         "is_paywalled": a.is_paywalled,
         "markdown": a.markdown,
     }

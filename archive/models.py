@@ -102,6 +102,7 @@ class ArticleRow(Base):
     text: Mapped[str] = mapped_column(Text)
     markdown: Mapped[str | None] = mapped_column(Text)
     date_source: Mapped[str | None] = mapped_column(Text)
+    title_source: Mapped[str | None] = mapped_column(Text)
     is_paywalled: Mapped[bool | None] = mapped_column(Boolean)
     word_count: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(Text, index=True)
@@ -116,7 +117,7 @@ class ArticleRow(Base):
 _STORED_COLUMNS = (
     "url", "title", "text", "canonical_url", "authors", "published_at", "modified_at", "site_name",
     "section", "tags", "language", "description", "image_url", "markdown", "date_source",
-    "is_paywalled", "id", "fetched_at", "content_hash", "word_count", "site",
+    "title_source", "is_paywalled", "id", "fetched_at", "content_hash", "word_count", "site",
 )
 
 
@@ -138,6 +139,7 @@ def stored_from_mapping(row: Mapping[str, Any]) -> StoredArticle:
         image_url=row["image_url"],
         markdown=row["markdown"] or "",
         date_source=row["date_source"],
+        title_source=row["title_source"],
         is_paywalled=row["is_paywalled"],
         id=row["id"],
         fetched_at=row["fetched_at"],
@@ -203,6 +205,9 @@ class UrlState(Base):
     next_check: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never again (unless --revisit)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     article_id: Mapped[int | None] = mapped_column(Integer)
+    # Why the page is not an article of its own: "not_article:<reason>", "dropped:<reason>",
+    # "duplicate_body" (article_id: the article it repeats)...; NULL for an archived article.
+    reason: Mapped[str | None] = mapped_column(Text)
     # The token of the crawl that wrote this row and had not settled it yet (NULL: settled).
     # Readers take such a row as untrusted: see archive.state.untrusted.
     pending: Mapped[int | None] = mapped_column(BigInteger)

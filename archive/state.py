@@ -50,6 +50,7 @@ class UrlState:
     next_check: datetime | None = None
     failures: int = 0
     article_id: int | None = None
+    reason: str | None = None  # why it is not an article of its own (see archive.models.UrlState)
     pending: int | None = None  # the token of the crawl that wrote it unsettled (see the module doc)
 
     def due(self, now: datetime) -> bool:

@@ -86,6 +86,7 @@ def article_values(article: Article) -> dict[str, Any]:
         "text": article.text,
         "markdown": article.markdown,
         "date_source": article.date_source,
+        "title_source": article.title_source,
         "is_paywalled": article.is_paywalled,
         "word_count": article.word_count,
         "content_hash": content_hash(article.text),

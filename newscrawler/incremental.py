@@ -206,14 +206,17 @@ class UrlBook:
             self.flush()
 
     def fetched(self, urls: list[str], kind: str, status: int, etag: str | None = None,
-                last_modified: str | None = None, published: datetime | None = None) -> None:
-        """Record a response (200 or 304) for ``urls`` (the request URL and where it redirected)."""
+                last_modified: str | None = None, published: datetime | None = None,
+                reason: str | None = None) -> None:
+        """Record a response (200 or 304) for ``urls`` (the request URL and where it redirected);
+        ``reason``: why the page is not an article of its own (see :meth:`decided`)."""
         now = datetime.now(UTC)
         for url in dict.fromkeys(urls):
             state = self._state(url, kind, now)
             if status != 304:
                 state.kind = kind
                 state.etag, state.last_modified = etag, last_modified
+                state.reason = reason
             if published is not None:
                 state.published_at = published
             state.last_fetched, state.last_status, state.failures = now, status, 0
@@ -231,6 +234,19 @@ class UrlBook:
             state.kind = "failed"
         state.next_check = now + min(timedelta(hours=1) * 2 ** (state.failures - 1), MAX_RETRY_WAIT)
         self._put(state)
+
+    def decided(self, urls: Iterable[str], reason: str, article_id: int | None = None) -> None:
+        """Record why fetched ``urls`` did not become an article of their own (``dropped:too_short``,
+        ``duplicate_body``...) and, for a duplicate, the article they repeat: the URL's trace that
+        ``runs`` and ``explain`` show."""
+        if not self.enabled:
+            return
+        for url in dict.fromkeys(urls):
+            state = self._state(url, "article")
+            state.reason = reason
+            if article_id is not None:
+                state.article_id = article_id
+            self._put(state)
 
     def link_article(self, url: str, article_id: int | None) -> None:
         """Note the archive id of the article stored from ``url`` (when the URL is known)."""
