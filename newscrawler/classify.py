@@ -1,21 +1,36 @@
-"""Decide whether a fetched HTML page is a news article.
+"""Decide whether a fetched HTML page is a news article, from all the evidence.
 
-Home, section, pagination, tag, author, about, contact and login pages must
-never be archived as articles. The decision combines, in order of strength:
-structured data (JSON-LD ``@type``, ``og:type``), the URL's shape, and the
-page's text (paragraph text length and link density). Each decision carries a
-short reason that the crawl stats count (``pages/not_article/<reason>``).
+Home, section, pagination, tag, author, about, contact and login pages must never
+be archived as articles; no real article may be lost. The decision is taken after
+extraction, on the story itself, and weighs:
+
+- **how the URL was found** (``via``): an entry of a Google News sitemap, a sitemap
+  entry with ``lastmod``, or a feed item is strong evidence of an article;
+- **structured data**: a JSON-LD article type is strong evidence; ``og:type=article``
+  weaker; listing types (``CollectionPage``...) and ``og:type=profile`` count against;
+  ``og:type=website`` says nothing (many article pages declare it);
+- **the URL's shape**: tag, author, section, pagination and site pages (about,
+  login...) count against, a dated path, long slug or numeric id for;
+- **the extracted body**: its words, its paragraphs, and the share of it that is link
+  text (a listing's body is mostly teaser headlines that link elsewhere).
+
+Pages whose URL or structured data already marks them as listings, with no evidence
+for an article, are decided before extraction (:func:`pre_decision`), which spares
+the extraction of listings. Each decision carries a short reason (counted as
+``pages/not_article/<reason>`` and kept on the URL's state) and the evidence behind
+it, which ``newscrawler explain`` prints.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
+from archive.article import Article
 from newscrawler.metadata import jsonld_objects, meta_tags
 
 ARTICLE_TYPES = {
@@ -26,10 +41,12 @@ ARTICLE_TYPES = {
 }  # fmt: skip
 # Page types that only listing or site pages declare (WebSite and WebPage appear
 # on article pages too, e.g. in Yoast's @graph, so they say nothing).
-LISTING_TYPES = {"collectionpage", "searchresultspage", "profilepage", "aboutpage", "contactpage", "checkoutpage"}
+LISTING_TYPES = {"collectionpage", "searchresultspage", "profilepage", "aboutpage", "contactpage", "checkoutpage",
+                 "itempage", "qapage", "faqpage"}
 LISTING_PATH = re.compile(
     # /tag/x/, /section/world/page/2/, /author/jane-doe/, /category/tech/, /search
-    r"/(tags?|topics?|categor(y|ies)|sections?|authors?|contributors?|writers?|archives?|labels?"
+    # (but /archives/12345, a common WordPress permalink, is an article)
+    r"/(tags?|topics?|categor(y|ies)|sections?|authors?|contributors?|writers?|archives?(?!/(?!(19|20)\d\d/?$)\d{3,}/?$)|labels?"
     r"|search|people|profiles?)(/[^/]+)?/?(page/\d+/?)?$"
     # /page/3/, /2026/03/, /2026/03/04/ (date archives without a slug)
     r"|/page/\d+/?$|^/(19|20)\d\d(/\d\d?){0,2}/?$",
@@ -45,41 +62,78 @@ SITE_PAGE = re.compile(
 DATE_IN_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?(/|-)")
 SLUG = re.compile(r"/[^/]*[a-z0-9]+(-[a-z0-9]+){2,}[^/]*/?$", re.IGNORECASE)
 ARTICLE_ID = re.compile(r"/[^/]*\d{5,}[^/]*/?$|\.html?$|/(article|story|news|post)s?/[^/]+", re.IGNORECASE)
-MIN_ARTICLE_CHARS = 400  # paragraph text of an article page
-MAX_LINK_DENSITY = 0.35  # share of paragraph text that is link text
+
+# How a URL was found, strongest first. A publisher lists its articles in news sitemaps
+# and feeds, and gives a sitemap entry a lastmod when it is a dated document.
+STRONG_VIA = {"news_sitemap": "an entry of a Google News sitemap", "feed": "an item of a feed",
+              "sitemap_lastmod": "a sitemap entry with lastmod", "archived": "archived as an article before"}
+WEAK_VIA = {"sitemap": "a sitemap entry", "link": "a link", "start": "a start URL"}
+
+MIN_WORDS = 40  # below this a body is too short to be anyone's article (ARTICLE_MIN_WORDS drops it anyway)
+PROSE_WORDS = 120  # with no evidence at all, a body must read like a story: this many words...
+PROSE_PARAGRAPHS = 3  # ...in this many paragraphs of PARAGRAPH_WORDS or more
+PARAGRAPH_WORDS = 12
+MAX_LINKED = 0.5  # share of the body's text in lines that are a link's whole text (teaser headlines)
+MAX_LINKED_STRONG = 0.7  # the same, for a page with strong evidence of an article
+MAX_LINKED_PROSE = 0.2  # the same, with no evidence at all
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class PageDecision:
     is_article: bool
-    reason: str  # e.g. "jsonld", "og_type", "url+text"; for non-articles "listing_path", "short_text", ...
+    reason: str  # e.g. "structured_data", "news_sitemap", "url+text"; for non-articles "listing_url", "short_text"
+    evidence: tuple[str, ...] = field(default=(), compare=False)  # one line per fact weighed (explain shows them)
+
+
+@dataclass(frozen=True)
+class BodyProfile:
+    """What the extracted story looks like."""
+
+    words: int
+    paragraphs: int  # lines of PARAGRAPH_WORDS words or more
+    linked: float  # share of the body's characters in lines that are a whole link text of the page
+
+    def describe(self) -> str:
+        return f"body: {self.words} words, {self.paragraphs} paragraphs, {self.linked:.0%} of it link text"
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
     kind = obj.get("@type")
     values = kind if isinstance(kind, list) else [kind]
-    return {v.lower() for v in values if isinstance(v, str)}
+    return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
+
+
+def declared_types(tree: etree._Element) -> tuple[str | None, str]:
+    """('article' | 'listing' | None, what declared it) from JSON-LD types and og:type.
+
+    A JSON-LD article type is 'article' whatever else the page declares; og:type
+    ``article`` is 'article' unless JSON-LD declares a listing type; ``website`` and
+    ``webpage`` say nothing."""
+    types: set[str] = set()
+    for obj in jsonld_objects(tree):
+        types |= _types(obj)
+    if found := sorted(types & ARTICLE_TYPES):
+        return "article", f"JSON-LD @type {found[0]}"
+    listing = sorted(types & LISTING_TYPES)
+    og = (meta_tags(tree).get("og:type") or [""])[0].strip().lower()
+    if listing:
+        return "listing", f"JSON-LD @type {listing[0]}"
+    if og == "article":
+        return "article", "og:type article"
+    if og == "profile":
+        return "listing", "og:type profile"
+    return None, f"og:type {og}" if og else "no structured page type"
 
 
 def structured_type(tree: etree._Element) -> str | None:
     """'article' or 'listing' from JSON-LD and og:type, or None when silent."""
-    types: set[str] = set()
-    for obj in jsonld_objects(tree):
-        types |= _types(obj)
-    if types & ARTICLE_TYPES:
-        return "article"
-    og = (meta_tags(tree).get("og:type") or [""])[0].strip().lower()
-    if og == "article":
-        return "article"
-    if types & LISTING_TYPES:
-        return "listing"
-    if og in ("website", "profile", "webpage"):
-        return "listing"
-    return None
+    return declared_types(tree)[0]
 
 
 def url_shape(url: str) -> str:
-    """'listing' (home, section, tag, ...), 'article' (dated path, long slug, id) or 'neutral'."""
+    """'listing' (home, section, tag, ...), 'site' (about, login, ...), 'article' (dated path, long slug,
+    id) or 'neutral'."""
     parts = urlsplit(url)
     path = parts.path or "/"
     if path in ("/", "") or re.fullmatch(r"/(index\.\w+|home)?/?", path):
@@ -88,41 +142,91 @@ def url_shape(url: str) -> str:
     if re.search(r"(^|&)(page|p|paged|offset|start)=\d+", query) or re.search(r"(^|&)(s|q|query|search)=", query):
         return "listing"
     last = path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
-    if LISTING_PATH.search(path) or SITE_PAGE.match(last):
+    if SITE_PAGE.match(last):
+        return "site"
+    if LISTING_PATH.search(path):
         return "listing"
     if DATE_IN_PATH.search(path + "/") or SLUG.search(path) or ARTICLE_ID.search(path):
         return "article"
     return "neutral"
 
 
-def text_profile(tree: etree._Element) -> tuple[int, float]:
-    """(characters of paragraph text, link density within those paragraphs)."""
-    total = 0
-    linked = 0
-    for p in tree.iter("p"):
-        text = " ".join(p.itertext()).strip()
-        if len(text) < 30:
-            continue
-        total += len(text)
-        linked += sum(len(" ".join(a.itertext()).strip()) for a in p.iter("a"))
-    return total, (linked / total if total else 1.0)
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
 
 
-def classify_page(url: str, tree: etree._Element) -> PageDecision:
-    """Is this page an article? ``tree`` is the page's parsed lxml HTML tree."""
+def body_profile(tree: etree._Element, article: Article) -> BodyProfile:
+    """Words, paragraphs and link share of ``article``'s body (extracted from ``tree``)."""
+    lines = [line for line in article.text.split("\n") if line.strip()]
+    anchors = {key for a in tree.iter("a") if len(key := _key(" ".join(a.itertext()))) >= 12}
+    total = linked = paragraphs = 0
+    for line in lines:
+        key = _key(line)
+        total += len(key)
+        if key in anchors:
+            linked += len(key)
+        elif len(key.split()) >= PARAGRAPH_WORDS:
+            paragraphs += 1
+    return BodyProfile(article.word_count, paragraphs, linked / total if total else 0.0)
+
+
+def _via_line(via: str | None) -> str:
+    if via in STRONG_VIA:
+        return f"found as {STRONG_VIA[via]} (strong evidence)"
+    return f"found as {WEAK_VIA.get(via or '', 'a page')}"
+
+
+def strong_evidence(via: str | None, declared: str | None, declared_by: str) -> str | None:
+    """The strongest evidence of an article (a decision's reason), or None."""
+    if via == "news_sitemap":
+        return via
+    if declared == "article" and declared_by.startswith("JSON-LD"):
+        return "structured_data"
+    return via if via in STRONG_VIA else None
+
+
+def pre_decision(url: str, tree: etree._Element, via: str | None = None) -> PageDecision | None:
+    """The decision when the URL or structured data marks a listing or site page and nothing strong
+    speaks for an article; None when the page is to be extracted and decided on its story."""
     shape = url_shape(url)
-    chars, density = text_profile(tree)
-    if chars < MIN_ARTICLE_CHARS:
-        return PageDecision(False, "short_text")
-    if density > MAX_LINK_DENSITY:
-        return PageDecision(False, "link_dense")
-    declared = structured_type(tree)
+    declared, declared_by = declared_types(tree)
+    evidence = (f"URL shape: {shape}", f"structured data: {declared_by}", _via_line(via))
+    if shape == "site":
+        return PageDecision(False, "site_page", evidence)
+    if strong_evidence(via, declared, declared_by):
+        return None
     if shape == "listing":
-        return PageDecision(False, "listing_url")
-    if declared == "article":
-        return PageDecision(True, "structured_data")
+        return PageDecision(False, "listing_url", evidence)
     if declared == "listing":
-        return PageDecision(False, "listing_structured_data")
+        return PageDecision(False, "listing_structured_data", evidence)
+    return None
+
+
+def classify_page(url: str, tree: etree._Element, article: Article | None, via: str | None = None) -> PageDecision:
+    """Is this page an article? ``tree`` is the page's parsed lxml HTML tree, ``article`` what extraction
+    found on it (None: nothing), ``via`` how its URL was found (see :data:`STRONG_VIA`)."""
+    early = pre_decision(url, tree, via)
+    if early is not None:
+        return early
+    shape = url_shape(url)
+    declared, declared_by = declared_types(tree)
+    evidence = [f"URL shape: {shape}", f"structured data: {declared_by}", _via_line(via)]
+    if article is None:
+        return PageDecision(False, "no_text", (*evidence, "body: no text extracted"))
+    body = body_profile(tree, article)
+    evidence.append(body.describe())
+    strong = strong_evidence(via, declared, declared_by)
+    if strong:
+        if body.linked > MAX_LINKED_STRONG:
+            return PageDecision(False, "link_dense", tuple(evidence))
+        return PageDecision(True, strong, tuple(evidence))
+    if body.linked > MAX_LINKED:
+        return PageDecision(False, "link_dense", tuple(evidence))
+    if body.words < MIN_WORDS:
+        return PageDecision(False, "short_text", tuple(evidence))
+    if declared == "article":  # og:type article
+        return PageDecision(True, "og_type+text", tuple(evidence))
     if shape == "article":
-        return PageDecision(True, "url+text")
-    return PageDecision(chars >= 3 * MIN_ARTICLE_CHARS and density < 0.15, "text")
+        return PageDecision(True, "url+text", tuple(evidence))
+    prose = body.words >= PROSE_WORDS and body.paragraphs >= PROSE_PARAGRAPHS and body.linked <= MAX_LINKED_PROSE
+    return PageDecision(prose, "text" if prose else "not_prose", tuple(evidence))

@@ -31,6 +31,7 @@ from newscrawler.extract_embeds import TAIL_LINK_MAX_WORDS, TAIL_LINK_SHARE, emb
 from newscrawler.extract_markdown import Block, body_blocks, render_markdown
 from newscrawler.metadata import PageMetadata, is_incomplete, language_code, page_metadata, parse_date
 from newscrawler.metadata_names import signoff_authors
+from newscrawler.metadata_titles import headline_from_text
 
 LOGGER = logging.getLogger(__name__)
 
@@ -240,7 +241,8 @@ def _build_article(tree: Any, document: Any, url: str, fast: bool = False) -> Ar
         return None
     return Article(
         url=url,
-        title=meta.title or "",
+        title=meta.title or headline_from_text(text),
+        title_source=meta.title_source if meta.title else "text",
         text=text,
         canonical_url=meta.canonical_url,
         authors=meta.authors or signoff_authors(text.split("\n"), [meta.site_name]),

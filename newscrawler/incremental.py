@@ -224,26 +224,32 @@ class UrlBook:
                                 if state.kind == "article" else None)
             self._put(state)
 
-    def failed(self, url: str, status: int | None) -> None:
-        """Record a failed request; it is retried after a wait that doubles with each failure."""
+    def failed(self, url: str, status: int | None, reason: str | None = None) -> None:
+        """Record a failed request (``reason``: e.g. ``error:http_503``); it is retried after a wait
+        that doubles with each failure."""
         now = datetime.now(UTC)
         state = self._state(url, "failed")
         state.failures += 1
         state.last_status = status
+        state.reason = reason
         if state.kind != "article":
             state.kind = "failed"
         state.next_check = now + min(timedelta(hours=1) * 2 ** (state.failures - 1), MAX_RETRY_WAIT)
         self._put(state)
 
-    def decided(self, urls: Iterable[str], reason: str, article_id: int | None = None) -> None:
+    def decided(self, urls: Iterable[str], reason: str, article_id: int | None = None,
+                kind: str | None = None) -> None:
         """Record why fetched ``urls`` did not become an article of their own (``dropped:too_short``,
         ``duplicate_body``...) and, for a duplicate, the article they repeat: the URL's trace that
-        ``runs`` and ``explain`` show."""
+        ``runs`` and ``explain`` show. ``kind`` for a URL the crawl met but did not fetch
+        (``not_article``: refused by robots.txt), unless it was an article before."""
         if not self.enabled:
             return
         for url in dict.fromkeys(urls):
-            state = self._state(url, "article")
+            state = self._state(url, kind or "article")
             state.reason = reason
+            if kind is not None and state.kind != "article":
+                state.kind = kind
             if article_id is not None:
                 state.article_id = article_id
             self._put(state)

@@ -32,6 +32,7 @@ from newscrawler.metadata_names import (
     strip_site_suffix,
 )
 from newscrawler.metadata_paywall import is_paywalled
+from newscrawler.metadata_titles import markup_title, strip_host_suffix
 
 __all__ = ["PageMetadata", "clean_authors", "clean_space", "jsonld_objects", "language_code", "page_metadata",
            "parse_date", "strip_site_suffix"]
@@ -61,6 +62,7 @@ class PageMetadata:
     image_url: str | None = None
     page_type: str | None = None  # og:type, or the JSON-LD @type of the article object
     date_source: str | None = None  # jsonld, meta, url or text (see metadata_dates)
+    title_source: str | None = None  # jsonld, og, twitter, meta, h1, title or trafilatura (metadata_titles)
     is_paywalled: bool | None = None  # see metadata_paywall
 
 
@@ -197,8 +199,10 @@ def _from_jsonld(objects: list[dict]) -> tuple[PageMetadata, list[str]]:
         return PageMetadata(), []
     index = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
     people, orgs = _people(art.get("author") or art.get("creator"), index)
+    title = clean_space(art.get("headline")) or clean_space(art.get("name")) or None
     meta = PageMetadata(
-        title=clean_space(art.get("headline")) or clean_space(art.get("name")) or None,
+        title=title,
+        title_source="jsonld" if title else None,
         authors=people,
         published_at=parse_date(art.get("datePublished") or art.get("dateCreated")),
         modified_at=parse_date(art.get("dateModified")),
@@ -216,7 +220,6 @@ def _from_jsonld(objects: list[dict]) -> tuple[PageMetadata, list[str]]:
 # --- meta tags and markup ------------------------------------------------------------------
 
 _META_KEYS = {
-    "title": ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title"),
     "site_name": ("og:site_name", "application-name"),
     "description": ("og:description", "description", "twitter:description", "sailthru.description"),
     "image_url": ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"),
@@ -260,8 +263,7 @@ def _from_markup(tree: Any, tags: dict[str, list[str]], url: str) -> PageMetadat
         setattr(meta, name, parse_date(value) if name.endswith("_at") else value)
     meta.authors = [a for k in _AUTHOR_KEYS for a in tags.get(k, []) if not a.startswith("http")]
     meta.tags = [t for k in _TAG_KEYS for v in tags.get(k, []) for t in _keywords(v)]
-    meta.title = meta.title or _first_text([h.text_content() for h in tree.iter("h1")])
-    meta.title = meta.title or clean_space(tree.findtext(".//head/title")) or None
+    meta.title, meta.title_source = markup_title(tree, tags)
     meta.language = _markup_language(tree, tags)
     meta.canonical_url = canonical_url(tree, url, tags)
     return meta
@@ -380,7 +382,10 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
     merged.site_name = pick_site_name(sites, _host(url))
     merged.authors = next((names for s in sources if (names := clean_authors(s.authors, not_people))), [])
     merged.authors = merged.authors or clean_authors(org_authors, not_people, people=False)
+    merged.title_source = next((s.title_source or "trafilatura" for s in sources if s.title), None)
     merged.title = strip_site_suffix(merged.title, merged.site_name)
+    if merged.title_source == "title":
+        merged.title = strip_host_suffix(merged.title, _host(url))
     _set_dates(merged, tree, objects, tags, url, fallback, use_htmldate)
     merged.is_paywalled = is_paywalled(tree, _article_object(objects), tags)
     if merged.image_url:

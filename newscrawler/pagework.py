@@ -29,7 +29,7 @@ from archive.article import Article
 from archive.rawhtml import compress_html
 from archive.urls import site_of
 from newscrawler.charsets import decode_checked, labels
-from newscrawler.classify import classify_page
+from newscrawler.classify import PageDecision, classify_page, pre_decision
 from newscrawler.links import Link, feed_links, page_links
 from newscrawler.parentwatch import watch_parent
 
@@ -45,6 +45,7 @@ class PageJob:
     content_type: str = ""  # the Content-Type header (latin-1 decoded)
     feeds: bool = False  # a start page: also list the feeds it announces
     single: bool = False  # extract without classifying or following (``mode=single``)
+    via: str | None = None  # how the URL was found: news_sitemap, feed, sitemap_lastmod... (see classify)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class PageResult:
     links: list[Link] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
     charset_corrected: bool = False  # the labels were wrong: decoded as ``encoding`` instead
+    evidence: tuple[str, ...] = ()  # the facts the classification weighed (``newscrawler explain``)
 
 
 def declared_encoding(body: bytes, content_type: str) -> str | None:
@@ -104,7 +106,7 @@ def selector_root(text: str, base_url: str) -> Any:
 
 
 def process_page(job: PageJob) -> PageResult:
-    """Decode, parse once, classify, list links, extract and compress one page."""
+    """Decode, parse once, list links, extract, classify on the story and compress one page."""
     # Imported here: the crawling process imports this module but, with a pool, never
     # calls this function, and trafilatura costs ~25 MB.
     from newscrawler.extraction import MAX_HTML_CHARS, extract_parsed, parse_prepared, prepare_html
@@ -121,19 +123,23 @@ def process_page(job: PageJob) -> PageResult:
     else:
         view = selector_root(text, base)
     del text
+    links = [] if job.single else page_links(view, base, site_of(job.url))
+    feeds = feed_links(view, base) if job.feeds else []
+    # Listing and site pages that nothing speaks for are decided before extraction (no story needed).
+    early = None if job.single else pre_decision(job.url, view, job.via)
+    article = None
+    if early is None and tree is not None:
+        article = extract_parsed(tree, len(prepared), job.url)
     if job.single:
-        result = PageResult(encoding, True, "single", charset_corrected=corrected)
+        decision = PageDecision(True, "single")
     else:
-        decision = classify_page(job.url, view)
-        result = PageResult(encoding, decision.is_article, decision.reason,
-                            links=page_links(view, base, site_of(job.url)), charset_corrected=corrected)
-    if job.feeds:
-        result.feeds = feed_links(view, base)
+        decision = early or classify_page(job.url, view, article, job.via)
     del view
-    if result.is_article and tree is not None:
-        result.article = extract_parsed(tree, len(prepared), job.url)
-        if result.article is not None:
-            result.html_zstd = compress_html(job.body)
+    result = PageResult(encoding, decision.is_article, decision.reason, links=links, feeds=feeds,
+                        charset_corrected=corrected, evidence=decision.evidence)
+    if decision.is_article and article is not None:
+        result.article = article
+        result.html_zstd = compress_html(job.body)
     return result
 
 

@@ -26,6 +26,7 @@ from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, 
 from archive.urls import canonicalize_url, site_of
 from newscrawler.items import ArticleItem
 from newscrawler.keytable import KeyTable
+from newscrawler.metadata_titles import headline_from_text
 from newscrawler.sitestats import per_site, site_inc
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ def article_key(item: ArticleItem) -> str:
 
 
 class ValidatePipeline:
-    """Drop pages without a title or with too little text."""
+    """Drop articles with too little text (the URL's state keeps the reason); give a title to those
+    without one (extraction already does: a last line of defence)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -76,7 +78,7 @@ class ValidatePipeline:
         if not article.language and rules is not None:
             article.language = rules.get(item.page.final_url, "language")
         if not article.title.strip():
-            self._drop("no_title", item)
+            article.title, article.title_source = headline_from_text(article.text), "text"
         if article.word_count < self.min_words:
             self._drop("too_short", item)
         return item
@@ -84,6 +86,9 @@ class ValidatePipeline:
     def _drop(self, reason: str, item: ArticleItem) -> None:
         self.stats.inc_value(f"dropped/{reason}")
         site_inc(self.stats, item.page.final_url, f"dropped/{reason}")
+        book = getattr(self.crawler.spider, "book", None)
+        if book is not None:
+            book.decided([item.page.url, item.page.final_url], f"dropped:{reason}")
         raise DropItem(f"{reason}: {item.page.final_url}")
 
 

@@ -7,7 +7,8 @@ import gzip
 import pytest
 from lxml import html as lxml_html
 
-from newscrawler.classify import classify_page, url_shape
+from archive.article import Article
+from newscrawler.classify import classify_page, pre_decision, url_shape
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.links import feed_links, page_links
 
@@ -87,11 +88,13 @@ def test_broken_documents() -> None:
     ("https://news.example/section/world/page/3/", "listing"),
     ("https://news.example/tag/elections/", "listing"),
     ("https://news.example/author/jane-doe/", "listing"),
-    ("https://news.example/about/", "listing"),
-    ("https://news.example/contact-us", "listing"),
-    ("https://news.example/login/", "listing"),
+    ("https://news.example/about/", "site"),
+    ("https://news.example/contact-us", "site"),
+    ("https://news.example/login/", "site"),
     ("https://news.example/2026/03/", "listing"),
     ("https://news.example/news?page=2", "listing"),
+    ("https://news.example/archives/2026/", "listing"),
+    ("https://news.example/archives/48213", "article"),
     ("https://news.example/2026/03/04/harbor-bridge-reopens/", "article"),
     ("https://news.example/category/tech/a-long-story-slug-here/", "article"),
     ("https://news.example/world/europe-68423512", "article"),
@@ -104,23 +107,56 @@ def test_url_shape(url: str, shape: str) -> None:
 
 PARAGRAPHS = "".join(f"<p>Paragraph {i} of a story with enough words to read like prose, and then some more.</p>"
                      for i in range(12))
+STORY = "\n".join(f"Paragraph {i} of a story with enough words to read like prose, and then some more."
+                   for i in range(12))
+ARTICLE_LD = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>'
 
 
 def page(head: str = "", body: str = PARAGRAPHS) -> object:
     return lxml_html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
 
 
-def test_classify_page() -> None:
-    article_ld = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>'
-    assert classify_page("https://news.example/weather", page(article_ld)).is_article
-    assert classify_page("https://news.example/2026/03/04/a-b-c/", page()).reason == "url+text"
-    assert not classify_page("https://news.example/tag/x/", page(article_ld)).is_article
-    assert classify_page("https://news.example/2026/03/04/a-b-c/", page(body="<p>short</p>")).reason == "short_text"
-    links = "".join(f'<p><a href="/{i}">A link text that fills the whole paragraph number {i}</a></p>'
-                    for i in range(20))
-    assert classify_page("https://news.example/2026/03/04/a-b-c/", page(body=links)).reason == "link_dense"
+def story(text: str = STORY) -> Article:
+    return Article(url=BASE, title="A story", text=text)
+
+
+def test_classify_page_on_the_story() -> None:
+    """The decision weighs the extracted story with structured data, the URL and how it was found."""
+    assert classify_page("https://news.example/weather", page(ARTICLE_LD), story()).reason == "structured_data"
+    assert classify_page("https://news.example/2026/03/04/a-b-c/", page(), story()).reason == "url+text"
+    assert classify_page("https://news.example/weather", page(), story()).reason == "text"
+    assert classify_page("https://news.example/p?id=3", page(), story(), via="news_sitemap").reason == "news_sitemap"
+    assert classify_page("https://news.example/p?id=3", page(), story(), via="feed").reason == "feed"
+    # og:type=website says nothing: the story decides.
+    website = '<meta property="og:type" content="website">'
+    assert classify_page("https://news.example/weather", page(website), story()).is_article
+    short = story("A short note of a few words.")
+    assert classify_page("https://news.example/2026/03/04/a-b-c/", page(), short).reason == "short_text"
+    assert classify_page("https://news.example/2026/03/04/a-b-c/", page(), None).reason == "no_text"
+
+
+def test_classify_page_never_takes_listings() -> None:
+    assert classify_page("https://news.example/tag/x/", page(), story()).reason == "listing_url"
+    assert classify_page("https://news.example/about/", page(ARTICLE_LD), story(), via="feed").reason == "site_page"
     collection = '<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
-    assert not classify_page("https://news.example/weather", page(collection)).is_article
+    assert classify_page("https://news.example/weather", page(collection), story()).reason == "listing_structured_data"
+    profile = '<meta property="og:type" content="profile">'
+    assert not classify_page("https://news.example/weather", page(profile), story()).is_article
+    # A body of teaser headlines, each a link of the page, is a listing whatever the URL says.
+    teasers = [f"Headline number {i} of a listing page that links elsewhere" for i in range(20)]
+    links = "".join(f'<h2><a href="/{i}">{t}</a></h2>' for i, t in enumerate(teasers))
+    decision = classify_page("https://news.example/2026/03/04/a-b-c/", page(body=links), story("\n".join(teasers)))
+    assert decision.reason == "link_dense" and "100% of it link text" in decision.evidence[-1]
+    # With no evidence at all, a few short lines are not a story.
+    lines = story("\n".join(["Weather today: sunny spells, a light breeze from the west."] * 6))
+    assert classify_page("https://news.example/weather", page(), lines).reason == "not_prose"
+
+
+def test_pre_decision_spares_extraction_of_listings_only() -> None:
+    assert pre_decision("https://news.example/tag/x/", page()).reason == "listing_url"
+    assert pre_decision("https://news.example/tag/x/", page(ARTICLE_LD)) is None
+    assert pre_decision("https://news.example/tag/x/", page(), via="news_sitemap") is None
+    assert pre_decision("https://news.example/weather", page()) is None
 
 
 def test_page_links_and_feeds() -> None:

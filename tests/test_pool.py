@@ -90,8 +90,8 @@ def test_page_is_parsed_once_with_what_the_crawl_would_see() -> None:
     body = PAGE.read_bytes()
     response = HtmlResponse(URL, body=body, headers={"Content-Type": "text/html"})
     tree = Selector(response=response).root
-    decision = classify_page(URL, tree)
     result = process_page(PageJob(URL, body, "text/html", feeds=True))
+    decision = classify_page(URL, tree, result.article)
     assert (result.is_article, result.reason) == (decision.is_article, decision.reason) == (True, "url+text")
     assert result.links == page_links(tree, URL, "example.com")
     assert result.feeds == feed_links(tree, URL)

@@ -20,10 +20,12 @@ from archive.state import READ_CHUNK, chunked
 from archive.urls import canonicalize_url, site_of
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.failures import describe_failure
+from newscrawler.keytable import KeyTable
 from newscrawler.links import same_site
 from newscrawler.sitestats import site_inc
 
 if TYPE_CHECKING:
+    from archive.state import UrlState
     from newscrawler.incremental import UrlBook
     from newscrawler.sources import SiteRules
 
@@ -34,11 +36,21 @@ LISTED_PRIORITY = 50
 CONDITIONAL = {"handle_httpstatus_list": [304]}
 
 
+# How a URL was found, weakest first (see newscrawler.classify.STRONG_VIA).
+VIA_CODES = ("link", "sitemap", "sitemap_lastmod", "feed", "news_sitemap")
+
+
+def linked_url(message: scrapy.Request | Response) -> str:
+    """The URL a page was linked under: before any redirects."""
+    return (message.meta.get("redirect_urls") or [message.url])[0]
+
+
 class DiscoveryCallbacks(scrapy.Spider):
     """Fetching and reading discovery documents; counting and recording what was fetched."""
 
     book: UrlBook
     rules: SiteRules
+    listed_via: KeyTable
     max_sitemap_urls: int
     max_discovery_bytes: int
     if TYPE_CHECKING:  # provided by NewsSpider
@@ -47,6 +59,23 @@ class DiscoveryCallbacks(scrapy.Spider):
         def _prefetch(self, urls: Iterable[str]) -> None: ...
 
     # --- helpers -------------------------------------------------------------------
+    def _found_via(self, url: str, via: str) -> None:
+        """Remember that a sitemap or feed listed ``url`` (canonical) as ``via`` (see VIA_CODES)."""
+        number, code = hash(url), VIA_CODES.index(via)
+        if code > (self.listed_via.get(number) or 0):
+            self.listed_via[number] = code
+
+    def _listed_via(self, url: str) -> str | None:
+        code = self.listed_via.get(hash(canonicalize_url(url)))
+        return VIA_CODES[code] if code else None
+
+    def _via(self, response: Response, known: UrlState | None) -> str:
+        """How the page's URL was found: the strongest evidence of an article it came with."""
+        via = response.meta.get("via") or self._listed_via(linked_url(response))
+        if via is None and known is not None and known.kind == "article" and self.book.known_before(known):
+            return "archived"
+        return via or ("start" if response.meta.get("start_url") else "link")
+
     def _count(self, key: str, n: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, n)
@@ -54,12 +83,13 @@ class DiscoveryCallbacks(scrapy.Spider):
     def _site_inc(self, url: str, counter: str, n: int = 1) -> None:
         site_inc(self.crawler.stats, url, counter, n)
 
-    def _record(self, response: Response, kind: str, published: datetime | None = None) -> None:
+    def _record(self, response: Response, kind: str, published: datetime | None = None,
+                reason: str | None = None) -> None:
         urls = [*(response.meta.get("redirect_urls") or []), response.url]
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")
         self.book.fetched(urls, kind, response.status, etag.decode("latin-1") if etag else None,
-                          modified.decode("latin-1") if modified else None, published)
+                          modified.decode("latin-1") if modified else None, published, reason)
 
     def _not_modified(self, response: Response, kind: str) -> bool:
         if response.status != 304:
@@ -136,5 +166,7 @@ class DiscoveryCallbacks(scrapy.Spider):
                         self._count("discovery/skipped_old")
                         self._site_inc(url, "skipped_old")
                         continue
+                    self._found_via(url, "feed" if kind == "feed" else "news_sitemap" if entry.news
+                                    else "sitemap_lastmod" if entry.lastmod else "sitemap")
                     self._queue(url, 1, NEWS_PRIORITY if entry.news else LISTED_PRIORITY, entry.lastmod)
         self._release()

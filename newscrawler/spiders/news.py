@@ -50,7 +50,7 @@ from newscrawler.pipelines import archive_failed
 from newscrawler.pool import ExtractionPool, PoolError, WorkerLost
 from newscrawler.sources import SiteRules, load_sources
 from newscrawler.spiders.discovering import (CONDITIONAL, DISCOVERY_PRIORITY, LISTED_PRIORITY, START_PRIORITY,
-                                             DiscoveryCallbacks)
+                                             DiscoveryCallbacks, linked_url)
 
 
 def truthy(value: Any) -> bool:
@@ -68,11 +68,6 @@ def parse_start_urls(value: str | list[str] | None) -> list[str]:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url}")
     return urls
-
-
-def linked_url(message: scrapy.Request | Response) -> str:
-    """The URL a page was linked under: before any redirects."""
-    return (message.meta.get("redirect_urls") or [message.url])[0]
 
 
 class NewsSpider(DiscoveryCallbacks):
@@ -112,6 +107,8 @@ class NewsSpider(DiscoveryCallbacks):
         # KeyTable: 9 bytes per URL (a dict of strings would take ~250).
         self.discovered = KeyTable()
         self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
+        # hash() of a listed URL -> the strongest evidence of an article its listing gave (VIA_CODES).
+        self.listed_via = KeyTable()
         self.pool = ExtractionPool(0)  # replaced in from_crawler
         self.backlog = Backlog(None)  # replaced in from_crawler
 
@@ -192,9 +189,11 @@ class NewsSpider(DiscoveryCallbacks):
         return True
 
     def _request(self, url: str, depth: int, priority: int, hops: int = 0) -> scrapy.Request:
+        via = self._listed_via(url)  # in the request, so that a shared frontier's other workers know it
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, priority=priority,
                               headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
-                              meta={"depth": depth, "pagination_hops": hops, **CONDITIONAL})
+                              meta={"depth": depth, "pagination_hops": hops, **CONDITIONAL,
+                                    **({"via": via} if via else {})})
 
     def _queue(self, url: str, depth: int, priority: int, lastmod: str | None = None) -> None:
         """A listed page (sitemap, feed, due for a revisit) into the backlog, if it is to be requested."""
@@ -273,6 +272,7 @@ class NewsSpider(DiscoveryCallbacks):
         if kind == "robots_disallowed":
             self._count("pages/robots_disallowed")
             self._site_inc(url, "robots_disallowed")
+            self.book.decided([url], "robots_disallowed", kind="not_article")
         else:
             response = getattr(failure.value, "response", None)
             self._page_error(url, kind, getattr(response, "status", None))
@@ -282,7 +282,7 @@ class NewsSpider(DiscoveryCallbacks):
         """A page that failed: counted as ``errors/<kind>`` and due again (with backoff)."""
         self._count(f"errors/{kind}")
         self._site_inc(url, f"errors/{kind}")
-        self.book.failed(url, status)
+        self.book.failed(url, status, f"error:{kind}")
 
     # --- pages -----------------------------------------------------------------------
     async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | ArticleItem]:
@@ -292,8 +292,9 @@ class NewsSpider(DiscoveryCallbacks):
         if self._not_modified(response, known.kind if known else "listing"):
             return
         if not isinstance(response, HtmlResponse):
-            self._record(response, "not_article")
+            self._record(response, "not_article", reason="not_article:non_html")
             self._count("pages/non_html")
+            self._site_inc(response.url, "not_article/non_html")
             if start_url:
                 kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
                 self.site_errors[start_url] = f"not an HTML page ({kind})"
@@ -302,7 +303,7 @@ class NewsSpider(DiscoveryCallbacks):
             self.site_reached.add(start_url)
         # Decoded, parsed, classified, its links listed and its article extracted in the pool:
         # a waiting page holds its bytes, and this process never parses it.
-        page = await self._process(response, feeds=bool(start_url))
+        page = await self._process(response, feeds=bool(start_url), via=self._via(response, known))
         if page is None:
             self._release()
             return
@@ -321,8 +322,9 @@ class NewsSpider(DiscoveryCallbacks):
             if item is not None:
                 yield item
         else:
-            self._record(response, "listing")
+            self._record(response, "listing", reason=f"not_article:{page.reason}")
             self._count(f"pages/not_article/{page.reason}")
+            self._site_inc(response.url, f"not_article/{page.reason}")
         self.follow(response, page.links, site)
         self._release()
 
@@ -358,13 +360,14 @@ class NewsSpider(DiscoveryCallbacks):
             return
         yield item
 
-    async def _process(self, response: Response, feeds: bool = False, single: bool = False) -> PageResult | None:
+    async def _process(self, response: Response, feeds: bool = False, single: bool = False,
+                       via: str | None = None) -> PageResult | None:
         """The page's work, done in the extraction pool (see :mod:`newscrawler.pagework`).
 
         None when the pool could not do it (its worker died on it: the pool logged the URL);
         the page counts as an error and is fetched again by a later crawl."""
         try:
-            page = await self.pool.process(self._job(response, feeds, single))
+            page = await self.pool.process(self._job(response, feeds, single, via))
         except PoolError as exc:
             if not isinstance(exc, WorkerLost):
                 self.logger.error("%s", exc)
@@ -376,13 +379,14 @@ class NewsSpider(DiscoveryCallbacks):
         return page
 
     @staticmethod
-    def _job(response: Response, feeds: bool = False, single: bool = False) -> PageJob:
+    def _job(response: Response, feeds: bool = False, single: bool = False, via: str | None = None) -> PageJob:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        return PageJob(response.url, response.body, content_type, feeds=feeds, single=single)
+        return PageJob(response.url, response.body, content_type, feeds=feeds, single=single, via=via)
 
     def build_item(self, response: Response, page: PageResult) -> ArticleItem | None:
         if page.article is None:
             self._count("pages/extract_failed")
+            self.book.decided([linked_url(response), response.url], "not_article:extract_failed")
             return None
         fetched = FetchedPage(
             url=linked_url(response),
