@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
@@ -155,6 +155,21 @@ def test_news_sitemap_columns_only_when_pagejob_can_say_so() -> None:
     modes = classify.evidence_modes()
     assert ("news sitemap" in modes) == ("via" in {f.name for f in fields(PageJob)})
     assert modes["no evidence"] == {}
+
+
+def test_news_sitemap_columns_with_a_via_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once PageJob says how a URL was found, every page is decided a second time, as from a news sitemap."""
+
+    @dataclass(frozen=True)
+    class PageJobWithVia(PageJob):
+        via: str = ""
+
+    monkeypatch.setattr(classify, "PageJob", PageJobWithVia)
+    modes = classify.evidence_modes()
+    assert modes == {"no evidence": {}, "news sitemap": {"via": "news_sitemap"}}
+    page = Page("ours", neutral_url(0), article_page().encode(), tuple(STORY))
+    results = classify.run(positive_cases([page])[:1], modes, processes=1)
+    assert [[o.archived for o in outcomes] for outcomes in results.values()] == [[True], [True]]  # no TypeError
 
 
 def test_skips_without_the_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
