@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.variants import ARTICLE_VARIANTS, LISTING_VARIANTS
+from newscrawler.pagework import decode_page
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
@@ -57,8 +58,6 @@ class Case:
         """(body, Content-Type) to hand to ``process_page``: the page's bytes, or the variant's."""
         if self.variant in ("original", "neutral_url"):
             return self.page.body, SERVED
-        from newscrawler.pagework import decode_page
-
         text = decode_page(self.page.body, SERVED)[1]
         variants = ARTICLE_VARIANTS if self.positive else LISTING_VARIANTS
         return variants[self.variant](text, self.page.story).encode("utf-8"), REWRITTEN
@@ -97,13 +96,19 @@ def demo_pages() -> list[Page]:
             for path, text in render_pages().items()]
 
 
+def _import_tests() -> None:
+    """Make the fixture modules of tests/ importable (they import each other by bare name)."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+
+
 FAULT_PATHS = ("/", "/calendar/2026/11/", "/2026/11/20/meta-refresh-start/")
 
 
 def fault_pages() -> list[Page]:
     """The fault site's non-article pages (home, its endless calendar, a meta-refresh stub), fetched
     from the real fixture server on 127.0.0.1."""
-    sys.path.insert(0, str(TESTS))
+    _import_tests()
     from faultserver import FaultSite
 
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
@@ -118,7 +123,7 @@ def fault_pages() -> list[Page]:
 
 def changing_site_pages() -> list[Page]:
     """The home page of the changing site (tests/changing_site.py) with three stories."""
-    sys.path.insert(0, str(TESTS))
+    _import_tests()
     from changing_site import BASE as PLACEHOLDER, ChangingSite
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -3,9 +3,10 @@
 The article-decision benchmark (:mod:`benchmarks.classify`) serves each page as published
 and as these variants, so that a decision resting on one habit of markup (``<p>`` tags,
 ``og:type``, a ``<title>``, JSON-LD) shows up as a lost article or an archived listing.
-Each function takes the page's HTML text and returns the variant's HTML text; only the
-markup named changes (the page is parsed and serialized by lxml, which may also normalise
-whitespace between tags and attribute quoting).
+Each function takes the page's HTML text (the ``<br>`` one also the story's reference
+paragraphs, when known) and returns the variant's HTML text; only the markup named changes
+(the page is parsed and serialized by lxml, which may also normalise whitespace between
+tags and attribute quoting).
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ STORY_SHARE = 0.8
 def parse(text: str) -> HtmlElement:
     """The page's document root (an ``<html>`` element, whatever the markup's state)."""
     parser = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
-    root = lxml_html.document_fromstring(text.replace("\x00", "").encode("utf-8") or b"<html/>", parser=parser)
-    return root
+    return lxml_html.document_fromstring(text.replace("\x00", "").encode("utf-8") or b"<html/>", parser=parser)
 
 
 def serialize(root: HtmlElement) -> str:
@@ -130,8 +130,7 @@ def paragraphs_to_br_lines(text: str, story: Sequence[str] = ()) -> str:
     paras[0].addprevious(lines)
     paras[0].getparent().remove(paras[0])  # its tail went to the div
     for p in paras[1:]:
-        p.text = None
-        _remove(p)
+        _remove(p)  # emptied: its text and children are in the div
     return serialize(root)
 
 
