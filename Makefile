@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Test files run in TEST_JOBS pytest-xdist workers (most tests wait on crawl subprocesses).
 TEST_JOBS ?= 2
 
-.PHONY: demo test install install-test bench-extraction bench-archive bench-crawl bench-urlbook bench-scale clean
+.PHONY: demo test install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlbook bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: install-test
 ## Body F1 of extract_article vs plain trafilatura on ../shared/corpus/news-dev.
 bench-extraction: install-test
 	$(BIN)/python -m benchmarks.extraction
+
+## Precision and recall of the article decision: news-dev pages and listing pages, each also in variants (CHECK=1: exit 1 below 100%).
+bench-classify: install-test
+	$(BIN)/python -m benchmarks.classify $(if $(CHECK),--check)
 
 ## Insert, search, filter, stats and export at 200,000 synthetic articles (ARTICLES=N to change).
 bench-archive: install
