@@ -9,7 +9,7 @@ listing and site pages of the demo site and fixtures and their variants) goes th
 ``newscrawler.pagework.process_page``, the extraction worker's whole decision, and
 :func:`archived` says whether the crawl would keep the result. When ``PageJob`` has a
 ``via`` field (how the URL was found), every page is decided twice: with no discovery
-evidence and as found in a news sitemap. Prints one row per set and variant, precision
+evidence and as found in a news sitemap (see :func:`applies`). Prints one row per set and variant, precision
 and recall, then every misclassified page with the result's reason. Exits 0 (it is a
 measurement) unless ``--check`` is given and a figure is below 100%; without the corpus
 it says so and exits 0.
@@ -37,10 +37,9 @@ MIN_WORDS = settings.ARTICLE_MIN_WORDS  # what the validate pipeline drops as to
 
 def archived(result: PageResult) -> bool:
     """Would the crawl archive this page? Classified an article, extracted, and past the
-    validate pipeline (a title, at least ARTICLE_MIN_WORDS words)."""
+    validate pipeline (at least ARTICLE_MIN_WORDS words; a page without a title gets one)."""
     article = result.article
-    return bool(result.is_article and article is not None and article.title.strip()
-                and article.word_count >= MIN_WORDS)
+    return bool(result.is_article and article is not None and article.word_count >= MIN_WORDS)
 
 
 def explain(result: PageResult) -> str:
@@ -58,6 +57,14 @@ def explain(result: PageResult) -> str:
 class Outcome:
     archived: bool
     detail: str  # :func:`explain`, or the exception
+
+
+def applies(case: Case, evidence: dict[str, str]) -> bool:
+    """Whether a page is decided in a column set. Found in a news sitemap: the articles, and the
+    listing and site pages at their own URLs (which must stay out whatever lists them). A site
+    page at a neutral URL that a news sitemap lists is, by the publisher's own word, an article:
+    there is nothing left to tell it from a short one, so it is not asked."""
+    return not evidence or case.positive or case.variant == "original"
 
 
 def evidence_modes() -> dict[str, dict[str, str]]:
@@ -83,17 +90,18 @@ def _quiet() -> None:
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
 
 
-def run(cases: Sequence[Case], modes: dict[str, dict[str, str]], processes: int = 2) -> dict[str, list[Outcome]]:
+def run(cases: Sequence[Case], modes: dict[str, dict[str, str]], processes: int = 2) -> dict[str, list[Outcome | None]]:
     """Outcomes per evidence mode, in the order of ``cases``."""
-    tasks = [(case, evidence) for evidence in modes.values() for case in cases]
+    tasks = [(case, evidence) for evidence in modes.values() for case in cases if applies(case, evidence)]
     if processes <= 1:
         _quiet()
-        outcomes = [decide(task) for task in tasks]
+        decided = [decide(task) for task in tasks]
     else:
         with multiprocessing.Pool(processes, initializer=_quiet) as pool:
-            outcomes = pool.map(decide, tasks, chunksize=4)
-    n = len(cases)
-    return {mode: outcomes[i * n:(i + 1) * n] for i, mode in enumerate(modes)}
+            decided = pool.map(decide, tasks, chunksize=4)
+    answers = iter(decided)
+    return {mode: [next(answers) if applies(case, evidence) else None for case in cases]
+            for mode, evidence in modes.items()}
 
 
 @dataclass(frozen=True)
@@ -115,9 +123,9 @@ class Score:
         return self.precision == 1.0 and self.recall == 1.0
 
 
-def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> Score:
-    tp = sum(1 for c, o in zip(cases, outcomes) if c.positive and o.archived)
-    fp = sum(1 for c, o in zip(cases, outcomes) if not c.positive and o.archived)
+def score(cases: Sequence[Case], outcomes: Sequence[Outcome | None]) -> Score:
+    tp = sum(1 for c, o in zip(cases, outcomes) if c.positive and o is not None and o.archived)
+    fp = sum(1 for c, o in zip(cases, outcomes) if not c.positive and o is not None and o.archived)
     return Score(tp, fp, sum(1 for c in cases if c.positive))
 
 
@@ -125,7 +133,7 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f}%"
 
 
-def table_rows(cases: Sequence[Case], results: dict[str, list[Outcome]]) -> list[list[str]]:
+def table_rows(cases: Sequence[Case], results: dict[str, list[Outcome | None]]) -> list[list[str]]:
     """[set, variant, pages, then archived and recall (positives) or FP (negatives) per mode]."""
     groups: dict[tuple[str, str], list[int]] = {}
     for i, case in enumerate(cases):
@@ -134,13 +142,17 @@ def table_rows(cases: Sequence[Case], results: dict[str, list[Outcome]]) -> list
     for (kind, variant), indexes in groups.items():
         row = [kind, variant, str(len(indexes))]
         for outcomes in results.values():
-            kept = sum(1 for i in indexes if outcomes[i].archived)
-            row += [str(kept), _pct(kept / len(indexes)) if kind == "positive" else f"{kept} FP"]
+            asked = [outcome for i in indexes if (outcome := outcomes[i]) is not None]
+            kept = sum(1 for outcome in asked if outcome.archived)
+            if not asked:
+                row += ["-", "-"]
+                continue
+            row += [str(kept), _pct(kept / len(asked)) if kind == "positive" else f"{kept} FP"]
         rows.append(row)
     return rows
 
 
-def print_table(cases: Sequence[Case], results: dict[str, list[Outcome]], markdown: bool) -> None:
+def print_table(cases: Sequence[Case], results: dict[str, list[Outcome | None]], markdown: bool) -> None:
     header = ["set", "variant", "pages"]
     for mode in results:
         header += [f"archived ({mode})", "recall / FP"]
@@ -161,10 +173,10 @@ def print_table(cases: Sequence[Case], results: dict[str, list[Outcome]], markdo
         print("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
 
 
-def print_misclassified(cases: Sequence[Case], results: dict[str, list[Outcome]]) -> None:
+def print_misclassified(cases: Sequence[Case], results: dict[str, list[Outcome | None]]) -> None:
     """Every positive not archived and every negative archived, with the result's reason."""
     for mode, outcomes in results.items():
-        wrong = [(c, o) for c, o in zip(cases, outcomes) if c.positive != o.archived]
+        wrong = [(c, o) for c, o in zip(cases, outcomes) if o is not None and c.positive != o.archived]
         print(f"\nmisclassified ({mode}): {len(wrong)}")
         for case, outcome in wrong:
             print(f"  {case.kind:8} {case.variant:12} {case.page.source:34} {case.url:38} {outcome.detail}")
@@ -184,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = positive_cases(corpus_pages(args.corpus)) + negative_cases(list(listing_pages()))
     modes = evidence_modes()
     results = run(cases, modes, args.processes)
-    print(f"article decision: archived = classified an article, extracted, with a title and "
+    print(f"article decision: archived = classified an article, extracted, "
           f">= {MIN_WORDS} words; {len(cases)} pages per column set, {time.perf_counter() - start:.0f} s")
     if len(modes) == 1:
         print("(PageJob has no 'via' field: the 'news sitemap' column set is left out)")

@@ -73,9 +73,15 @@ MIN_WORDS = 40  # below this a body is too short to be anyone's article (ARTICLE
 PROSE_WORDS = 120  # with no evidence at all, a body must read like a story: this many words...
 PROSE_PARAGRAPHS = 3  # ...in this many paragraphs of PARAGRAPH_WORDS or more
 PARAGRAPH_WORDS = 12
-MAX_LINKED = 0.5  # share of the body's text in lines that are a link's whole text (teaser headlines)
+DECLARED_WORDS = 80  # og:type article alone (many CMSs declare it on every page): a body of this many words...
+DECLARED_PARAGRAPHS = 2  # ...in this many paragraphs
+MAX_LINKED = 0.5  # share of the body's text that is link text of the page (teaser headlines, link lists)
 MAX_LINKED_STRONG = 0.7  # the same, for a page with strong evidence of an article
-MAX_LINKED_PROSE = 0.2  # the same, with no evidence at all
+MAX_LINKED_PROSE = 0.35  # the same, with no evidence at all
+TEASER_SAMPLE = 6  # body paragraphs looked up in the page for teasers...
+TEASER_MIN_WORDS = 6  # ...of at least this many words
+TEASER_MIN_LOCATED = 3  # fewer found in the page: too few to call it a listing
+MAX_TEASERS = 0.5  # share of them in cards (a headline link beside them): a listing
 _WORD = re.compile(r"\w+")
 
 
@@ -92,7 +98,7 @@ class BodyProfile:
 
     words: int
     paragraphs: int  # lines of PARAGRAPH_WORDS words or more
-    linked: float  # share of the body's characters in lines that are a whole link text of the page
+    linked: float  # share of the body's characters that are the text of a link of the page
 
     def describe(self) -> str:
         return f"body: {self.words} words, {self.paragraphs} paragraphs, {self.linked:.0%} of it link text"
@@ -156,18 +162,51 @@ def _key(text: str) -> str:
 
 
 def body_profile(tree: etree._Element, article: Article) -> BodyProfile:
-    """Words, paragraphs and link share of ``article``'s body (extracted from ``tree``)."""
-    lines = [line for line in article.text.split("\n") if line.strip()]
-    anchors = {key for a in tree.iter("a") if len(key := _key(" ".join(a.itertext()))) >= 12}
-    total = linked = paragraphs = 0
-    for line in lines:
-        key = _key(line)
-        total += len(key)
-        if key in anchors:
-            linked += len(key)
-        elif len(key.split()) >= PARAGRAPH_WORDS:
-            paragraphs += 1
-    return BodyProfile(article.word_count, paragraphs, linked / total if total else 0.0)
+    """Words, paragraphs and link share of ``article``'s body (extracted from ``tree``).
+
+    The link share counts the body's text that is the text of one of the page's links
+    (of two words or more: a one-word link such as "Home" would match ordinary words):
+    teaser headlines and link lists, not a story's few inline links."""
+    keys = [key for line in article.text.split("\n") if (key := _key(line))]
+    body = " ".join(keys)
+    words = set(body.split())
+    anchors = {key for a in tree.iter("a") if " " in (key := _key(" ".join(a.itertext())))}
+    linked = sum(body.count(key) * len(key) for key in anchors if key.split(" ", 1)[0] in words)
+    paragraphs = sum(1 for key in keys if key.count(" ") + 1 >= PARAGRAPH_WORDS)
+    return BodyProfile(article.word_count, paragraphs, min(1.0, linked / len(body)) if body else 0.0)
+
+
+def teaser_share(tree: etree._Element, article: Article) -> float:
+    """The share of the body's first paragraphs that are teasers: each in a small block of the page
+    (a card) that also holds a link of three words or more to elsewhere, its headline. A listing
+    whose extraction kept only the teasers' summaries reads like short prose otherwise."""
+    from newscrawler.extract_boilerplate import locate_block  # (no trafilatura there)
+
+    sample = [line for line in article.text.split("\n") if len(line.split()) >= TEASER_MIN_WORDS][:TEASER_SAMPLE]
+    located = teasers = 0
+    for line in sample:
+        block = locate_block(tree, line)
+        if block is None:
+            continue
+        located += 1
+        teasers += _in_card(block, len(_key(line)))
+    return teasers / located if located >= TEASER_MIN_LOCATED else 0.0
+
+
+def _in_card(block: etree._Element, size: int) -> bool:
+    holder = block.getparent()
+    for _level in range(3):
+        if holder is None or len(_key(" ".join(holder.itertext()))) > 2 * size + 150:
+            return False
+        for link in holder.iter("a"):
+            if link.get("href") and not _inside(link, block) and len(_key(" ".join(link.itertext())).split()) >= 3:
+                return True
+        holder = holder.getparent()
+    return False
+
+
+def _inside(node: etree._Element, ancestor: etree._Element) -> bool:
+    return any(parent is ancestor for parent in node.iterancestors())
 
 
 def _via_line(via: str | None) -> str:
@@ -178,8 +217,6 @@ def _via_line(via: str | None) -> str:
 
 def strong_evidence(via: str | None, declared: str | None, declared_by: str) -> str | None:
     """The strongest evidence of an article (a decision's reason), or None."""
-    if via == "news_sitemap":
-        return via
     if declared == "article" and declared_by.startswith("JSON-LD"):
         return "structured_data"
     return via if via in STRONG_VIA else None
@@ -193,8 +230,8 @@ def pre_decision(url: str, tree: etree._Element, via: str | None = None) -> Page
     evidence = (f"URL shape: {shape}", f"structured data: {declared_by}", _via_line(via))
     if shape == "site":
         return PageDecision(False, "site_page", evidence)
-    if strong_evidence(via, declared, declared_by):
-        return None
+    if declared == "article" and declared_by.startswith("JSON-LD"):
+        return None  # even at a listing's URL (WordPress's /archives/slug/ ...): the story decides
     if shape == "listing":
         return PageDecision(False, "listing_url", evidence)
     if declared == "listing":
@@ -216,17 +253,22 @@ def classify_page(url: str, tree: etree._Element, article: Article | None, via: 
     body = body_profile(tree, article)
     evidence.append(body.describe())
     strong = strong_evidence(via, declared, declared_by)
-    if strong:
-        if body.linked > MAX_LINKED_STRONG:
-            return PageDecision(False, "link_dense", tuple(evidence))
-        return PageDecision(True, strong, tuple(evidence))
-    if body.linked > MAX_LINKED:
+    if body.linked > (MAX_LINKED_STRONG if strong else MAX_LINKED):
         return PageDecision(False, "link_dense", tuple(evidence))
-    if body.words < MIN_WORDS:
+    if strong == "structured_data":  # (a live blog's entries look like teasers: not asked)
+        return PageDecision(True, strong, tuple(evidence))
+    if body.words < MIN_WORDS and not strong:
         return PageDecision(False, "short_text", tuple(evidence))
-    if declared == "article":  # og:type article
-        return PageDecision(True, "og_type+text", tuple(evidence))
+    teasers = teaser_share(tree, article)
+    evidence.append(f"teasers: {teasers:.0%} of the first paragraphs sit beside a headline link")
+    if teasers >= MAX_TEASERS:
+        return PageDecision(False, "teasers", tuple(evidence))
+    if strong:
+        return PageDecision(True, strong, tuple(evidence))
+    if declared == "article" and body.words >= DECLARED_WORDS and body.paragraphs >= DECLARED_PARAGRAPHS:
+        return PageDecision(True, "og_type+text", tuple(evidence))  # og:type article
     if shape == "article":
         return PageDecision(True, "url+text", tuple(evidence))
-    prose = body.words >= PROSE_WORDS and body.paragraphs >= PROSE_PARAGRAPHS and body.linked <= MAX_LINKED_PROSE
+    prose = body.linked <= MAX_LINKED_PROSE and (body.words >= PROSE_WORDS and body.paragraphs >= PROSE_PARAGRAPHS
+                                                 or body.words >= 2 * PROSE_WORDS and body.paragraphs >= 2)
     return PageDecision(prose, "text" if prose else "not_prose", tuple(evidence))

@@ -146,7 +146,13 @@ def test_classify_page_never_takes_listings() -> None:
     teasers = [f"Headline number {i} of a listing page that links elsewhere" for i in range(20)]
     links = "".join(f'<h2><a href="/{i}">{t}</a></h2>' for i, t in enumerate(teasers))
     decision = classify_page("https://news.example/2026/03/04/a-b-c/", page(body=links), story("\n".join(teasers)))
-    assert decision.reason == "link_dense" and "100% of it link text" in decision.evidence[-1]
+    assert decision.reason == "link_dense" and "98% of it link text" in decision.evidence[-1]
+    # A listing whose extraction kept only the teasers' summaries, each in a card beside its headline link.
+    summaries = [f"Summary {i} of another story, told in one sentence of a dozen words or so." for i in range(8)]
+    cards = "".join(f'<div class="card"><h2><a href="/{i}">Headline of story {i} here</a></h2><p>{t}</p></div>'
+                    for i, t in enumerate(summaries))
+    decision = classify_page("https://news.example/weather", page(body=cards), story("\n".join(summaries)))
+    assert decision.reason == "teasers", decision
     # With no evidence at all, a few short lines are not a story.
     lines = story("\n".join(["Weather today: sunny spells, a light breeze from the west."] * 6))
     assert classify_page("https://news.example/weather", page(), lines).reason == "not_prose"
@@ -155,7 +161,8 @@ def test_classify_page_never_takes_listings() -> None:
 def test_pre_decision_spares_extraction_of_listings_only() -> None:
     assert pre_decision("https://news.example/tag/x/", page()).reason == "listing_url"
     assert pre_decision("https://news.example/tag/x/", page(ARTICLE_LD)) is None
-    assert pre_decision("https://news.example/tag/x/", page(), via="news_sitemap") is None
+    # Whatever lists it: a news sitemap listing a tag page is a publisher's slip.
+    assert pre_decision("https://news.example/tag/x/", page(), via="news_sitemap").reason == "listing_url"
     assert pre_decision("https://news.example/weather", page()) is None
 
 
