@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from archive.errors import ArchiveError, QueryError
 from archive.lock import ArchiveLocked
 from newscrawler.cli.crawl_cmds import crawl, demo, fetch
+from newscrawler.cli.explain_cmd import explain
 from newscrawler.runner import EXIT_LOCKED, EXIT_USAGE
 from newscrawler.cli.query_cmds import export, migrate, reextract, search, show, stats
 from newscrawler.cli.state_cmds import history, runs, schedule, sources
@@ -52,8 +53,8 @@ def main() -> None:
     """
 
 
-for command in (crawl, fetch, search, show, export, stats, reextract, migrate, demo, runs, history, sources,
-                schedule):
+for command in (crawl, fetch, explain, search, show, export, stats, reextract, migrate, demo, runs, history,
+                sources, schedule):
     main.add_command(command)
 
 

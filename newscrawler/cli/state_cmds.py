@@ -19,7 +19,8 @@ RUN_COUNTERS = ["discovered", "fetched", "not_modified", "skipped", "new", "upda
 def _site_line(site: str, counts: dict[str, int]) -> str:
     main = "  ".join(f"{name.replace('_', ' ')} {counts.get(name, 0)}" for name in RUN_COUNTERS)
     extra = []
-    for prefix, label in (("dropped/", "dropped"), ("errors/", "errors"), ("blocked/", "blocked")):
+    for prefix, label in (("not_article/", "not articles"), ("dropped/", "dropped"), ("errors/", "errors"),
+                          ("blocked/", "blocked")):
         parts = {k[len(prefix):]: v for k, v in counts.items() if k.startswith(prefix)}
         if parts:
             extra.append(f"{label} " + ", ".join(f"{k} {v}" for k, v in sorted(parts.items())))
@@ -36,8 +37,9 @@ def runs(last: int, as_json: bool, db: str | None) -> None:
     """The last crawl runs: status, per-site counts and warnings.
 
     Per site: URLs discovered, pages fetched, answered 304 Not Modified, skipped
-    (known, not due), articles new/updated/unchanged, dropped by reason, errors
-    by kind, blocked by robots.txt. Warnings name sites that refused us
+    (known, not due), articles new/updated/unchanged, pages that are not articles
+    by reason (listing_url, teasers, short_text...: see `newscrawler explain URL`),
+    dropped by reason, errors by kind, blocked by robots.txt. Warnings name sites that refused us
     (403/429, captcha pages) or yielded nothing new for 3 runs while they used to.
 
     \b
