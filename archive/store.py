@@ -206,11 +206,9 @@ class ArchiveWriter:
         self._aliases.done(aliases, final)
         result.aliases, result.resolved, result.orphans = aliases.inserted, aliases.resolved, aliases.orphans
         self._totals = self._totals + result
-        logger.debug(
-            "flushed %s articles: %s new, %s updated, %s unchanged; %s aliases (%s new, %s orphans)",
-            len(pending), result.inserted, result.updated, result.unchanged, len(aliases.resolved),
-            aliases.inserted, len(aliases.orphans),
-        )
+        logger.debug("flushed %s articles: %s new, %s updated, %s unchanged; %s aliases (%s new, %s orphans)",
+                     len(pending), result.inserted, result.updated, result.unchanged, len(aliases.resolved),
+                     aliases.inserted, len(aliases.orphans))
         return result
 
     def close(self) -> BatchResult:
