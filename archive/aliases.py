@@ -61,6 +61,7 @@ class AliasResult:
     inserted: int = 0
     resolved: list[tuple[Duplicate, int]] = field(default_factory=list)
     orphans: list[Duplicate] = field(default_factory=list)  # their article is not in the archive
+    waiting: list[Duplicate] = field(default_factory=list)  # not yet: kept for a later batch
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
@@ -144,19 +145,15 @@ class AliasBuffer:
             return AliasResult()
         ids = owner_ids(conn, (d.owner for d in candidates))
         result = AliasResult(resolved=[(d, ids[d.owner]) for d in candidates if d.owner in ids])
-        missing = [d for d in candidates if d.owner not in ids]
-        keep = 0 if final else MAX_WAITING
-        result.orphans = missing[:max(0, len(missing) - keep)]
+        missing = [d for d in candidates if d.owner not in ids]  # oldest first
+        given_up = len(missing) if final else max(0, len(missing) - MAX_WAITING)
+        result.orphans, result.waiting = missing[:given_up], missing[given_up:]
         result.inserted = write_aliases(conn, result.resolved)
         return result
 
-    def done(self, result: AliasResult, final: bool = False) -> None:
+    def done(self, result: AliasResult) -> None:
         """The batch committed: keep only the aliases still waiting for their article."""
-        given_up = {id(d) for d in result.orphans}
-        resolved = {id(d) for d, _ in result.resolved}
-        self.waiting = [] if final else [d for d in self.waiting + self.new
-                                          if id(d) not in given_up and id(d) not in resolved]
-        self.new = []
+        self.new, self.waiting = [], result.waiting
 
 
 # --- reading ------------------------------------------------------------------------

@@ -203,7 +203,7 @@ class ArchiveWriter:
             result = _write_batch(conn, pending) if pending else BatchResult()
             aliases = self._aliases.write(conn, final)
         self._buffer.clear()
-        self._aliases.done(aliases, final)
+        self._aliases.done(aliases)
         result.aliases, result.resolved, result.orphans = aliases.inserted, aliases.resolved, aliases.orphans
         self._totals = self._totals + result
         logger.debug("flushed %s articles: %s new, %s updated, %s unchanged; %s aliases (%s new, %s orphans)",
