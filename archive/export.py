@@ -19,6 +19,8 @@ EXPORT_FIELDS = [
     "site_name", "section", "tags", "language", "description", "image_url", "text",
     "word_count", "fetched_at", "site", "date_source", "title_source", "is_paywalled", "markdown",
 ]
+# With --include-duplicates: each alias of an article follows it (see archive.aliases.with_aliases).
+DUPLICATE_FIELDS = [*EXPORT_FIELDS, "duplicate_of", "duplicate_of_id"]
 FORMATS = ("jsonl", "json", "csv")
 LIST_SEPARATOR = "; "
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -74,35 +76,43 @@ def to_json(value: dict[str, Any]) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_jsonl(articles: Iterable[StoredArticle], out: TextIO) -> int:
+def _write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO, fields: list[str]) -> int:
     count = 0
-    for article in articles:
-        out.write(to_json(article_to_dict(article)))
+    for row in rows:
+        out.write(to_json(row))
         out.write("\n")
         count += 1
     return count
 
 
-def _write_json(articles: Iterable[StoredArticle], out: TextIO) -> int:
+def _write_json(rows: Iterable[dict[str, Any]], out: TextIO, fields: list[str]) -> int:
     count = 0
     out.write("[")
-    for article in articles:
+    for row in rows:
         out.write(",\n" if count else "\n")
-        out.write(to_json(article_to_dict(article)))
+        out.write(to_json(row))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
 
 
-def _write_csv(articles: Iterable[StoredArticle], out: TextIO) -> int:
+def _write_csv(rows: Iterable[dict[str, Any]], out: TextIO, fields: list[str]) -> int:
     writer = csv.writer(out)
-    writer.writerow(EXPORT_FIELDS)
+    writer.writerow(fields)
     count = 0
-    for article in articles:
-        row = article_to_dict(article)
-        writer.writerow([csv_cell(row[name]) for name in EXPORT_FIELDS])
+    for row in rows:
+        writer.writerow([csv_cell(row[name]) for name in fields])
         count += 1
     return count
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO, fields: list[str] = EXPORT_FIELDS) -> int:
+    """Stream export rows (dicts with the keys ``fields``) to ``out`` as ``fmt`` (jsonl, json or
+    csv); returns the count. For CSV, open ``out`` with ``newline=""``."""
+    writers = {"jsonl": _write_jsonl, "json": _write_json, "csv": _write_csv}
+    if fmt not in writers:
+        raise ArchiveError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return writers[fmt](rows, out, fields)
 
 
 def write_articles(articles: Iterable[StoredArticle], fmt: str, out: TextIO) -> int:
@@ -110,7 +120,4 @@ def write_articles(articles: Iterable[StoredArticle], fmt: str, out: TextIO) -> 
 
     For CSV, open ``out`` with ``newline=""``.
     """
-    writers = {"jsonl": _write_jsonl, "json": _write_json, "csv": _write_csv}
-    if fmt not in writers:
-        raise ArchiveError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return writers[fmt](articles, out)
+    return write_rows(map(article_to_dict, articles), fmt, out)

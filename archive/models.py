@@ -235,3 +235,25 @@ raw_pages_table: Table = RawPage.__table__  # type: ignore[assignment]
 runs_table: Table = Run.__table__  # type: ignore[assignment]
 urls_table: Table = UrlState.__table__  # type: ignore[assignment]
 versions_table: Table = ArticleVersion.__table__  # type: ignore[assignment]
+
+
+class Alias(Base):
+    """A URL whose page repeats a stored article (same body under another canonical URL, or
+    another URL of an article already taken): kept so that nothing a crawl fetched vanishes.
+
+    ``reason``: ``duplicate_body`` or ``same_canonical``. A later crawl that meets the URL again
+    refreshes ``last_seen`` (and the article, should the copy now repeat another one).
+    """
+
+    __tablename__ = "aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)  # canonical
+    site: Mapped[str] = mapped_column(Text)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+aliases_table: Table = Alias.__table__  # type: ignore[assignment]

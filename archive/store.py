@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
+from archive.aliases import AliasBuffer, Duplicate, forget_aliases
 from archive.article import Article, FetchedPage
 from archive.models import articles_table, raw_pages_table, runs_table, versions_table
 from archive.rawhtml import ZSTD_LEVEL, compress_html, decompress_html  # noqa: F401  (re-exported)
@@ -42,19 +43,24 @@ def content_hash(text: str) -> str:
 
 @dataclass
 class BatchResult:
-    """How many articles a write inserted, updated or left unchanged."""
+    """How many articles a write inserted, updated or left unchanged, and how many new aliases."""
 
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    aliases: int = 0
     # canonical URL -> ("inserted" | "updated" | "unchanged", article id or None when unchanged)
     outcomes: dict[str, tuple[str, int | None]] = field(default_factory=dict, compare=False)
+    # the duplicates written as aliases (with their article's id), and those whose article is not stored
+    resolved: list[tuple[Duplicate, int]] = field(default_factory=list, compare=False)
+    orphans: list[Duplicate] = field(default_factory=list, compare=False)
 
     def __add__(self, other: BatchResult) -> BatchResult:
         return BatchResult(
             self.inserted + other.inserted,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
+            self.aliases + other.aliases,
         )  # counts only: outcomes are per batch (a crawl's totals must not grow with the site)
 
     @property
@@ -139,7 +145,8 @@ class ArchiveWriter:
     """Buffers articles and writes them in batches, one transaction per batch.
 
     An article already stored under the same canonical URL is rewritten only
-    when its text (content hash) or title changed.
+    when its text (content hash) or title changed. Aliases (:mod:`archive.aliases`)
+    are written in the same transaction, after the batch's articles, which they may repeat.
     """
 
     def __init__(self, engine: Engine, batch_size: int = 100) -> None:
@@ -148,6 +155,7 @@ class ArchiveWriter:
         self.engine = engine
         self.batch_size = batch_size
         self._buffer: list[_Pending] = []
+        self._aliases = AliasBuffer()
         self._totals = BatchResult()
 
     @property
@@ -157,8 +165,9 @@ class ArchiveWriter:
 
     @property
     def pending(self) -> int:
-        """Articles buffered and not yet written (0: everything added so far is committed)."""
-        return len(self._buffer)
+        """Articles and aliases buffered and not yet written (0: everything added so far is
+        committed, but for aliases waiting for an article another writer has not committed)."""
+        return len(self._buffer) + len(self._aliases)
 
     def add(self, article: Article, page: FetchedPage) -> BatchResult:
         """Buffer one article; flushes (and returns that flush's result) when the batch is full.
@@ -166,13 +175,23 @@ class ArchiveWriter:
         Raises ValueError (before buffering) for naive datetimes.
         """
         self._buffer.append(_prepare(article, page))
-        if len(self._buffer) >= self.batch_size:
+        if self.pending >= self.batch_size:
             return self.flush()
         return BatchResult()
 
-    def flush(self) -> BatchResult:
-        """Write the buffered articles in one transaction (kept buffered if it fails)."""
-        if not self._buffer:
+    def add_alias(self, duplicate: Duplicate) -> BatchResult:
+        """Buffer the alias of a page that repeats an article (stored, or buffered before it);
+        flushes (and returns that flush's result) when the batch is full."""
+        self._aliases.add(duplicate)
+        if self.pending >= self.batch_size:
+            return self.flush()
+        return BatchResult()
+
+    def flush(self, final: bool = False) -> BatchResult:
+        """Write the buffered articles, then the aliases, in one transaction (kept buffered if it
+        fails). Aliases whose article is not in the archive wait for a later flush; the ``final``
+        one returns them as orphans."""
+        if not self._buffer and not self._aliases.wanted(final):
             return BatchResult()
         now = datetime.now(UTC)
         pending: dict[str, _Pending] = {}
@@ -181,18 +200,21 @@ class ArchiveWriter:
             pending.pop(item.row["canonical_url"], None)  # the last one wins
             pending[item.row["canonical_url"]] = item
         with self.engine.begin() as conn:
-            result = _write_batch(conn, pending)
+            result = _write_batch(conn, pending) if pending else BatchResult()
+            aliases = self._aliases.write(conn, final)
         self._buffer.clear()
+        self._aliases.done(aliases)
+        result.aliases, result.resolved, result.orphans = aliases.inserted, aliases.resolved, aliases.orphans
         self._totals = self._totals + result
-        logger.debug(
-            "flushed %s articles: %s new, %s updated, %s unchanged",
-            len(pending), result.inserted, result.updated, result.unchanged,
-        )
+        logger.debug("flushed %s articles: %s new, %s updated, %s unchanged; %s aliases (%s new, %s orphans)",
+                     len(pending), result.inserted, result.updated, result.unchanged, len(aliases.resolved),
+                     aliases.inserted, len(aliases.orphans))
         return result
 
     def close(self) -> BatchResult:
-        """Flush what is left; the writer stays usable."""
-        return self.flush()
+        """Flush what is left (aliases whose article is still missing are orphans); the writer
+        stays usable."""
+        return self.flush(final=True)
 
     def __enter__(self) -> Self:
         return self
@@ -255,6 +277,7 @@ def _write_batch(conn: Connection, pending: Mapping[str, _Pending]) -> BatchResu
     for item in to_write:
         url = item.row["canonical_url"]
         result.outcomes[url] = ("updated" if url in existing else "inserted", ids[url])
+    forget_aliases(conn, [url for url, (outcome, _) in result.outcomes.items() if outcome == "inserted"])
     add_versions(conn, [(ids[item.row["canonical_url"]], item.row) for item in to_write])
     return result
 

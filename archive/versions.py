@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from archive.article import StoredArticle
 from archive.models import from_utc_text, versions_table
-from archive.query import get_article
+from archive.aliases import find_article
 
 _VERSIONS = versions_table
 
@@ -32,8 +32,9 @@ class Version:
 
 
 def article_versions(engine: Engine, id_or_url: str | int) -> tuple[StoredArticle, list[Version]] | None:
-    """The article (by id, URL or canonical URL) and its versions, oldest first; None if unknown."""
-    article = get_article(engine, id_or_url)
+    """The article (by id, URL, canonical URL or the URL of an alias of it) and its versions,
+    oldest first; None if unknown."""
+    article, _ = find_article(engine, id_or_url)
     if article is None or article.id is None:
         return None
     stmt = select(_VERSIONS).where(_VERSIONS.c.article_id == article.id).order_by(_VERSIONS.c.version)

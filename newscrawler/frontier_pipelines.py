@@ -1,7 +1,9 @@
 """The dedupe and store pipelines of a crawl on the shared frontier (see :mod:`newscrawler.frontier`).
 
-``FrontierDedupePipeline`` also drops a body another worker stored under
-another canonical URL in this round (a Redis hash of content hashes).
+``FrontierDedupePipeline`` also marks as a duplicate (kept as an alias) a body
+another worker took under another canonical URL in this round (a Redis hash of
+content hashes); the alias waits for that worker to commit the article (see
+:class:`archive.aliases.AliasBuffer`).
 ``FrontierStorePipeline`` tells the frontier when the archive writer's buffer
 is empty, i.e. every article scraped so far is committed, so that the leases
 of their requests can be acknowledged; and it records the worker in the run.
@@ -13,13 +15,11 @@ import time
 from typing import Any
 
 from scrapy import Spider
-from scrapy.exceptions import DropItem
 
 from archive.store import content_hash
 from newscrawler.frontier import FrontierScheduler, scheduler_of
 from newscrawler.items import ArticleItem
-from newscrawler.pipelines import DedupePipeline, StorePipeline, article_key
-from newscrawler.sitestats import site_inc
+from newscrawler.pipelines import DedupePipeline, StorePipeline, article_key, mark_duplicate
 
 
 class FrontierDedupePipeline(DedupePipeline):
@@ -28,7 +28,7 @@ class FrontierDedupePipeline(DedupePipeline):
     def process_item(self, item: ArticleItem) -> ArticleItem:
         item = super().process_item(item)
         scheduler = scheduler_of(self.crawler)
-        if scheduler is None:
+        if scheduler is None or item.duplicate is not None:
             return item
         key = article_key(item)
         body = content_hash(item.article.text)
@@ -37,9 +37,7 @@ class FrontierDedupePipeline(DedupePipeline):
             owner = server.hget(scheduler.keys.bodies, body)
             owner_url = owner.decode() if isinstance(owner, bytes) else str(owner)
             if owner_url != key:
-                self.stats.inc_value("dropped/duplicate_body")
-                site_inc(self.stats, key, "dropped/duplicate_body")
-                raise DropItem(f"duplicate_body: {item.page.final_url} repeats {owner_url} (another worker)")
+                return mark_duplicate(item, self.stats, owner_url, "duplicate_body")
         return item
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from archive.aliases import Duplicate
 from archive.article import Article, FetchedPage
 
 
@@ -11,3 +12,5 @@ from archive.article import Article, FetchedPage
 class ArticleItem:
     article: Article
     page: FetchedPage
+    # Set by the dedupe pipeline: the page repeats an article, and is kept as its alias.
+    duplicate: Duplicate | None = None

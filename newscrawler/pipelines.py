@@ -1,15 +1,19 @@
 """Item pipelines: validate -> dedupe -> store.
 
-Every drop is counted in the crawl stats as ``dropped/<reason>``; the store
-counts ``archive/inserted``, ``archive/updated`` and ``archive/unchanged``, and
-``archive/write_seconds``: the time spent in the archive writer (buffering and
-batch transactions).
+Every drop is counted in the crawl stats as ``dropped/<reason>``. A copy of an
+article is not dropped but kept as an alias of it (see :mod:`archive.aliases`),
+counted as ``duplicates/<reason>`` and per site as ``duplicates``. The store
+counts ``archive/inserted``, ``archive/updated``, ``archive/unchanged``,
+``archive/aliases`` (new alias rows), ``archive/alias_orphans`` (aliases whose
+article was not stored) and ``archive/write_seconds``: the time spent in the
+archive writer (buffering and batch transactions).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from scrapy import Spider
@@ -20,6 +24,7 @@ from scrapy.utils.defer import _schedule_coro
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from archive.aliases import Duplicate
 from archive.engine import describe_db, open_archive
 from archive.errors import ArchiveError
 from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, start_run, stored_owner
@@ -95,8 +100,21 @@ class ValidatePipeline:
 RECENT_BODIES = 1000
 
 
+def mark_duplicate(item: ArticleItem, stats: StatsCollector, owner: str, reason: str) -> ArticleItem:
+    """Mark ``item`` as a copy of the article stored under canonical URL ``owner``: the store
+    keeps its URL as an alias of that article. ``same_canonical``: the page's own URL is the
+    alias (its declared canonical URL is the owner's); ``duplicate_body``: its canonical URL."""
+    page = item.page
+    url = canonicalize_url(page.final_url) if reason == "same_canonical" else article_key(item)
+    item.duplicate = Duplicate(url, owner, reason, page.fetched_at, tuple(dict.fromkeys([page.url, page.final_url])))
+    stats.inc_value(f"duplicates/{reason}")
+    site_inc(stats, url, "duplicates")
+    logger.debug("%s: %s repeats %s", reason, page.final_url, owner)
+    return item
+
+
 class DedupePipeline:
-    """Drop a second copy of an article: same canonical URL, or same body under another URL.
+    """Mark a second copy of an article: same canonical URL, or same body under another URL.
 
     A body is compared with the archive's articles, by one indexed query per article on a
     read-only connection (a syndicated copy is recognised even when the original came in an
@@ -104,6 +122,8 @@ class DedupePipeline:
     articles, which may not be written yet: the content hashes of the last ``recent`` articles
     (more than a write batch holds), as integers. The canonical URLs of this crawl's articles
     are kept as their hashes (64-bit ``hash()``) in a :class:`~newscrawler.keytable.KeyTable`.
+    A copy is not dropped: :func:`mark_duplicate` marks it for the store, which keeps its URL
+    as an alias of the article.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -130,16 +150,12 @@ class DedupePipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         key = article_key(item)
         if hash(key) in self.seen_urls:
-            self.stats.inc_value("dropped/duplicate_url")
-            site_inc(self.stats, key, "dropped/duplicate_url")
-            raise DropItem(f"duplicate_url: {item.page.final_url} is {key}")
+            return mark_duplicate(item, self.stats, key, "same_canonical")
         body = content_hash(item.article.text)
         number = int(body, 16)
         owner = self.bodies.get(number) or self._stored_owner(body)
         if owner is not None and owner != key:
-            self.stats.inc_value("dropped/duplicate_body")
-            site_inc(self.stats, key, "dropped/duplicate_body")
-            raise DropItem(f"duplicate_body: {item.page.final_url} repeats {owner}")
+            return mark_duplicate(item, self.stats, owner, "duplicate_body")
         self.seen_urls.add(hash(key))
         self.bodies[number] = key
         if len(self.bodies) > self.recent:  # the oldest is written by now: the archive knows it
@@ -208,6 +224,8 @@ class StorePipeline:
         if self.error is not None or self.writer is None:
             self.stats.inc_value("dropped/archive_error")
             raise DropItem(f"archive_error: {item.page.final_url}")
+        if item.duplicate is not None:  # an alias: no article of its own, so no limit counts it
+            return self._write(item, self.writer.add_alias, item.duplicate)
         if self.max_articles and self.accepted >= self.max_articles:
             self.stats.inc_value("dropped/max_articles")
             site_inc(self.stats, item.page.final_url, "dropped/max_articles")
@@ -221,18 +239,23 @@ class StorePipeline:
             site_inc(self.stats, site, "dropped/site_max_articles")
             self._defer(item)
             raise DropItem(f"site_max_articles: {item.page.final_url}")
+        self._write(item, self.writer.add, item.article, item.page)
+        self.accepted += 1
+        self.accepted_per_site[site] = self.accepted_per_site.get(site, 0) + 1
+        if self.max_articles and self.accepted >= self.max_articles:
+            self._close("max_articles")
+        return item
+
+    def _write(self, item: ArticleItem, add: Callable[..., BatchResult], *args: Any) -> ArticleItem:
+        """Hand an article or alias to the writer (a full batch is written), timed and counted."""
         started = time.perf_counter()
         try:
-            result = self.writer.add(item.article, item.page)
+            result = add(*args)
         except ArchiveError as exc:
             self._failed(exc)
             raise DropItem(f"archive_error: {item.page.final_url}") from exc
         self._timed(started)
         self._count(result)
-        self.accepted += 1
-        self.accepted_per_site[site] = self.accepted_per_site.get(site, 0) + 1
-        if self.max_articles and self.accepted >= self.max_articles:
-            self._close("max_articles")
         return item
 
     def _failed(self, exc: ArchiveError) -> None:
@@ -259,7 +282,7 @@ class StorePipeline:
             _schedule_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def _count(self, result: BatchResult) -> None:
-        for name in ("inserted", "updated", "unchanged"):
+        for name in ("inserted", "updated", "unchanged", "aliases"):
             if value := getattr(result, name):
                 self.stats.inc_value(f"archive/{name}", value)
         book = getattr(self.crawler.spider, "book", None)
@@ -267,6 +290,22 @@ class StorePipeline:
             site_inc(self.stats, url, {"inserted": "new"}.get(outcome, outcome))
             if book is not None:
                 book.link_article(url, article_id)
+        for duplicate, article_id in result.resolved:
+            if book is not None:  # the URL's trace: why it is no article of its own, and which it repeats
+                book.decided(_own_urls(duplicate), duplicate.reason, article_id)
+        for duplicate in result.orphans:
+            self._orphan(duplicate)
+
+    def _orphan(self, duplicate: Duplicate) -> None:
+        """An alias whose article is not in the archive (left out by a limit, or its write failed):
+        logged, counted, and its page is fetched again by the next crawl."""
+        self.stats.inc_value("archive/alias_orphans")
+        logger.warning("%s repeats %s, which is not in the archive: not kept as its alias (fetched again next "
+                       "crawl)", duplicate.url, duplicate.owner)
+        book = getattr(self.crawler.spider, "book", None)
+        if book is not None:
+            for url in _own_urls(duplicate):
+                book.defer(url)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.writer is None:
@@ -294,3 +333,8 @@ class StorePipeline:
         except ArchiveError as exc:  # after a failed write (full disk) already reported: the next crawl
             level = logging.INFO if self.error else logging.ERROR  # marks this run aborted
             logger.log(level, "Could not record the run in %s: %s", describe_db(self.db), exc)
+
+
+def _own_urls(duplicate: Duplicate) -> list[str]:
+    """The URLs fetched for a duplicate, but for its article's own canonical URL (whose state is the article's)."""
+    return [url for url in duplicate.fetched if canonicalize_url(url) != duplicate.owner]

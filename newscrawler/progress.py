@@ -50,8 +50,10 @@ class ProgressDisplay:
         s = self.stats.get_stats()
         errors = sum(v for k, v in s.items() if k.startswith("errors/") and isinstance(v, int))
         dropped = sum(v for k, v in s.items() if k.startswith("dropped/") and isinstance(v, int))
+        copies = sum(v for k, v in s.items() if k.startswith("duplicates/") and isinstance(v, int))
         line = (f"pages {s.get('response_received_count', 0)}  articles {s.get('pages/article', 0)}  "
-                f"archived {s.get('item_scraped_count', 0)}  dropped {dropped}  errors {errors}")
+                f"archived {s.get('item_scraped_count', 0) - copies}  duplicates {copies}  dropped {dropped}  "
+                f"errors {errors}")
         width = shutil.get_terminal_size((100, 20)).columns - 1
         lines = [line[:width]]
         counts = {site: dict.fromkeys(MAIN_COUNTERS, 0) for site in getattr(self.crawler.spider, "sites", {})}

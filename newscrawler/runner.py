@@ -89,7 +89,8 @@ class CrawlReport:
             f"{self.count('archive/inserted')} new, {self.count('archive/updated')} updated, "
             f"{self.count('archive/unchanged')} unchanged articles from "
             f"{self.count('response_received_count')} pages in {self.elapsed:.1f}s ({rate:.1f} new/s); "
-            f"{self.prefixed('pages/not_article/')} not articles, {self.prefixed('dropped/')} dropped, "
+            f"{self.prefixed('pages/not_article/')} not articles, {self.prefixed('duplicates/')} duplicates, "
+            f"{self.prefixed('dropped/')} dropped, "
             f"{self.prefixed('errors/')} errors; {self.count('incremental/not_modified')} not modified, "
             f"{self.count('incremental/skipped')} known and skipped -> {db}"
         )

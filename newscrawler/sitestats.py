@@ -1,7 +1,8 @@
 """Per-site counts of a crawl, kept in the Scrapy stats as ``site/<site>/<counter>``.
 
 Counters: ``discovered``, ``fetched``, ``not_modified``, ``skipped`` (known, not
-requested), ``new``, ``updated``, ``unchanged``, ``dropped/<reason>``,
+requested), ``new``, ``updated``, ``unchanged``, ``duplicates`` (copies of an
+article, kept as its aliases), ``dropped/<reason>``,
 ``errors/<kind>``, ``robots_disallowed``, ``blocked/<why>``. The
 :class:`SiteStats` extension counts responses (and recognises block pages);
 the spider and the pipelines count the rest through :func:`site_inc`.
@@ -21,7 +22,7 @@ from archive.urls import site_of
 
 PREFIX = "site/"
 # Always present in a run record (0 when nothing happened).
-MAIN_COUNTERS = ("discovered", "fetched", "not_modified", "skipped", "new", "updated", "unchanged")
+MAIN_COUNTERS = ("discovered", "fetched", "not_modified", "skipped", "new", "updated", "unchanged", "duplicates")
 BLOCK_STATUSES = (401, 403, 429, 451)
 # Challenge/captcha pages; only looked for in short pages, where they are the whole content.
 BLOCK_PAGE = re.compile(

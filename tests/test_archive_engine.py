@@ -137,11 +137,11 @@ def test_writer_pragmas(db_path: Path) -> None:
 
 def test_schema_at_head(db_path: Path) -> None:
     engine = open_archive(str(db_path))
-    assert current_revision(engine) == head_revision() == "0006"
+    assert current_revision(engine) == head_revision() == "0007"
     engine.dispose()
     with sqlite3.connect(db_path) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert {"articles", "raw_pages", "runs", "articles_fts", "alembic_version"} <= names
+    assert {"articles", "raw_pages", "runs", "aliases", "articles_fts", "alembic_version"} <= names
     assert {"articles_fts_ai", "articles_fts_ad", "articles_fts_au"} <= names
     assert "ix_articles_site_published_at" in names
 

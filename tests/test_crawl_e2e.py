@@ -124,7 +124,7 @@ def test_run_is_recorded(crawled) -> None:
     assert status == "ok"
     assert new == len(stored_paths(db))
     counts = json.loads(stats)
-    assert counts["dropped/duplicate_body"] >= 1
+    assert counts["duplicates/duplicate_body"] >= 1 and counts["archive/aliases"] >= 1
     assert any(k.startswith("pages/not_article/") for k in counts)
 
 
@@ -148,9 +148,10 @@ def test_max_articles_stops_early(site, tmp_path: Path) -> None:
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == 3
 
 
-def test_copy_of_an_article_stored_by_an_earlier_run_is_dropped(site, tmp_path: Path) -> None:
+def test_copy_of_an_article_stored_by_an_earlier_run_is_an_alias(site, tmp_path: Path) -> None:
     """Dedupe asks the archive for a body (it no longer loads every stored hash): a syndicated copy
-    fetched by a later run, under another URL and without a canonical link, is not stored."""
+    fetched by a later run, under another URL and without a canonical link, is not stored as an
+    article but kept as an alias of the original."""
     copy = next(a for a in ARTICLES if a.duplicate_of)
     db = tmp_path / "two-runs.sqlite3"
     first = cli("fetch", site.base_url + copy.duplicate_of, "--db", str(db), *LOCAL)
@@ -160,4 +161,6 @@ def test_copy_of_an_article_stored_by_an_earlier_run_is_dropped(site, tmp_path: 
     stored = rows(db, "SELECT canonical_url FROM articles")
     assert [urlsplit(url).path for (url,) in stored] == [copy.duplicate_of], second.stderr
     (stats,) = rows(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0]
-    assert json.loads(stats)["dropped/duplicate_body"] == 1
+    assert json.loads(stats)["duplicates/duplicate_body"] == 1
+    assert rows(db, "SELECT a.url, a.reason FROM aliases a JOIN articles o ON o.id = a.article_id") == [
+        (site.base_url + copy.path, "duplicate_body")]

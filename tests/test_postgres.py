@@ -105,6 +105,12 @@ def test_crawl_then_read_commands(pg_crawled) -> None:
     assert runs and runs[0]["status"] == "ok"
     history = json.loads(cli("history", str(first["id"]), "--json", "--db", url).stdout)
     assert [v["version"] for v in history] == [1]
+    # The demo site's syndicated copies are kept as aliases of their originals.
+    full = json.loads(cli("export", "--db", url, "--format", "json", "--include-duplicates").stdout)
+    copies = [row for row in full if row["duplicate_of"]]
+    assert copies and len(full) == len(exported) + len(copies)
+    shown = cli("show", copies[0]["url"], "--db", url, "--json")
+    assert json.loads(shown.stdout)["id"] == copies[0]["duplicate_of_id"] and "is a duplicate of" in shown.stderr
 
 
 def test_second_crawl_adds_no_rows(pg_crawled, site) -> None:

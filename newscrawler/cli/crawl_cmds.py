@@ -164,7 +164,7 @@ def fetch(url: str, db: str | None, overrides: tuple[str, ...], log_level: str, 
     options = options_from([url], db, overrides, log_level, log_file, quiet, mode="single")
     report = run_crawl(options)
     if report.stored == 0 and not report.site_errors:
-        dropped = [k.split("/", 1)[1] for k in report.stats if k.startswith("dropped/")]
+        dropped = [k.split("/", 1)[1] for k in report.stats if k.startswith(("dropped/", "duplicates/"))]
         report.site_errors[url] = f"not archived ({', '.join(dropped) or 'no article found'})"
     finish(report, db, quiet)
 

@@ -9,11 +9,12 @@ from typing import Any
 
 import click
 
+from archive.aliases import AliasInfo, find_article, with_aliases
 from archive.engine import open_archive
-from archive.export import article_to_dict, write_articles
+from archive.export import DUPLICATE_FIELDS, article_to_dict, write_articles, write_rows as export_rows
 from archive.urls import site_of
 from archive.search_sqlite import DEFAULT_CANDIDATES
-from archive.query import Filters, archive_stats, get_article, iter_articles, search as search_archive
+from archive.query import Filters, archive_stats, iter_articles, search as search_archive
 from newscrawler.cli.crawl_cmds import db_option
 from newscrawler.cli.output import highlighted, open_output, output_options, write_rows
 
@@ -103,6 +104,9 @@ def _summary(article: Any) -> dict[str, Any]:
 def show(id_or_url: str, as_json: bool, as_markdown: bool, db: str | None) -> None:
     """Show one article's metadata and clean text, by id or URL.
 
+    A URL kept as an alias of an article (a copy of it under another URL)
+    shows that article, with a note on standard error.
+
     \b
     Example:
       newscrawler show 42
@@ -111,10 +115,13 @@ def show(id_or_url: str, as_json: bool, as_markdown: bool, db: str | None) -> No
     """
     engine = open_archive(db, readonly=True)
     key: str | int = int(id_or_url) if id_or_url.isdigit() else id_or_url
-    article = get_article(engine, key)
+    article, alias = find_article(engine, key)
     if article is None:
         raise click.ClickException(f"no article {id_or_url} in the archive")
     data = article_to_dict(article)
+    if alias is not None:
+        note_alias(id_or_url, alias)
+        data["alias"] = alias.to_json()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -122,6 +129,7 @@ def show(id_or_url: str, as_json: bool, as_markdown: bool, db: str | None) -> No
     markdown = data.pop("markdown")
     if as_markdown:
         text = markdown or text
+    data.pop("alias", None)
     width = max(len(k) for k in data)
     for key_, value in data.items():
         shown = "; ".join(value) if isinstance(value, list) else ("" if value is None else value)
@@ -130,23 +138,40 @@ def show(id_or_url: str, as_json: bool, as_markdown: bool, db: str | None) -> No
     click.echo(text)
 
 
+def note_alias(asked: str, alias: AliasInfo) -> None:
+    """One line on standard error: the URL asked for is a copy of the article shown."""
+    click.echo(f"note: {asked} is a duplicate of article {alias.article_id} ({alias.owner})", err=True)
+
+
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE instead of standard output.")
+@click.option("--include-duplicates", is_flag=True,
+              help="After each article, one row per URL kept as its alias (a copy under another URL), "
+                   "with duplicate_of/duplicate_of_id naming the article.")
 @filter_options
-def export(fmt: str, output: str | None, db: str | None, **filters: Any) -> None:
+def export(fmt: str, output: str | None, include_duplicates: bool, db: str | None, **filters: Any) -> None:
     """Stream articles (all fields and the clean text) as JSON Lines, JSON or CSV.
+
+    With --include-duplicates every row has duplicate_of (null for an
+    article) and the aliases of each article follow it: its fields with the
+    alias as url, canonical_url and site. Filters and --limit select articles.
 
     \b
     Example:
       newscrawler export --format jsonl --since 2026-03-01 > march.jsonl
       newscrawler export --format csv --site example-news.com -o site.csv
+      newscrawler export --include-duplicates | jq 'select(.duplicate_of)'
     """
     engine = open_archive(db, readonly=True)
+    articles = iter_articles(engine, make_filters(**filters))
     with open_output(output) as out:
-        count = write_articles(iter_articles(engine, make_filters(**filters)), fmt, out)
+        if include_duplicates:
+            count = export_rows(with_aliases(engine, articles), fmt, out, DUPLICATE_FIELDS)
+        else:
+            count = write_articles(articles, fmt, out)
     if output:
-        click.echo(f"exported {count} articles to {output}", err=True)
+        click.echo(f"exported {count} {'rows' if include_duplicates else 'articles'} to {output}", err=True)
 
 
 @click.command()

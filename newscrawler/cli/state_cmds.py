@@ -7,13 +7,15 @@ import sys
 
 import click
 
+from archive.aliases import find_article
 from archive.engine import open_archive
 from archive.runs import list_runs
 from archive.versions import article_versions, version_diff
 from newscrawler.cli.crawl_cmds import db_option
+from newscrawler.cli.query_cmds import note_alias
 from newscrawler.sources import parse_sources
 
-RUN_COUNTERS = ["discovered", "fetched", "not_modified", "skipped", "new", "updated", "unchanged"]
+RUN_COUNTERS = ["discovered", "fetched", "not_modified", "skipped", "new", "updated", "unchanged", "duplicates"]
 
 
 def _site_line(site: str, counts: dict[str, int]) -> str:
@@ -37,7 +39,8 @@ def runs(last: int, as_json: bool, db: str | None) -> None:
     """The last crawl runs: status, per-site counts and warnings.
 
     Per site: URLs discovered, pages fetched, answered 304 Not Modified, skipped
-    (known, not due), articles new/updated/unchanged, pages that are not articles
+    (known, not due), articles new/updated/unchanged, duplicates (copies of an
+    article, kept as its aliases: see `show URL`), pages that are not articles
     by reason (listing_url, teasers, short_text...: see `newscrawler explain URL`),
     dropped by reason, errors by kind, blocked by robots.txt. Warnings name sites that refused us
     (403/429, captcha pages) or yielded nothing new for 3 runs while they used to.
@@ -75,14 +78,21 @@ def runs(last: int, as_json: bool, db: str | None) -> None:
 def history(article: str, show_diff: bool, as_json: bool, db: str | None) -> None:
     """The stored versions of an article (a new one whenever its title or text changed).
 
+    A URL kept as an alias of an article (a copy of it) gives that article's
+    versions, with a note on standard error.
+
     \b
     Example:
       newscrawler history 42
       newscrawler history https://www.example-news.com/2026/03/04/harbor-bridge-reopens/ --diff
     """
-    found = article_versions(open_archive(db, readonly=True), article)
+    engine = open_archive(db, readonly=True)
+    stored, alias = find_article(engine, article)
+    found = article_versions(engine, stored.id) if stored is not None and stored.id is not None else None
     if found is None:
         raise click.ClickException(f"no article {article!r} in the archive")
+    if alias is not None:
+        note_alias(article, alias)
     stored, versions = found
     url = stored.canonical_url or stored.url
     if as_json:
