@@ -147,7 +147,7 @@ def _decided(out: Explanation, engine: Engine | None, url: str, result: PageResu
     out.stored = True
     if owner is not None:
         out.add("duplicate", f"the body equals article {owner.id} ({owner.canonical_url})")
-        out.verdict = f"kept as a duplicate of article {owner.id}"
+        out.verdict = f"kept as an alias of article {owner.id} (duplicate_body): show and history resolve it"
         out.stored = False
     elif stored is not None:
         same = stored.content_hash and stored.text == article.text and stored.title == article.title
