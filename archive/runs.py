@@ -44,7 +44,7 @@ def abort_unfinished_runs(engine: Engine) -> list[int]:
 class RunRecord(RunInfo):
     """A run (:class:`archive.query.RunInfo`) with its per-site counts, warnings and arguments."""
 
-    sites: dict[str, dict[str, int]] = field(default_factory=dict)
+    sites: dict[str, dict[str, int | float]] = field(default_factory=dict)  # counts; robots/crawl_delay in s
     warnings: list[str] = field(default_factory=list)
     args: dict[str, Any] = field(default_factory=dict)
     site_errors: dict[str, str] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Parsers for discovery documents: robots.txt, sitemaps and RSS/Atom feeds.
+"""Parsers for discovery documents: robots.txt, sitemaps, RSS/Atom feeds and JSON Feeds.
 
 Pure functions over bytes, safe against hostile XML: no entity expansion, no
 network or file access, bounded sizes and entry counts.
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import logging
 import re
 import zlib
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -20,8 +22,11 @@ logger = logging.getLogger(__name__)
 
 _SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.DOTALL | re.IGNORECASE)
-SNIFF_DOCTYPE = 64 * 1024  # a DOCTYPE comes before the root element
+SNIFF_DOCTYPE = 64 * 1024  # a DOCTYPE comes before the root element (and a JSON Feed's version)
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+# A JSON Feed (https://www.jsonfeed.org/version/1.1/) names its version first; PHP writes "\/".
+_JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?:(?:\\?/){2}jsonfeed\.org(?:\\?/)version(?:\\?/)')
+JSON_FEED_PREFIX = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
 
 
 class DiscoveryError(ValueError):
@@ -131,8 +136,18 @@ def local_name(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
+def _json_object(body: bytes) -> bool:
+    """True when ``body`` starts like a JSON object (after a BOM and whitespace)."""
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+
+
 def sniff(body: bytes) -> str | None:
-    """'sitemap', 'feed' or None for a discovery document's bytes."""
+    """'sitemap', 'feed' or None for a discovery document's bytes.
+
+    A JSON object naming a jsonfeed.org version in its first 64 KB is a feed: the version is
+    looked for, not parsed, so a broken JSON Feed is still one (and :func:`parse_feed` says why)."""
+    if _json_object(body):
+        return "feed" if _JSON_FEED_VERSION.search(body, 0, SNIFF_DOCTYPE) else None
     head = body[:2048].lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
         return "sitemap"
@@ -213,7 +228,9 @@ def _dated(node: etree._Element) -> str | None:
 
 
 def parse_feed(body: bytes, base_url: str, max_urls: int) -> list[Entry]:
-    """Article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed."""
+    """Article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, or of a JSON Feed."""
+    if _json_object(body):
+        return parse_json_feed(body, base_url, max_urls)
     root = parse_xml(body)
     name = local_name(root)
     if name not in ("rss", "feed", "rdf"):
@@ -233,3 +250,48 @@ def parse_feed(body: bytes, base_url: str, max_urls: int) -> list[Entry]:
         if len(entries) >= max_urls:
             break
     return entries
+
+
+def parse_json_feed(body: bytes, base_url: str, max_urls: int) -> list[Entry]:
+    """Article links of a JSON Feed (versions 1 and 1.1), relative ones resolved against ``base_url``.
+
+    An item's URL is its ``url``, else its ``id`` when that is an http(s) URL, else its
+    ``external_url`` (a page elsewhere, which the crawl drops unless it is on the feed's site);
+    its date is ``date_modified``, else ``date_published``."""
+    try:
+        feed = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise DiscoveryError(f"not JSON: {str(exc)[:200]}", "not_json") from exc
+    version = feed.get("version") if isinstance(feed, dict) else None
+    if not isinstance(version, str) or not version.startswith(JSON_FEED_PREFIX):
+        raise DiscoveryError("not a JSON Feed (no jsonfeed.org version)")
+    items = feed.get("items")
+    if not isinstance(items, list):
+        raise DiscoveryError("not a JSON Feed (no items list)")
+    entries: list[Entry] = []
+    for item in items:
+        href = _json_item_link(item) if isinstance(item, dict) else None
+        url = absolute(base_url, href) if href else None
+        if url:
+            entries.append(Entry(url=url, lastmod=_json_item_date(item)))
+            if len(entries) >= max_urls:
+                logger.info("Feed %s: stopped at %d URLs", base_url, max_urls)
+                break
+    return entries
+
+
+def _json_item_link(item: dict[str, Any]) -> str | None:
+    url, item_id, external = (item.get(k) for k in ("url", "id", "external_url"))
+    if isinstance(url, str) and url.strip():
+        return url
+    if isinstance(item_id, str) and item_id.strip().lower().startswith(("http://", "https://")):
+        return item_id
+    return external if isinstance(external, str) and external.strip() else None
+
+
+def _json_item_date(item: dict[str, Any]) -> str | None:
+    for key in ("date_modified", "date_published"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None

@@ -134,9 +134,13 @@ def _followable_url(url: str, site: str) -> str | None:
 
 
 def feed_links(tree: etree._Element, base_url: str) -> list[str]:
-    """RSS/Atom feeds a page announces with ``<link rel="alternate" type=...>``."""
+    """RSS/Atom feeds and JSON Feeds a page announces with ``<link rel="alternate" type=...>``.
+
+    JSON Feed 1.0 was announced as ``application/json``, which WordPress also uses for its
+    REST API (``title="JSON"``): such a link counts only when its title says "feed"."""
     hrefs = tree.xpath(
         "//link[contains(@rel, 'alternate')][contains(@type, 'rss') or contains(@type, 'atom')"
-        " or contains(@type, 'feed+json')]/@href"
+        " or contains(@type, 'feed+json') or (@type = 'application/json'"
+        " and contains(translate(@title, 'FEED', 'feed'), 'feed'))]/@href"
     )
     return list(dict.fromkeys(urljoin(base_url, str(h).strip()) for h in hrefs if str(h).strip()))

@@ -53,6 +53,9 @@ NEWSCRAWLER_CONTACT_URL = "https://github.com/newscrawler/newscrawler"
 USER_AGENT = "newscrawler/0.1 (+{contact})"
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_USER_AGENT = "newscrawler"  # the token robots.txt groups are matched against
+# A site's robots.txt Crawl-delay is honoured up to this many seconds (0: not at all); a site's
+# crawl_delay in sources.toml replaces it (newscrawler.crawldelay).
+ROBOTS_MAX_CRAWL_DELAY = 10.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
@@ -105,8 +108,10 @@ SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 DEPTH_LIMIT = 0
 DEPTH_STATS_VERBOSE = False
 
+# AutoThrottle that keeps a site's delay (sources.toml) and Crawl-delay as its least delay.
 EXTENSIONS = {"newscrawler.sitestats.SiteStats": 500, "newscrawler.malloc.HeapControl": 0,
-              "newscrawler.malloc.CollectorControl": 0}
+              "newscrawler.malloc.CollectorControl": 0, "scrapy.extensions.throttle.AutoThrottle": None,
+              "newscrawler.crawldelay.FlooredAutoThrottle": 0}
 # glibc's heap (newscrawler.malloc): 0 leaves glibc's default; README "Discovery and politeness".
 MALLOC_MMAP_THRESHOLD = 128 * 1024  # bytes: larger blocks (page bodies) are mapped and unmapped
 GC_THRESHOLD = 7000  # the crawling process's youngest-generation threshold (Python: 700); 0 leaves gc alone

@@ -2,8 +2,9 @@
 
 Counters: ``discovered``, ``fetched``, ``not_modified``, ``skipped`` (known, not
 requested), ``new``, ``updated``, ``unchanged``, ``duplicates`` (copies of an
-article, kept as its aliases), ``dropped/<reason>``,
-``errors/<kind>``, ``robots_disallowed``, ``blocked/<why>``. The
+article, kept as its aliases), ``not_article/<reason>``, ``dropped/<reason>``,
+``errors/<kind>``, ``robots_disallowed``, ``blocked/<why>``; and one value,
+``robots/crawl_delay`` (seconds, see :mod:`newscrawler.crawldelay`). The
 :class:`SiteStats` extension counts responses (and recognises block pages);
 the spider and the pipelines count the rest through :func:`site_inc`.
 """
@@ -38,11 +39,17 @@ def site_inc(stats: StatsCollector | None, url_or_site: str, counter: str, n: in
         stats.inc_value(f"{PREFIX}{site_of(url_or_site)}/{counter}", n)
 
 
-def per_site(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
+def site_set(stats: StatsCollector | None, url_or_site: str, name: str, value: float) -> None:
+    """A per-site value that is not a count (e.g. ``robots/crawl_delay``, seconds)."""
+    if stats is not None:
+        stats.set_value(f"{PREFIX}{site_of(url_or_site)}/{name}", value)
+
+
+def per_site(stats: dict[str, Any]) -> dict[str, dict[str, int | float]]:
     """``{site: {counter: n}}`` from flat Scrapy stats."""
-    sites: dict[str, dict[str, int]] = {}
+    sites: dict[str, dict[str, int | float]] = {}
     for key, value in stats.items():
-        if key.startswith(PREFIX) and isinstance(value, int):
+        if key.startswith(PREFIX) and isinstance(value, (int, float)):
             site, _, counter = key[len(PREFIX):].partition("/")
             sites.setdefault(site, dict.fromkeys(MAIN_COUNTERS, 0))[counter] = value
     return {site: dict(sorted(counts.items())) for site, counts in sorted(sites.items())}

@@ -12,6 +12,7 @@
     language = "en"                             # sent as Accept-Language; stored when none is found
     user_agent = "MyArchiveBot/1.0 (+https://example.org/bot)"
     delay = 2.0                                 # seconds between requests to this site
+    crawl_delay = 5                             # instead of robots.txt's Crawl-delay (0: ignore it)
     enabled = true
 
 :func:`load_sources` returns the sites and every error with the line and field.
@@ -19,6 +20,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -29,7 +31,7 @@ from urllib.parse import urlsplit
 from archive.urls import site_of
 
 FIELDS = {"name", "url", "urls", "feeds", "sitemaps", "allow", "deny", "depth", "max_articles", "language",
-          "user_agent", "delay", "enabled"}
+          "user_agent", "delay", "crawl_delay", "enabled"}
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Source:
     language: str | None = None
     user_agent: str | None = None
     delay: float | None = None
+    crawl_delay: float | None = None
     enabled: bool = True
     line: int = 0
 
@@ -146,6 +149,9 @@ class _Checker:
         if isinstance(value, bool) or wrong_type:
             self.error(name, f"must be {'an integer' if kind is int else 'a number'}, got {value!r}")
             return None
+        if not math.isfinite(value):
+            self.error(name, f"must be a finite number, got {value!r}")
+            return None
         if value < minimum:
             self.error(name, f"must be at least {minimum}, got {value!r}")
             return None
@@ -178,6 +184,7 @@ class _Checker:
             allow=self.patterns("allow"), deny=self.patterns("deny"),
             depth=self.number("depth", int, 0), max_articles=self.number("max_articles", int, 1),
             language=language, user_agent=self.text("user_agent"), delay=self.number("delay", float, 0),
+            crawl_delay=self.number("crawl_delay", float, 0),
             enabled=enabled is not False, line=self.header,
         )
         return None if self.errors or not urls else source

@@ -7,7 +7,8 @@ statuses, Retry-After, failures that heal after n tries, redirect loops, redirec
 site and to private addresses, meta refresh, slow headers, a trickling body, connection
 resets, short reads, empty and huge bodies, binaries labelled text/html, a gzip bomb, a
 corrupt gzip body, an endless calendar and hostile feeds and sitemaps (billion laughs,
-an external entity naming a local file, 100,000 URLs, a gzipped bomb, broken dates).
+an external entity naming a local file, 100,000 URLs, a gzipped bomb, broken dates, a JSON
+Feed nested 100,000 arrays deep).
 
 A second loopback server (:class:`faultsite_base.Recorder`) records every request it gets:
 the links and redirects that lead to it must never be followed.
@@ -29,7 +30,8 @@ from urllib.parse import urlsplit
 
 from faultsite_base import GO_TARGETS, HEALING, Hit, Recorder, Server, Server6, SiteState, start
 from faultsite_content import (BAD, EMPTY, GOOD, GOOD_BY_PATH, MARKER, TRUNCATED_TAIL, article_html, billion_laughs,
-                               feed, gzip_bomb, laughs_feed, paragraphs, sitemap, sitemap_100k, xxe_sitemap)
+                               feed, gzip_bomb, laughs_feed, nested_json_feed, paragraphs, sitemap, sitemap_100k,
+                               xxe_sitemap)
 
 class FaultHandler(BaseHTTPRequestHandler):
     server: Server
@@ -116,6 +118,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.html("<!DOCTYPE html><html><head><title>Fault News</title>"
                   "<link rel='alternate' type='application/rss+xml' href='/feed.xml'>"
                   "<link rel='alternate' type='application/rss+xml' href='/feed-laughs.xml'>"
+                  "<link rel='alternate' type='application/feed+json' href='/feed-nested.json'>"
                   f"<link rel='alternate' type='application/rss+xml' href='{st.recorder}/feed.xml'>"
                   f"</head><body><h1>Fault News</h1><ul>{items}</ul></body></html>")
 
@@ -331,6 +334,7 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/2026/11/19/corrupt-gzip/": FaultHandler.corrupt_gzip,
     "/feed.xml": lambda h: h.xml(feed(h.state.base, h.state.recorder), "application/rss+xml"),
     "/feed-laughs.xml": lambda h: h.xml(laughs_feed(h.state.base, str(h.state.marker_file)), "application/rss+xml"),
+    "/feed-nested.json": lambda h: h.xml(nested_json_feed(), "application/feed+json"),
     "/sitemap.xml": lambda h: h.xml(sitemap(h.state.base, h.state.recorder)),
     "/sitemap-100k.xml.gz": lambda h: h.xml(h.state.bombs["sitemap-100k"], "application/x-gzip"),
     "/sitemap-bomb.xml.gz": lambda h: h.xml(h.state.bombs["sitemap-bomb"], "application/x-gzip"),

@@ -154,6 +154,11 @@ def feed(base: str, recorder: str) -> bytes:
             "</channel></rss>").encode()
 
 
+def nested_json_feed(depth: int = 100_000) -> bytes:
+    """A JSON Feed whose first item is nested ``depth`` arrays deep: a recursive parser's stack overflow."""
+    return b'{"version": "https://jsonfeed.org/version/1.1", "items": [' + b"[" * depth + b"]" * depth + b"]}"
+
+
 def laughs_feed(base: str, marker_file: str) -> bytes:
     """A feed with a billion laughs and an external entity, and one good item among them."""
     return billion_laughs("rss", (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 from lxml import html as lxml_html
@@ -50,6 +51,44 @@ def test_rss_rdf_and_atom_feeds() -> None:
     rdf = b"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
       <item><link>https://news.example/5</link></item></rdf:RDF>"""
     assert [e.url for e in parse_feed(rdf, BASE, 10)] == ["https://news.example/5"]
+
+
+def test_json_feed_items() -> None:
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "N", "items": [
+        {"id": "1", "url": "/2026/03/01/a/", "date_published": "2026-03-01T10:00:00Z",
+         "date_modified": "2026-03-02T10:00:00Z"},
+        {"id": "https://news.example/b", "date_published": "2026-03-01T11:00:00Z"},  # id as the URL
+        {"id": "tag:news.example,2026:c", "external_url": "https://other.example/c"},  # dropped by the crawl
+        {"id": "tag:news.example,2026:d"},  # no URL at all
+        "not an item", {"url": 42}, {"url": "  "}]}
+    body = json.dumps(feed).replace("/", "\\/").encode()  # as PHP's json_encode writes it
+    assert sniff(body) == "feed"
+    entries = parse_feed(body, "https://news.example/feed.json", 10)
+    assert [(e.url, e.lastmod) for e in entries] == [
+        ("https://news.example/2026/03/01/a/", "2026-03-02T10:00:00Z"),
+        ("https://news.example/b", "2026-03-01T11:00:00Z"), ("https://other.example/c", None)]
+    assert len(parse_feed(body, BASE, 2)) == 2
+    version1 = b'\xef\xbb\xbf {"version": "https://jsonfeed.org/version/1", "items": [{"url": "https://news.example/e"}]}'
+    assert sniff(version1) == "feed" and [e.url for e in parse_feed(version1, BASE, 10)] == ["https://news.example/e"]
+
+
+@pytest.mark.parametrize("body, reason, message", [
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "/a"', "not_json", "not JSON"),
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 100_000, "not_json", "not JSON"),
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": {"url": "/a"}}', "unusable", "no items list"),
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": [], "x": "\xff"}', "not_json", "not JSON"),
+    (b'{"version": 1, "items": []}', "unusable", "no jsonfeed.org version"),
+])
+def test_broken_json_feeds(body: bytes, reason: str, message: str) -> None:
+    with pytest.raises(DiscoveryError, match=message) as caught:
+        parse_feed(body, BASE, 10)
+    assert caught.value.reason == reason
+
+
+def test_sniff_json() -> None:
+    assert sniff(b'{"version": "https://jsonfeed.org/version/1.1", "items": [') == "feed"  # broken, still a feed
+    assert sniff(b'{"id": 5, "title": {"rendered": "A WordPress REST answer"}}') is None
+    assert sniff(b'[{"version": "https://jsonfeed.org/version/1"}]') is None
 
 
 def test_hostile_xml_is_not_expanded() -> None:
@@ -180,6 +219,11 @@ def test_page_links_and_feeds() -> None:
         ("https://news.example/list?p=9", True), ("https://www.news.example/www-too", False),
         ("https://news.example/search?q=${term}", False)]  # templates ({{ }}, {% %}) are no addresses
     assert feed_links(tree, BASE) == ["https://news.example/feed.xml", "https://news.example/atom.xml"]
+    json_feeds = page('<link rel="alternate" type="application/feed+json" href="/feed.json">'
+                      '<link rel="alternate" type="application/json" title="JSON Feed" href="/v1.json">'
+                      '<link rel="alternate" type="application/json" title="JSON" href="/wp-json/wp/v2/pages/2">'
+                      '<link rel="alternate" type="application/json" href="/data.json">')
+    assert feed_links(json_feeds, BASE) == ["https://news.example/feed.json", "https://news.example/v1.json"]
 
 
 def test_rel_next_marks_pagination_wherever_it_is() -> None:

@@ -258,6 +258,7 @@ def test_empty_body_is_not_an_article(crawl: Crawl) -> None:
 def test_hostile_discovery_documents_are_counted(crawl: Crawl) -> None:
     counts = crawl.counts
     assert counts.get("discovery_errors/too_large", 0) >= 1, counts  # the gzipped sitemap bomb
+    assert counts.get("discovery_errors/not_json", 0) == 1, counts  # the JSON Feed nested too deep
     stats = crawl.stats
     assert stats.get("discovery/skipped_old", 0) == 10_000  # the 100k sitemap, up to CRAWL_MAX_SITEMAP_URLS
     assert not crawl.site.state.hits_for("/2026/10/01/old-1/")

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -148,3 +149,30 @@ def test_parse_feed_raises_only_discovery_error_and_expands_no_entity(body: byte
         return
     assert len(entries) <= 3
     check_entries([e.url for e in entries] + [e.lastmod or "" for e in entries])
+
+
+JSON_VALUES = st.one_of(value, st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                        st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(),
+                                                                               max_size=2))
+
+
+@st.composite
+def json_feeds(draw: st.DrawFn) -> bytes:
+    keys = ["url", "id", "external_url", "date_published", "date_modified", "title"]
+    items = [{key: draw(JSON_VALUES) for key in draw(st.lists(st.sampled_from(keys), max_size=6, unique=True))}
+             for _ in range(draw(st.integers(0, 5)))]
+    version = draw(st.sampled_from(["https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1", "1.1"]))
+    feed = {"version": version, "title": draw(value),
+            "items": draw(st.sampled_from([items, {"0": items}, None, "items"]))}
+    return _mangle(draw, json.dumps(feed, ensure_ascii=draw(st.booleans())))
+
+
+@BOUNDED
+@given(json_feeds())
+def test_parse_feed_on_json_feeds_raises_only_discovery_error(body: bytes) -> None:
+    try:
+        entries = parse_feed(body, "https://news.example/feed.json", max_urls=3)
+    except DiscoveryError:
+        return
+    assert len(entries) <= 3
+    assert all(isinstance(e.url, str) and (e.lastmod is None or isinstance(e.lastmod, str)) for e in entries)

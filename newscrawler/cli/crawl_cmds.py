@@ -97,7 +97,7 @@ def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_art
           overrides: tuple[str, ...], log_level: str, log_file: str | None, quiet: bool) -> None:
     """Discover and archive the articles of each site.
 
-    Follows robots.txt, sitemaps (also Google News), RSS/Atom feeds and links
+    Follows robots.txt, sitemaps (also Google News), RSS/Atom and JSON feeds and links
     within each site; only article pages are archived. Incremental: pages the
     archive knows are not requested again unless due for a revisit. Exit codes:
     0 ok, 1 failed, 2 usage error, 3 partial (some sites failed), 75 the archive

@@ -18,7 +18,7 @@ from newscrawler.sources import parse_sources
 RUN_COUNTERS = ["discovered", "fetched", "not_modified", "skipped", "new", "updated", "unchanged", "duplicates"]
 
 
-def _site_line(site: str, counts: dict[str, int]) -> str:
+def _site_line(site: str, counts: dict[str, int | float]) -> str:
     main = "  ".join(f"{name.replace('_', ' ')} {counts.get(name, 0)}" for name in RUN_COUNTERS)
     extra = []
     for prefix, label in (("not_article/", "not articles"), ("dropped/", "dropped"), ("errors/", "errors"),
@@ -28,6 +28,8 @@ def _site_line(site: str, counts: dict[str, int]) -> str:
             extra.append(f"{label} " + ", ".join(f"{k} {v}" for k, v in sorted(parts.items())))
     if counts.get("robots_disallowed"):
         extra.append(f"robots.txt blocked {counts['robots_disallowed']}")
+    if "robots/crawl_delay" in counts:
+        extra.append(f"Crawl-delay {counts['robots/crawl_delay']:g} s")
     return f"  {site}: {main}" + (f"; {'; '.join(extra)}" if extra else "")
 
 

@@ -2,7 +2,7 @@
 
 Discovery, from each start URL: robots.txt and its ``Sitemap:`` lines (else the
 usual sitemap paths), sitemap indexes, ordinary and Google News sitemaps,
-RSS/Atom feeds announced by the start page (else the usual feed paths), and
+RSS/Atom feeds and JSON Feeds announced by the start page (else the usual feed paths), and
 link following within the site up to ``depth`` hops (pagination is free, up to
 CRAWL_MAX_PAGINATION pages). Only pages classified as articles are extracted.
 Every page to request waits in a backlog as a URL (see :mod:`newscrawler.backlog`).
