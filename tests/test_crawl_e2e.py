@@ -157,7 +157,7 @@ def test_copy_of_an_article_stored_by_an_earlier_run_is_an_alias(site, tmp_path:
     first = cli("fetch", site.base_url + copy.duplicate_of, "--db", str(db), *LOCAL)
     assert first.code == 0, first.stderr
     second = cli("fetch", site.base_url + copy.path, "--db", str(db), *LOCAL)
-    assert second.code == 1 and "not archived (duplicate_body)" in second.stderr, second.stderr
+    assert second.code == 0 and "repeats an archived article (duplicate_body): kept as its alias" in second.stderr
     stored = rows(db, "SELECT canonical_url FROM articles")
     assert [urlsplit(url).path for (url,) in stored] == [copy.duplicate_of], second.stderr
     (stats,) = rows(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0]

@@ -163,8 +163,13 @@ def fetch(url: str, db: str | None, overrides: tuple[str, ...], log_level: str, 
     """
     options = options_from([url], db, overrides, log_level, log_file, quiet, mode="single")
     report = run_crawl(options)
-    if report.stored == 0 and not report.site_errors:
-        dropped = [k.split("/", 1)[1] for k in report.stats if k.startswith(("dropped/", "duplicates/"))]
+    copies = [k.split("/", 1)[1] for k in report.stats if k.startswith("duplicates/")]
+    if report.stored == 0 and copies and not report.site_errors:
+        if not quiet:  # nothing lost: the URL resolves to the archived article
+            click.echo(f"note: {url} repeats an archived article ({', '.join(copies)}): kept as its alias "
+                       f"('newscrawler show URL' resolves it)", err=True)
+    elif report.stored == 0 and not report.site_errors:
+        dropped = [k.split("/", 1)[1] for k in report.stats if k.startswith("dropped/")]
         report.site_errors[url] = f"not archived ({', '.join(dropped) or 'no article found'})"
     finish(report, db, quiet)
 
