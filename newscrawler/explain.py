@@ -150,7 +150,7 @@ def _decided(out: Explanation, engine: Engine | None, url: str, result: PageResu
         out.verdict = f"kept as an alias of article {owner.id} (duplicate_body): show and history resolve it"
         out.stored = False
     elif stored is not None:
-        same = stored.content_hash and stored.text == article.text and stored.title == article.title
+        same = stored.text == article.text and stored.title == article.title
         out.verdict = f"{'unchanged' if same else 'would update'} article {stored.id} ({canonical})"
     else:
         out.verdict = f"would be stored as a new article ({canonical})"

@@ -32,6 +32,11 @@ BLOCK_PAGE = re.compile(
     re.IGNORECASE,
 )
 BLOCK_PAGE_MAX_BYTES = 20_000
+# A challenge page is little more than its message; a page with this much text is a story that
+# mentions "access denied" or a captcha (a short article about one, say), not a block.
+BLOCK_PAGE_MAX_TEXT = 1500
+_CODE = re.compile(rb"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(rb"<[^>]*>")
 
 
 def site_inc(stats: StatsCollector | None, url_or_site: str, counter: str, n: int = 1) -> None:
@@ -61,9 +66,15 @@ def block_reason(response: Response) -> str | None:
         return f"http_{response.status}"
     if response.status == 200 and len(response.body) <= BLOCK_PAGE_MAX_BYTES:
         ctype = response.headers.get("Content-Type", b"") or b""
-        if b"html" in ctype.lower() and BLOCK_PAGE.search(response.body):
+        if b"html" in ctype.lower() and BLOCK_PAGE.search(response.body) and not _has_story(response.body):
             return "captcha"
     return None
+
+
+def _has_story(body: bytes) -> bool:
+    """Whether a (small) page shows more text than a challenge page would."""
+    text = _TAG.sub(b" ", _CODE.sub(b" ", body))
+    return len(b" ".join(text.split())) > BLOCK_PAGE_MAX_TEXT
 
 
 class SiteStats:

@@ -110,3 +110,19 @@ def test_explain_a_site_that_refuses_connections(tmp_path: Path) -> None:
     result = cli("explain", f"http://127.0.0.1:{free_port()}/story", cwd=tmp_path)
     assert result.code == 0, result.stderr
     assert "note: no archive consulted" in result.stderr and "connection refused" in result.stdout.lower()
+
+
+def test_a_short_story_that_mentions_a_captcha_is_not_a_block_page() -> None:
+    from scrapy.http import HtmlResponse
+
+    from newscrawler.sitestats import block_reason
+
+    def page(body: str) -> HtmlResponse:
+        return HtmlResponse("https://news.example/a", body=body.encode(), headers={"Content-Type": "text/html"})
+
+    story_text = "".join(f"<p>{line}</p>" for line in story(1) + story(2))
+    mention = page(f"<html><body><h1>Access denied, says the council</h1>{story_text}</body></html>")
+    assert len(mention.body) < 20_000 and block_reason(mention) is None
+    challenge = "<html><head><script>var challenge = 1;</script></head><body><h1>Access denied</h1>" \
+                "<p>Please verify you are human.</p><div class='g-recaptcha'></div></body></html>"
+    assert block_reason(page(challenge)) == "captcha"
