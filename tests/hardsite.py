@@ -82,18 +82,25 @@ def article_pages() -> dict[str, tuple[bytes, str]]:
                     "h1"),
         # No title anywhere: the story's first sentence; found only in the feed.
         "/p?id=4": (_page("", NAV + f"<div id='content'>{_paragraphs(4)}</div>"), "text"),
+        # A brief of two paragraphs declaring nothing: too little to read as a story on its own;
+        # the news sitemap that lists it says it is an article.
+        # Its title only in <title>, after the site's name.
+        "/p?id=5": (_page(f'<title>Wellmouth Courier | {headline(5)}</title>'
+                          '<meta property="og:site_name" content="Wellmouth Courier">',
+                          NAV + f"<div>{''.join(f'<p>{p}</p>' for p in story(5)[:2])}</div>"),
+                    "title"),
     }
 
 
 def _card(n: int) -> str:
     summary = story(n)[0]
-    target = (n - 1) % 4 + 1  # (older stories lead to the archived ones: no 404s in the crawl)
+    target = (n - 1) % 5 + 1  # (older stories lead to the archived ones: no 404s in the crawl)
     return f"<div class='card'><h2><a href='/p?id={target}'>{headline(n)}</a></h2><p>{html.escape(summary)}</p></div>"
 
 
 def listing_pages() -> dict[str, bytes]:
-    cards = "".join(_card(n) for n in range(1, 5))
-    more = "".join(_card(n) for n in range(5, 12))
+    cards = "".join(_card(n) for n in range(1, 6))
+    more = "".join(_card(n) for n in range(6, 12))
     return {
         "/": _page('<title>Wellmouth Courier</title><link rel="alternate" type="application/rss+xml" '
                    'href="/feed.xml"><meta property="og:type" content="website">',
@@ -113,7 +120,7 @@ def discovery_documents(base: str) -> dict[str, tuple[str, bytes]]:
     news = "".join(f"<url><loc>{base}/p?id={n}</loc><news:news><news:publication><news:name>Wellmouth Courier"
                    f"</news:name><news:language>en</news:language></news:publication><news:publication_date>"
                    f"2026-03-{10 + n:02d}</news:publication_date><news:title>{headline(n)}</news:title>"
-                   "</news:news></url>" for n in (1, 2, 3))
+                   "</news:news></url>" for n in (1, 2, 3, 5))
     sitemap = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
                'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + news + "</urlset>")
     feed = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wellmouth Courier</title>'

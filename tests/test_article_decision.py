@@ -28,7 +28,16 @@ def test_every_hard_article_is_archived_with_its_title_source(hard_crawl: tuple[
     expected = {base + path: source for path, (_page, source) in article_pages().items()}
     assert {url: source for url, (_title, source) in stored.items()} == expected
     assert stored[base + "/p?id=3"][0] == headline(3)  # the article's <h1>, not the site's
+    assert stored[base + "/p?id=5"][0] == headline(5)  # <title> without the site's name
     assert stored[base + "/p?id=4"][0] == " ".join(story(4)[0].split()[:20]) + "…"  # the story's first words
+
+
+def test_a_brief_is_archived_on_the_news_sitemaps_word_alone(hard_crawl: tuple[str, Path, str]) -> None:
+    """Two paragraphs at a neutral URL, declaring nothing: archived because a news sitemap lists it."""
+    base, db, _ = hard_crawl
+    assert rows(db, "SELECT count(*) FROM articles WHERE url = ?", base + "/p?id=5") == [(1,)]
+    alone = cli("explain", base + "/p?id=5", "--via", "link")
+    assert "not an article (not_prose)" in alone.stdout, alone.stdout + alone.stderr
 
 
 def test_no_listing_is_archived_and_each_keeps_its_reason(hard_crawl: tuple[str, Path, str]) -> None:
