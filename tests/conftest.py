@@ -118,6 +118,15 @@ class QuietHandler(BaseHTTPRequestHandler):
         return
 
 
+def article_page(path: str, sentence: str) -> bytes:
+    """A plain article page for ``path`` (a dated slug): its title from the slug, eight paragraphs of
+    ``sentence`` (each numbered), ``og:type=article``."""
+    title = path.rstrip("/").rsplit("/", 1)[1].replace("-", " ").capitalize()
+    story = "".join(f"<p>Paragraph {i} of {title}: {sentence}</p>" for i in range(8))
+    return (f"<html><head><title>{title}</title><meta property='og:type' content='article'></head><body>"
+            f"<article><h1>{title}</h1>{story}</article></body></html>").encode()
+
+
 @contextmanager
 def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """Serve ``handler`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""

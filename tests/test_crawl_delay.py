@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, QuietHandler, Result, cli, rows, serving
+from conftest import LOCAL, QuietHandler, Result, article_page, cli, rows, serving
 
 from newscrawler.crawldelay import honoured_delay
 from newscrawler.sources import parse_sources
@@ -23,11 +23,7 @@ ARTICLES = ["/2026/05/01/quay-reopens/", "/2026/05/02/ferry-returns/"]
 
 
 def article(path: str) -> bytes:
-    title = path.rstrip("/").rsplit("/", 1)[1].replace("-", " ").capitalize()
-    story = "".join(f"<p>Paragraph {i} of {title}: the harbour authority said the quay would reopen after "
-                    f"repairs to the sea wall, which were delayed by storms in the winter months.</p>" for i in range(8))
-    return (f"<html><head><title>{title}</title><meta property='og:type' content='article'></head><body>"
-            f"<article><h1>{title}</h1>{story}</article></body></html>").encode()
+    return article_page(path, "the harbour authority said the quay would reopen after repairs to the sea wall, which were delayed by storms in the winter months.")
 
 HOME = (b"<html><head><title>Harbour News</title><link rel='alternate' type='application/rss+xml' "
         b"href='/feed.xml'></head><body><h1>Harbour News</h1></body></html>")

@@ -9,17 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, QuietHandler, cli, rows, serving
+from conftest import LOCAL, QuietHandler, article_page, cli, rows, serving
 
 FEED_ONLY = ["/2026/06/01/lighthouse-keeper-retires/", "/2026/06/02/tide-tables-revised/"]
 
 
 def article(path: str) -> bytes:
-    title = path.rstrip("/").rsplit("/", 1)[1].replace("-", " ").capitalize()
-    story = "".join(f"<p>Paragraph {i} of {title}: the harbour master said the changes would take effect "
-                    f"next month, after the council approved the new budget for the port.</p>" for i in range(8))
-    return (f"<html><head><title>{title}</title><meta property='og:type' content='article'></head><body>"
-            f"<article><h1>{title}</h1>{story}</article></body></html>").encode()
+    return article_page(path, "the harbour master said the changes would take effect next month, after the council approved the new budget for the port.")
 
 
 def home(feed_link: str) -> bytes:
