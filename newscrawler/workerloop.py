@@ -7,7 +7,10 @@ locks: the crawling process owns the other ends and reads them in its event loop
 Frames: a job is ``JOB_HEADER`` (meta length, body length), a pickled
 ``(url, content_type, feeds, single)`` and the raw body, so the crawling process sends the
 response's bytes as they are (``os.writev``, no copy into a pickle). A result is
-``RESULT_HEADER`` (length) and a pickled ``(ok, PageResult | error message)``.
+``RESULT_HEADER`` (length) and a pickled ``(ok, PageResult | error message)``. Before each
+page the worker writes ``STARTED``, an empty frame (length 0; a pickle never is): the pool
+then knows which page a dead worker was inside, and sends the pages it had not begun to
+another worker instead of failing them (8 bytes per page).
 
 This module imports neither Scrapy nor trafilatura (the worker imports trafilatura once,
 in :func:`~newscrawler.pagework.init_worker`, before its first page).
@@ -26,6 +29,7 @@ from newscrawler.pagework import PageJob, init_worker, process_page
 
 JOB_HEADER = struct.Struct("!IQ")  # pickled meta length, body length
 RESULT_HEADER = struct.Struct("!Q")
+STARTED = RESULT_HEADER.pack(0)  # "I have read the next job and am processing it"
 
 
 def job_frame(job: PageJob) -> list[bytes]:
@@ -84,6 +88,7 @@ def serve(jobs: Connection, results: Connection, parent_pid: int) -> None:
     out = results.fileno()
     try:
         while (job := read_job(reader)) is not None:
+            write_all(out, STARTED)
             try:
                 frame = result_frame(True, process_page(job))
             except Exception as exc:  # a bug on one page: the crawl reports it and goes on
