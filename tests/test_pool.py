@@ -171,7 +171,7 @@ def test_a_worker_that_dies_costs_only_its_page() -> None:
         pool = ExtractionPool(1, max_pending=3)
         try:
             await pool.process(PageJob(URL, body, "text/html"))  # the worker is up and warm
-            for attempt in range(3):
+            for attempt in range(5):
                 first = pool.worker_pids()
                 slow = PageJob(f"{URL}/slow{attempt}", slow_page(), "text/html")
                 tasks = [asyncio.ensure_future(pool.process(job))
