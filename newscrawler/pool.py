@@ -18,7 +18,10 @@ with the fewest pages waiting; each worker answers in order.
 
 A worker that dies (a crash in native code, the OOM killer) costs only the page it was
 working on: that page fails with :class:`WorkerLost` naming its URL, the pages queued
-behind it go to the other workers, and a new worker takes its place.
+behind it go to the other workers, and a new worker takes its place. The worker says when
+it starts each page (``STARTED``), so a worker that dies between pages, even one that
+already had the next page in its pipe, or had been sent it after it died but before the
+pool noticed, costs no page: the page goes to another worker.
 
 Backpressure: at most ``EXTRACTION_MAX_PENDING`` pages (default 2 per worker) are in the
 pool; further callbacks wait, their responses stay in Scrapy's scraper slot, and once
@@ -73,6 +76,7 @@ class _Worker:
         self.jobs = jobs  # we write job frames here
         self.results = results  # and read result frames here
         self.waiting: deque[tuple[asyncio.Future[PageResult], PageJob]] = deque()  # in the order sent
+        self.started = False  # the worker said it is processing waiting[0] (not answered yet)
         self.outbox: deque[memoryview] = deque()  # bytes not yet taken by the pipe
         self.inbox = bytearray()
         self.sent = 0
@@ -137,6 +141,16 @@ class ExtractionPool:
         """The pids of the running workers (the forkserver, which exits with the crawl, excluded)."""
         return sorted(w.process.pid for w in self._live if w.process.pid is not None)
 
+    def in_progress(self) -> dict[int, str]:
+        """The URL each worker is processing (it said it started that page and has not answered).
+
+        Everything the workers have written is read first, so for a stopped worker (SIGSTOP)
+        this is exact: a worker listed here is inside that page."""
+        for worker in list(self._live):
+            self._readable(worker)
+        return {w.process.pid: w.waiting[0][1].url for w in self._live
+                if w.started and w.waiting and w.process.pid is not None}
+
     # --- sending and receiving ---------------------------------------------------------
     def _dispatch(self, future: asyncio.Future[PageResult], job: PageJob) -> None:
         if self._closed or self._broken:
@@ -185,6 +199,10 @@ class ExtractionPool:
         inbox += data
         while len(inbox) >= RESULT_HEADER.size:
             (size,) = RESULT_HEADER.unpack_from(inbox)
+            if not size:  # STARTED: the worker is now inside its oldest unanswered page
+                del inbox[:RESULT_HEADER.size]
+                worker.started = True
+                continue
             end = RESULT_HEADER.size + size
             if len(inbox) < end:
                 break
@@ -195,6 +213,7 @@ class ExtractionPool:
 
     def _answered(self, worker: _Worker, ok: bool, payload: PageResult | str) -> None:
         future, job = worker.waiting.popleft()
+        worker.started = False
         self.pages += 1
         self._deaths_in_a_row = 0
         if not future.done():
@@ -239,14 +258,18 @@ class ExtractionPool:
         elif not worker.retiring:  # (a retiring worker's successor is already running)
             self._start_worker()
         queued, worker.waiting = list(worker.waiting), deque()
-        for future, job in queued:  # queued behind the lost page: innocent, sent again
+        for future, job in queued:  # not started by the dead worker: innocent, sent again
             if not future.done():
                 self._dispatch(future, job)
 
     def _lost(self, worker: _Worker, how: str) -> None:
-        """Report a worker's death; the page it was working on, if any, fails with :class:`WorkerLost`."""
-        if not worker.waiting:
-            logger.error("Extraction worker %s %s", worker.process.pid, how)
+        """Report a worker's death; the page it had started, if any, fails with :class:`WorkerLost`.
+
+        A page it had not started (still in the pipe, or sent after it died but before the
+        pool noticed) is not charged: :meth:`_ended` sends it to another worker."""
+        if not (worker.started and worker.waiting):
+            logger.error("Extraction worker %s %s between pages (%d not started, sent to another worker)",
+                         worker.process.pid, how, len(worker.waiting))
             return
         future, job = worker.waiting.popleft()
         logger.error("Extraction worker %s %s while processing %s", worker.process.pid, how, job.url)

@@ -51,6 +51,19 @@ def popen(*args: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def wait_for_busy_wait(proc: subprocess.Popen[str], seconds: float = 120) -> None:
+    """Wait until ``proc`` sleeps in SQLite's busy handler: waiting for a lock another writer holds.
+
+    Linux's /proc/PID/wchan names where a sleeping process waits; SQLite's busy handler
+    sleeps (usleep) between its tries, and nothing before it in these commands sleeps so."""
+    deadline = time.monotonic() + seconds
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    while "nanosleep" not in wchan.read_text():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{proc.args} never waited for the lock"
+        time.sleep(0.02)
+
+
 def half_written(db: Path) -> tuple[int, list[int]]:
     """(articles seen, ids of half-written ones), in one read transaction of a read-only connection."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
@@ -157,7 +170,7 @@ def test_reextract_waits_for_another_writer(archive_copy: Path) -> None:
         conn.execute("UPDATE articles SET text = 'stale', content_hash = 'x'")
     with write_lock_held(archive_copy):
         reextract = popen("newscrawler", "reextract", "--db", str(archive_copy))
-        time.sleep(6)  # longer than its start-up: it is waiting for the lock now
+        wait_for_busy_wait(reextract)  # it is waiting for the lock now
         assert reextract.poll() is None, reextract.communicate()
         assert half_written(archive_copy)[0] > 0  # readers are not blocked by the held lock
     _, err = reextract.communicate(timeout=120)

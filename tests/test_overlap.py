@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,11 +23,14 @@ PAGE = (b"<html><head><title>Slow Times</title></head><body><h1>Slow Times</h1>"
 
 
 class SlowHandler(QuietHandler):
-    """The home page takes a few seconds: a crawl of it holds the archive's lock meanwhile."""
+    """The home page is answered once the test sets ``release``: a crawl of it holds the archive's
+    lock until then (however long the other crawl takes to start)."""
+
+    release = threading.Event()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         if self.path == "/":
-            time.sleep(4)
+            self.release.wait(120)
             self.reply(200, PAGE)
         else:
             self.reply(404, b"not here")
@@ -52,6 +56,7 @@ def wait_for_lock(db: Path, proc: subprocess.Popen[str], timeout: float = 30) ->
 
 def test_second_crawl_exits_75_while_the_first_runs(tmp_path: Path) -> None:
     db = tmp_path / "news.sqlite3"
+    SlowHandler.release = threading.Event()
     with serving(SlowHandler) as url:
         first = start_crawl(url + "/", db)
         try:
@@ -64,6 +69,7 @@ def test_second_crawl_exits_75_while_the_first_runs(tmp_path: Path) -> None:
             assert len(second.stderr.strip().splitlines()) == 1
             assert first.poll() is None  # untouched
         finally:
+            SlowHandler.release.set()
             out, err = first.communicate(timeout=120)
         assert first.returncode == 0, err
     assert Path(f"{db}.lock").read_text() == ""  # released cleanly: no holder recorded
@@ -73,11 +79,13 @@ def test_second_crawl_exits_75_while_the_first_runs(tmp_path: Path) -> None:
 
 def test_stale_lock_after_kill_9_is_taken_over(tmp_path: Path) -> None:
     db = tmp_path / "news.sqlite3"
+    SlowHandler.release = threading.Event()
     with serving(SlowHandler) as url:
         first = start_crawl(url + "/", db)
         wait_for_lock(db, first)
         os.kill(first.pid, signal.SIGKILL)
         first.communicate(timeout=30)
+        SlowHandler.release.set()
         assert json.loads(Path(f"{db}.lock").read_text())["pid"] == first.pid  # left behind
         second = cli("crawl", url + "/", "--db", str(db), *LOCAL, timeout=60)
     assert second.code == 0, second.stderr
@@ -141,11 +149,13 @@ def test_site_that_stops_yielding_is_reported() -> None:
 
 
 class SlowFiles(QuietHandler):
-    """Serves a ChangingSite directory; article pages take a while (so a crawl can be interrupted)."""
+    """Serves a ChangingSite directory; from the 4th on, article pages are answered once the test
+    sets ``release`` (so a crawl can be interrupted in the middle)."""
 
     root = Path()
     base = ""
     log: list[str] = []
+    release = threading.Event()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         SlowFiles.log.append(self.path)
@@ -153,8 +163,8 @@ class SlowFiles(QuietHandler):
         if not file.is_file():
             self.reply(404, b"not found")
             return
-        if self.path.startswith("/2026/"):
-            time.sleep(0.4)
+        if self.path.startswith("/2026/") and sum(p.startswith("/2026/") for p in SlowFiles.log) > 3:
+            self.release.wait(120)
         ctype = {".xml": "application/xml", ".txt": "text/plain"}.get(file.suffix, "text/html; charset=utf-8")
         self.reply(200, file.read_bytes().replace(b"__BASE_URL__", self.base.encode()), ctype)
 
@@ -168,7 +178,7 @@ def test_resume_after_an_interrupted_run(tmp_path: Path) -> None:
         site.add(f"story-number-{n}")
     site.write()
     db = tmp_path / "news.sqlite3"
-    SlowFiles.root, SlowFiles.log = site.root, []
+    SlowFiles.root, SlowFiles.log, SlowFiles.release = site.root, [], threading.Event()
     with serving(SlowFiles) as url:
         SlowFiles.base = url
         env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWLER_DB"}
@@ -176,9 +186,11 @@ def test_resume_after_an_interrupted_run(tmp_path: Path) -> None:
                                   "-s", "CONCURRENT_REQUESTS=1"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
-        while sum(p.startswith("/2026/") for p in SlowFiles.log) < 3 and time.monotonic() < deadline:
+        while sum(p.startswith("/2026/") for p in SlowFiles.log) < 4:  # 3 articles served, the 4th held
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
             time.sleep(0.05)
         first.send_signal(signal.SIGINT)
+        SlowFiles.release.set()
         _, err = first.communicate(timeout=60)
         done = {p for (p,) in cli_rows(db, "SELECT canonical_url FROM articles")}
         assert 0 < len(done) < 8, err

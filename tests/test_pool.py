@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -134,9 +136,33 @@ def slow_page() -> bytes:
     return html.replace("</article>", paragraph * 1800 + "</article>").encode("utf-8")
 
 
+async def stopped_inside(pool: ExtractionPool, pid: int, page: asyncio.Future[PageResult], url: str) -> bool:
+    """Wait for worker ``pid`` to say it started ``url``, stop it (SIGSTOP), and tell whether it is
+    inside that page: stopped, it has not answered it (all it wrote is read). False when this
+    process was held up so long that the worker had already finished the page (try again)."""
+    deadline = time.monotonic() + 60
+    while pool.in_progress().get(pid) != url:
+        if page.done():
+            return False
+        assert time.monotonic() < deadline, f"worker {pid} never started {url}"
+        await asyncio.sleep(0.005)
+    os.kill(pid, signal.SIGSTOP)
+    wait_for(lambda: stat_fields(pid)[:1] == ["T"], f"worker {pid} did not stop")
+    return pool.in_progress().get(pid) == url
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Poll ``condition`` (blocking: the event loop, if any, does not run meanwhile)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.002)
+
+
 def test_a_worker_that_dies_costs_only_its_page() -> None:
-    """kill -9 of the worker mid-page: that page fails naming its URL, the pages queued behind
-    it are processed by a new worker, and the pool goes on."""
+    """kill -9 of the worker inside a page (it said it started it, and, stopped, has not answered
+    it): that page fails naming its URL, the pages queued behind it are processed by a new
+    worker, and the pool goes on."""
     body = PAGE.read_bytes()
     expected = extract_article(PAGE.read_text(encoding="utf-8"), URL)
     assert b"</article>" in body and len(slow_page()) > 1_000_000
@@ -145,15 +171,19 @@ def test_a_worker_that_dies_costs_only_its_page() -> None:
         pool = ExtractionPool(1, max_pending=3)
         try:
             await pool.process(PageJob(URL, body, "text/html"))  # the worker is up and warm
-            first = pool.worker_pids()
-            jobs = [PageJob(URL + "/slow", slow_page(), "text/html"), PageJob(URL, body, "text/html"),
-                    PageJob(URL, body, "text/html")]
-            tasks = [asyncio.ensure_future(pool.process(job)) for job in jobs]
-            await asyncio.sleep(0.5)  # the worker is inside the slow page
-            os.kill(first[0], signal.SIGKILL)
-            results = await asyncio.gather(*tasks, return_exceptions=True)
-            after = await pool.process(PageJob(URL, body, "text/html"))
-            return [*results, after], first, pool.worker_pids(), pool.pages
+            for attempt in range(5):
+                first = pool.worker_pids()
+                slow = PageJob(f"{URL}/slow{attempt}", slow_page(), "text/html")
+                tasks = [asyncio.ensure_future(pool.process(job))
+                         for job in (slow, PageJob(URL, body, "text/html"), PageJob(URL, body, "text/html"))]
+                if await stopped_inside(pool, first[0], tasks[0], slow.url):
+                    os.kill(first[0], signal.SIGKILL)
+                    results = await asyncio.gather(*tasks, return_exceptions=True)
+                    after = await pool.process(PageJob(URL, body, "text/html"))
+                    return [*results, after], first, pool.worker_pids(), pool.pages - 3 * attempt
+                os.kill(first[0], signal.SIGCONT)  # it had finished that page: again, with another
+                await asyncio.gather(*tasks)
+            pytest.fail("the worker was never caught inside the slow page")
         finally:
             pool.close()
 
@@ -164,6 +194,35 @@ def test_a_worker_that_dies_costs_only_its_page() -> None:
     assert [r.article for r in results[1:]] == [expected] * 3  # type: ignore[union-attr]
     assert len(after) == 1 and after != before
     assert pages == 4
+
+
+def test_a_worker_killed_between_pages_costs_no_page(caplog: pytest.LogCaptureFixture) -> None:
+    """kill -9 of an idle worker (its page answered), and the next page sent to it before the
+    pool noticed: that page goes to the worker's successor and succeeds."""
+    body = PAGE.read_bytes()
+    expected = extract_article(PAGE.read_text(encoding="utf-8"), URL)
+
+    async def run() -> tuple[PageResult, int, list[int], int]:
+        pool = ExtractionPool(1)
+        try:
+            await pool.process(PageJob(URL, body, "text/html"))
+            [pid] = pool.worker_pids()
+            assert pool.in_progress() == {}
+            os.kill(pid, signal.SIGKILL)
+            wait_for(lambda: not alive(pid), f"worker {pid} survived kill -9")  # the loop cannot notice
+            assert pool.worker_pids() == [pid]  # so the next page goes to the dead worker
+            result = await pool.process(PageJob(URL, body, "text/html"))
+            return result, pid, pool.worker_pids(), pool.pages
+        finally:
+            pool.close()
+
+    with caplog.at_level(logging.ERROR, logger="newscrawler.pool"):
+        result, dead, after, pages = asyncio.run(run())
+    assert result.article == expected
+    assert len(after) == 1 and after != [dead]
+    assert pages == 2
+    assert f"Extraction worker {dead} was killed by signal 9 between pages (1 not started" in caplog.text
+    assert "while processing" not in caplog.text
 
 
 def test_workers_are_replaced_after_max_tasks_per_child() -> None:
