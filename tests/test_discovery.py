@@ -234,3 +234,15 @@ def test_rel_next_marks_pagination_wherever_it_is() -> None:
     assert [(link.url, link.pagination) for link in links] == [
         ("https://news.example/archive/3/", True), ("https://news.example/more", True),
         ("https://news.example/x-y-z/", False), ("https://news.example/not-next/", False)]
+
+
+def test_only_a_sitemap_of_articles_vouches_for_its_entries() -> None:
+    """An entry's lastmod is evidence of an article only in a sitemap of articles: not in a CMS's
+    sitemap of pages (about, team, donate...), nor in one of mostly non-article URLs."""
+    from newscrawler.spiders.discovering import article_sitemap
+
+    stories = [f"{BASE}2026/03/0{i}/a-story-of-the-day/" for i in range(1, 5)]
+    assert article_sitemap(f"{BASE}sitemap-posts.xml", stories + [f"{BASE}weather"])
+    assert not article_sitemap(f"{BASE}wp-sitemap-posts-page-1.xml", stories)
+    assert not article_sitemap(f"{BASE}sitemap.xml", [f"{BASE}donate", f"{BASE}team", stories[0]])
+    assert not article_sitemap(f"{BASE}sitemap.xml", [])

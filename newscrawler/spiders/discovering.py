@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from archive.state import READ_CHUNK, chunked
 from archive.urls import canonicalize_url, site_of
+from newscrawler.classify import url_shape
 from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.failures import describe_failure
 from newscrawler.keytable import KeyTable
@@ -38,6 +39,16 @@ CONDITIONAL = {"handle_httpstatus_list": [304]}
 
 # How a URL was found, weakest first (see newscrawler.classify.STRONG_VIA).
 VIA_CODES = ("link", "sitemap", "sitemap_lastmod", "feed", "news_sitemap")
+
+
+def article_sitemap(url: str, first: list[str]) -> bool:
+    """Whether a sitemap lists articles (its entries' lastmod is then evidence of an article): not a
+    sitemap of a CMS's pages (WordPress's ``wp-sitemap-posts-page-1.xml``: about, team, donate...),
+    and most of its ``first`` entries have an article's URL shape."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    if "page" in name:
+        return False
+    return sum(url_shape(entry) == "article" for entry in first) * 2 >= len(first) > 0
 
 
 def linked_url(message: scrapy.Request | Response) -> str:
@@ -156,6 +167,7 @@ class DiscoveryCallbacks(scrapy.Spider):
             self._site_inc(response.url, f"discovery_errors/{exc.reason}")
             self.logger.info("Discovery document %s unusable: %s", response.url, exc)
             return
+        articles = kind == "feed" or article_sitemap(response.url, [entry.url for entry in entries[:100]])
         for chunk in chunked(entries, READ_CHUNK):  # the archive is asked 500 URLs at a time
             self._prefetch(entry.url for entry in chunk)
             for entry in chunk:
@@ -167,6 +179,6 @@ class DiscoveryCallbacks(scrapy.Spider):
                         self._site_inc(url, "skipped_old")
                         continue
                     self._found_via(url, "feed" if kind == "feed" else "news_sitemap" if entry.news
-                                    else "sitemap_lastmod" if entry.lastmod else "sitemap")
+                                    else "sitemap_lastmod" if entry.lastmod and articles else "sitemap")
                     self._queue(url, 1, NEWS_PRIORITY if entry.news else LISTED_PRIORITY, entry.lastmod)
         self._release()
