@@ -169,9 +169,11 @@ def body_profile(tree: etree._Element, article: Article) -> BodyProfile:
     teaser headlines and link lists, not a story's few inline links."""
     keys = [key for line in article.text.split("\n") if (key := _key(line))]
     body = " ".join(keys)
-    words = set(body.split())
-    anchors = {key for a in tree.iter("a") if " " in (key := _key(" ".join(a.itertext())))}
-    linked = sum(body.count(key) * len(key) for key in anchors if key.split(" ", 1)[0] in words)
+    tokens = body.split()
+    pairs = set(zip(tokens, tokens[1:]))  # an anchor's first two words must stand together in the body
+    texts = {text for a in tree.iter("a") if len(text := " ".join(a.itertext())) > 4}  # (menus repeat theirs)
+    anchors = {key for text in texts if " " in (key := _key(text))}
+    linked = sum(body.count(key) * len(key) for key in anchors if tuple(key.split(" ", 2)[:2]) in pairs)
     paragraphs = sum(1 for key in keys if key.count(" ") + 1 >= PARAGRAPH_WORDS)
     return BodyProfile(article.word_count, paragraphs, min(1.0, linked / len(body)) if body else 0.0)
 
