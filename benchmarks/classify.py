@@ -95,7 +95,10 @@ def run(cases: Sequence[Case], modes: dict[str, dict[str, str]], processes: int 
     tasks = [(case, evidence) for evidence in modes.values() for case in cases if applies(case, evidence)]
     if processes <= 1:
         _quiet()
-        decided = [decide(task) for task in tasks]
+        try:
+            decided = [decide(task) for task in tasks]
+        finally:
+            logging.disable(logging.NOTSET)  # this process's logging as it was (a test runs it in-process)
     else:
         with multiprocessing.Pool(processes, initializer=_quiet) as pool:
             decided = pool.map(decide, tasks, chunksize=4)
