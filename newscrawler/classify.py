@@ -227,8 +227,10 @@ def strong_evidence(via: str | None, declared: str | None, declared_by: str) -> 
 def pre_decision(url: str, tree: etree._Element, via: str | None = None) -> PageDecision | None:
     """The decision when the URL or structured data marks a listing or site page and nothing strong
     speaks for an article; None when the page is to be extracted and decided on its story."""
-    shape = url_shape(url)
-    declared, declared_by = declared_types(tree)
+    return _early(url_shape(url), *declared_types(tree), via)
+
+
+def _early(shape: str, declared: str | None, declared_by: str, via: str | None) -> PageDecision | None:
     evidence = (f"URL shape: {shape}", f"structured data: {declared_by}", _via_line(via))
     if shape == "site":
         return PageDecision(False, "site_page", evidence)
@@ -244,11 +246,11 @@ def pre_decision(url: str, tree: etree._Element, via: str | None = None) -> Page
 def classify_page(url: str, tree: etree._Element, article: Article | None, via: str | None = None) -> PageDecision:
     """Is this page an article? ``tree`` is the page's parsed lxml HTML tree, ``article`` what extraction
     found on it (None: nothing), ``via`` how its URL was found (see :data:`STRONG_VIA`)."""
-    early = pre_decision(url, tree, via)
-    if early is not None:
-        return early
     shape = url_shape(url)
     declared, declared_by = declared_types(tree)
+    early = _early(shape, declared, declared_by, via)
+    if early is not None:
+        return early
     evidence = [f"URL shape: {shape}", f"structured data: {declared_by}", _via_line(via)]
     if article is None:
         return PageDecision(False, "no_text", (*evidence, "body: no text extracted"))
