@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Test files run in TEST_JOBS pytest-xdist workers (most tests wait on crawl subprocesses).
 TEST_JOBS ?= 2
 
-.PHONY: demo test install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlbook bench-scale clean
+.PHONY: demo test install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlstates bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,8 @@ bench-crawl: install
 	$(BIN)/python -m benchmarks.crawl --articles $(or $(ARTICLES),5000)
 
 ## A repeat crawl's URL-state lookups and memory on archives of 20,000 and 100,000 known URLs.
-bench-urlbook: install
-	$(BIN)/python -m benchmarks.urlbook
+bench-urlstates: install
+	$(BIN)/python -m benchmarks.urlstates
 
 ## Articles/s with 1, 2 and 3 workers on a Redis frontier and a PostgreSQL archive (ARTICLES=N; needs the servers).
 bench-scale: install-test

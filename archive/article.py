@@ -1,6 +1,6 @@
 """The data contract between extraction, the crawler and the archive.
 
-These dataclasses cross package boundaries: ``newscrawler.extraction`` produces
+These dataclasses cross package boundaries: ``newscrawler.extract.extractor`` produces
 an :class:`Article`, the crawler pairs it with the :class:`FetchedPage` it came
 from, and :mod:`archive.store` persists both. Nothing here imports scrapy.
 """

@@ -181,7 +181,7 @@ class Run(Base):
     stats: Mapped[dict[str, Any]] = mapped_column(JSON)
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
     articles_updated: Mapped[int] = mapped_column(Integer, default=0)
-    sites: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # site -> {counter: n}, see newscrawler.sitestats
+    sites: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # site -> {counter: n}, see newscrawler.extensions.sitestats
 
 
 class UrlState(Base):

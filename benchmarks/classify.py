@@ -6,7 +6,7 @@ Run from the repo root::
 
 Every page (:mod:`benchmarks.classify_cases`: news-dev articles and their variants,
 listing and site pages of the demo site and fixtures and their variants) goes through
-``newscrawler.pagework.process_page``, the extraction worker's whole decision, and
+``newscrawler.process.page.process_page``, the extraction worker's whole decision, and
 :func:`archived` says whether the crawl would keep the result. When ``PageJob`` has a
 ``via`` field (how the URL was found), every page is decided twice: with no discovery
 evidence and as found in a news sitemap (see :func:`applies`). Prints one row per set and variant, precision
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from benchmarks.classify_cases import Case, corpus_pages, listing_pages, negative_cases, positive_cases
 from newscrawler import settings
-from newscrawler.pagework import PageJob, PageResult, process_page
+from newscrawler.process.page import PageJob, PageResult, process_page
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "news-dev"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.variants import ARTICLE_VARIANTS, LISTING_VARIANTS
-from newscrawler.pagework import decode_page
+from newscrawler.process.page import decode_page
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"

@@ -164,7 +164,7 @@ class ExtractionLoop:
     :meth:`run` measures the CPU time of the next ``count`` pages."""
 
     def __init__(self, corpus: Path, count: int = 240) -> None:
-        from newscrawler.extraction import detect_language, extract_article
+        from newscrawler.extract.extractor import detect_language, extract_article
 
         self.extract = extract_article
         site = Site(load_pages(corpus), count)

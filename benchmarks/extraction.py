@@ -4,7 +4,7 @@ Run from the repo root::
 
     python -m benchmarks.extraction [--corpus PATH] [--worst N]
 
-Scores ``newscrawler.extraction.extract_article``, plain ``trafilatura.extract`` and
+Scores ``newscrawler.extract.extractor.extract_article``, plain ``trafilatura.extract`` and
 (if installed) readability-lxml in the same process with the corpus' shingle method
 (:mod:`benchmarks.scoring`), then lists the worst pages of ``extract_article``.
 """
@@ -69,7 +69,7 @@ def load_corpus(corpus: Path) -> list[Page]:
 
 
 def _ours(html: str, url: str) -> str | None:
-    from newscrawler.extraction import extract_article
+    from newscrawler.extract.extractor import extract_article
 
     article = extract_article(html, url)
     return article.text if article else None

@@ -4,7 +4,7 @@ What a user runs when an article is missing (as ``scrapy parse`` serves a spider
 author): the page is fetched the way a crawl fetches it (robots.txt, address guard,
 body guard, redirects; :class:`newscrawler.spiders.explain.ExplainSpider`), or read from
 the archive's raw copy with ``from_archive``, then decided on exactly as in a crawl
-(:func:`newscrawler.pagework.process_page`). The archive adds what the last crawl
+(:func:`newscrawler.process.page.process_page`). The archive adds what the last crawl
 recorded about the URL (its state and reason) and whether the body repeats a stored
 article. Nothing is written.
 
@@ -24,7 +24,7 @@ from archive.article import Article
 from archive.state import UrlState
 from archive.trace import body_owner, stored_page, stored_under, url_trace
 from archive.urls import canonicalize_url
-from newscrawler.pagework import PageJob, PageResult, process_page
+from newscrawler.process.page import PageJob, PageResult, process_page
 
 VIA_CHOICES = ("link", "sitemap", "sitemap_lastmod", "feed", "news_sitemap", "archived")
 

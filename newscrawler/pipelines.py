@@ -30,9 +30,9 @@ from archive.errors import ArchiveError
 from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, start_run, stored_owner
 from archive.urls import canonicalize_url, site_of
 from newscrawler.items import ArticleItem
-from newscrawler.keytable import KeyTable
-from newscrawler.metadata_titles import headline_from_text
-from newscrawler.sitestats import per_site, site_inc
+from newscrawler.discover.keytable import KeyTable
+from newscrawler.extract.metadata.titles import headline_from_text
+from newscrawler.extensions.sitestats import per_site, site_inc
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class DedupePipeline:
     earlier run, and the archive is not loaded into memory), and with this crawl's latest
     articles, which may not be written yet: the content hashes of the last ``recent`` articles
     (more than a write batch holds), as integers. The canonical URLs of this crawl's articles
-    are kept as their hashes (64-bit ``hash()``) in a :class:`~newscrawler.keytable.KeyTable`.
+    are kept as their hashes (64-bit ``hash()``) in a :class:`~newscrawler.discover.keytable.KeyTable`.
     A copy is not dropped: :func:`mark_duplicate` marks it for the store, which keeps its URL
     as an alias of the article.
     """

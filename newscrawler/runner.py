@@ -20,7 +20,7 @@ from archive.errors import ArchiveError
 from archive.pglock import crawl_lock
 from archive.runs import RunRecord, abort_unfinished_runs, list_runs
 from archive.store import set_run_status
-from newscrawler.frontier_keys import check_frontier
+from newscrawler.frontier.keys import check_frontier
 from newscrawler.sources import SiteRules
 from newscrawler.spiders.news import NewsSpider, parse_start_urls
 
@@ -49,7 +49,7 @@ class CrawlOptions:
     since: str | None = None  # skip sitemap/feed entries older than this date
     sources: list[dict[str, Any]] | None = None  # per-site options (newscrawler.sources)
     resumed_from: int | None = None  # the interrupted run this one continues
-    frontier: str | None = None  # redis://HOST:PORT/DB: a worker on a shared frontier (newscrawler.frontier)
+    frontier: str | None = None  # redis://HOST:PORT/DB: a worker on a shared frontier (newscrawler.frontier.scheduler)
 
     def run_args(self) -> dict[str, Any]:
         """What a later ``--resume`` needs to crawl the same sites again (stored with the run)."""
@@ -112,7 +112,7 @@ def build_settings(options: CrawlOptions) -> Settings:
         settings.set("FRONTIER_URL", options.frontier, priority="cmdline")
     if options.progress:
         extensions = dict(settings.getdict("EXTENSIONS"))
-        extensions["newscrawler.progress.ProgressDisplay"] = 900
+        extensions["newscrawler.extensions.progress.ProgressDisplay"] = 900
         settings.set("EXTENSIONS", extensions, priority="cmdline")
     if options.sources:
         slots = SiteRules(options.sources).download_slots()

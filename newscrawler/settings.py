@@ -19,7 +19,7 @@ ARCHIVE_DB = os.environ.get("NEWSCRAWLER_DB") or "news.sqlite3"
 ARCHIVE_BATCH_SIZE = 100  # articles per write transaction
 ARCHIVE_MAX_ARTICLES = 0  # stop after this many new or updated articles (0: no limit)
 
-# --- Extraction (newscrawler.pool) --------------------------------------------------
+# --- Extraction (newscrawler.process.pool) --------------------------------------------------
 # Articles are extracted in worker processes, off the reactor: "auto" starts one per core,
 # 0 extracts in the crawling process (as `fetch` always does).
 EXTRACTION_WORKERS = "auto"
@@ -35,7 +35,7 @@ CRAWL_SITEMAP_PATHS = ["/sitemap.xml", "/sitemap_index.xml"]
 CRAWL_MAX_SITEMAP_URLS = 50_000  # per sitemap document, as in the sitemaps protocol
 CRAWL_MAX_DISCOVERY_BYTES = 50 * 1024 * 1024  # a feed or (inflated) sitemap
 # Pages to fetch (from sitemaps, feeds, links, revisits) wait as URLs and become requests this many at a time
-# (0: 4 x CONCURRENT_REQUESTS + 64), so memory does not grow with the site (newscrawler.backlog).
+# (0: 4 x CONCURRENT_REQUESTS + 64), so memory does not grow with the site (newscrawler.discover.backlog).
 CRAWL_BACKLOG_WINDOW = 0
 # Waiting pages held in memory; the others wait in a temporary file (0: all in memory).
 CRAWL_BACKLOG_MEMORY = 1000
@@ -54,7 +54,7 @@ USER_AGENT = "newscrawler/0.1 (+{contact})"
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_USER_AGENT = "newscrawler"  # the token robots.txt groups are matched against
 # A site's robots.txt Crawl-delay is honoured up to this many seconds (0: not at all); a site's
-# crawl_delay in sources.toml replaces it (newscrawler.crawldelay).
+# crawl_delay in sources.toml replaces it (newscrawler.fetch.crawldelay).
 ROBOTS_MAX_CRAWL_DELAY = 10.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
@@ -81,16 +81,16 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_AFTER_MAX = 120
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
-    "newscrawler.middlewares.ContactUserAgentMiddleware": 500,
+    "newscrawler.fetch.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "newscrawler.middlewares.RetryAfterMiddleware": 550,
-    "newscrawler.ssrf.AddressGuardMiddleware": 40,  # before robots.txt and offsite: nothing internal
+    "newscrawler.fetch.middlewares.RetryAfterMiddleware": 550,
+    "newscrawler.fetch.ssrf.AddressGuardMiddleware": 40,  # before robots.txt and offsite: nothing internal
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "newscrawler.robots.RobotsTxtMiddleware": 100,
-    "newscrawler.bodies.BodyGuardMiddleware": 585,  # after decompression: binaries, charset labels
-    "newscrawler.ssrf.RedirectGuardMiddleware": 610,  # before RedirectMiddleware: targets, loops
+    "newscrawler.fetch.robots.RobotsTxtMiddleware": 100,
+    "newscrawler.fetch.bodyguard.BodyGuardMiddleware": 585,  # after decompression: binaries, charset labels
+    "newscrawler.fetch.ssrf.RedirectGuardMiddleware": 610,  # before RedirectMiddleware: targets, loops
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "newscrawler.metarefresh.HeadMetaRefreshMiddleware": 580,  # the same, without decoding every page
+    "newscrawler.fetch.metarefresh.HeadMetaRefreshMiddleware": 580,  # the same, without decoding every page
 }
 # Only http(s) is fetched, and internal addresses (private, loopback, link-local, multicast...)
 # only on the hosts of the start URLs and sources; add others as "host" or "host:port".
@@ -109,20 +109,20 @@ DEPTH_LIMIT = 0
 DEPTH_STATS_VERBOSE = False
 
 # AutoThrottle that keeps a site's delay (sources.toml) and Crawl-delay as its least delay.
-EXTENSIONS = {"newscrawler.sitestats.SiteStats": 500, "newscrawler.malloc.HeapControl": 0,
-              "newscrawler.malloc.CollectorControl": 0, "scrapy.extensions.throttle.AutoThrottle": None,
-              "newscrawler.crawldelay.FlooredAutoThrottle": 0}
-# glibc's heap (newscrawler.malloc): 0 leaves glibc's default; README "Discovery and politeness".
+EXTENSIONS = {"newscrawler.extensions.sitestats.SiteStats": 500, "newscrawler.extensions.memory.HeapControl": 0,
+              "newscrawler.extensions.memory.CollectorControl": 0, "scrapy.extensions.throttle.AutoThrottle": None,
+              "newscrawler.fetch.crawldelay.FlooredAutoThrottle": 0}
+# glibc's heap (newscrawler.extensions.memory): 0 leaves glibc's default; README "Discovery and politeness".
 MALLOC_MMAP_THRESHOLD = 128 * 1024  # bytes: larger blocks (page bodies) are mapped and unmapped
 GC_THRESHOLD = 7000  # the crawling process's youngest-generation threshold (Python: 700); 0 leaves gc alone
 
-# --- Scale out: a Redis frontier shared by several crawler processes (newscrawler.frontier) ----
+# --- Scale out: a Redis frontier shared by several crawler processes (newscrawler.frontier.scheduler) ----
 # Set FRONTIER_URL (redis://HOST:PORT/DB; `crawl --frontier`) to share the request queue and seen set.
 FRONTIER_URL = ""
 FRONTIER_NAME = ""  # default: derived from the start URLs, so workers started alike share one frontier
 FRONTIER_HEARTBEAT_TTL = 30.0  # seconds without a heartbeat before a worker's leased requests are requeued
 FRONTIER_ROUND_GRACE = 60.0  # a worker started this soon after a crawl round ended does not start another
-ADDONS = {"newscrawler.frontier_keys.FrontierAddon": 0}
+ADDONS = {"newscrawler.frontier.keys.FrontierAddon": 0}
 
 ITEM_PIPELINES = {
     "newscrawler.pipelines.ValidatePipeline": 100,
@@ -131,9 +131,9 @@ ITEM_PIPELINES = {
 }
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-# Scrapy's dupe filter, remembering each request in 9 bytes (newscrawler.keytable); a shared
+# Scrapy's dupe filter, remembering each request in 9 bytes (newscrawler.discover.keytable); a shared
 # frontier replaces it with its Redis one.
-DUPEFILTER_CLASS = "newscrawler.dupefilter.CompactDupeFilter"
+DUPEFILTER_CLASS = "newscrawler.discover.dupefilter.CompactDupeFilter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"

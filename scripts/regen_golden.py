@@ -44,7 +44,7 @@ def page_html(case: dict[str, Any]) -> str | None:
 
 def actual_metadata(html: str, url: str) -> dict[str, Any] | None:
     """The metadata fields the extractor gives for ``html`` (JSON-ready), or None for no article."""
-    from newscrawler.extraction import extract_article
+    from newscrawler.extract.extractor import extract_article
 
     article = extract_article(html, url)
     if article is None:

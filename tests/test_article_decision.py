@@ -124,7 +124,7 @@ def test_explain_a_site_that_refuses_connections(tmp_path: Path) -> None:
 def test_a_short_story_that_mentions_a_captcha_is_not_a_block_page() -> None:
     from scrapy.http import HtmlResponse
 
-    from newscrawler.sitestats import block_reason
+    from newscrawler.extensions.sitestats import block_reason
 
     def page(body: str) -> HtmlResponse:
         return HtmlResponse("https://news.example/a", body=body.encode(), headers={"Content-Type": "text/html"})

@@ -12,7 +12,7 @@ import pytest
 import scrapy
 
 from conftest import LOCAL, QuietHandler, cli, rows, serving
-from newscrawler.backlog import Backlog
+from newscrawler.discover.backlog import Backlog
 
 NEWS, PLAIN = 40, 400
 
@@ -85,7 +85,7 @@ def test_a_failing_file_keeps_entries_in_memory(monkeypatch: pytest.MonkeyPatch,
         def put(self, priority: int, entry: tuple[str, int, int]) -> None:
             raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr("newscrawler.backlog.Spill", FullDisk)
+    monkeypatch.setattr("newscrawler.discover.backlog.Spill", FullDisk)
     backlog, reference = Backlog(4, memory=3), Backlog(4)
     for each in (backlog, reference):
         fill(each)
@@ -125,7 +125,7 @@ def sitemap_site() -> Iterator[str]:
 
 def crawl(base: str, db: Path, *settings: str) -> dict:
     result = cli("crawl", base + "/", "--db", str(db), *LOCAL, "-s", "ROBOTSTXT_OBEY=False",
-                 "-s", 'EXTENSIONS={"schedprobe.SchedulerProbe": 0, "newscrawler.sitestats.SiteStats": 500}',
+                 "-s", 'EXTENSIONS={"schedprobe.SchedulerProbe": 0, "newscrawler.extensions.sitestats.SiteStats": 500}',
                  *settings, env={"PYTHONPATH": str(Path(__file__).parent)})
     assert result.code == 0, result.stderr[-2000:]
     return json.loads(rows(db, "SELECT stats FROM runs ORDER BY id DESC")[0][0])

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from archive.article import Article  # noqa: E402
 from benchmarks import classify, variants  # noqa: E402
 from benchmarks.classify_cases import BASE, Case, Page, negative_cases, neutral_url, positive_cases  # noqa: E402
-from newscrawler.pagework import PageJob, PageResult  # noqa: E402
+from newscrawler.process.page import PageJob, PageResult  # noqa: E402
 
 STANDFIRST = "The council agreed the ferry plan after a long night of debate in the town hall."
 STORY = [

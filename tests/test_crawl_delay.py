@@ -1,4 +1,4 @@
-"""robots.txt Crawl-delay, honoured per site (newscrawler.crawldelay), in real crawls of a loopback site.
+"""robots.txt Crawl-delay, honoured per site (newscrawler.fetch.crawldelay), in real crawls of a loopback site.
 
 The site's robots.txt asks for a Crawl-delay; its start page announces a feed and robots.txt
 names a sitemap, both listing the same two articles, so a crawl makes five page requests
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import LOCAL, QuietHandler, Result, article_page, cli, rows, serving
 
-from newscrawler.crawldelay import honoured_delay
+from newscrawler.fetch.crawldelay import honoured_delay
 from newscrawler.sources import parse_sources
 
 ARTICLES = ["/2026/05/01/quay-reopens/", "/2026/05/02/ferry-returns/"]

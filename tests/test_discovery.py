@@ -9,9 +9,9 @@ import pytest
 from lxml import html as lxml_html
 
 from archive.article import Article
-from newscrawler.classify import classify_page, pre_decision, url_shape
-from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
-from newscrawler.links import feed_links, page_links
+from newscrawler.process.classify import classify_page, pre_decision, url_shape
+from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from newscrawler.discover.links import feed_links, page_links
 
 BASE = "https://news.example/"
 

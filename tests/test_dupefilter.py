@@ -8,7 +8,7 @@ from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.request import RequestFingerprinter
 
-from newscrawler.dupefilter import CompactDupeFilter
+from newscrawler.discover.dupefilter import CompactDupeFilter
 
 
 def test_seen_requests_are_filtered_and_canonical_urls_match() -> None:

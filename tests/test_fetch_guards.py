@@ -15,12 +15,12 @@ from conftest import LOCAL, QuietHandler, cli, rows, serving
 from faultsite_content import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT, Good, billion_laughs, gzip_bomb
 from twisted.python.failure import Failure
 
-from newscrawler.bodies import binary_kind
-from newscrawler.charsets import decode_checked
-from newscrawler.pagework import decode_body, decode_page
-from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, strip_doctype
-from newscrawler.failures import Refused, describe_failure
-from newscrawler.ssrf import allowed_entry, host_port, ip_literal, is_internal
+from newscrawler.fetch.bodyguard import binary_kind
+from newscrawler.process.charsets import decode_checked
+from newscrawler.process.page import decode_body, decode_page
+from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, strip_doctype
+from newscrawler.fetch.failures import Refused, describe_failure
+from newscrawler.fetch.ssrf import allowed_entry, host_port, ip_literal, is_internal
 
 
 @pytest.mark.parametrize("host, address", [

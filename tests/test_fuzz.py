@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.article import Article
-from newscrawler.discovery import DiscoveryError, parse_feed, parse_sitemap
-from newscrawler.extraction import extract_article
+from newscrawler.discover.documents import DiscoveryError, parse_feed, parse_sitemap
+from newscrawler.extract.extractor import extract_article
 
 BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                    derandomize=True)

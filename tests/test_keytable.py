@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from newscrawler.keytable import KeyTable, fingerprint_key
+from newscrawler.discover.keytable import KeyTable, fingerprint_key
 
 
 def test_matches_a_dict_across_merges() -> None:

@@ -1,4 +1,4 @@
-"""newscrawler.malloc: after the call, a large block freed and allocated again is still mapped."""
+"""newscrawler.extensions.memory: after the call, a large block freed and allocated again is still mapped."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-from newscrawler.malloc import map_large_blocks
+from newscrawler.extensions.memory import map_large_blocks
 
 PROBE = """
 import ctypes, sys
-from newscrawler.malloc import map_large_blocks
+from newscrawler.extensions.memory import map_large_blocks
 
 class Info(ctypes.Structure):
     _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
@@ -45,7 +45,7 @@ def test_large_blocks_stay_mapped() -> None:
 GC_PROBE = """
 import gc
 from scrapy.utils.test import get_crawler
-from newscrawler.malloc import CollectorControl
+from newscrawler.extensions.memory import CollectorControl
 from newscrawler import settings
 
 crawler = get_crawler(settings_dict={"GC_THRESHOLD": settings.GC_THRESHOLD})

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from newscrawler.metadata import (
+from newscrawler.extract.metadata.page import (
     PageMetadata,
     breadcrumb_section,
     canonical_url,
@@ -20,9 +20,9 @@ from newscrawler.metadata import (
     parse_date,
     strip_site_suffix,
 )
-from newscrawler.metadata_dates import pick_published, url_date, with_page_zone
-from newscrawler.metadata_names import clean_space, clean_tags, copyright_holder, pick_site_name, signoff_authors
-from newscrawler.metadata_paywall import has_truncation_notice, is_paywalled, jsonld_free
+from newscrawler.extract.metadata.dates import pick_published, url_date, with_page_zone
+from newscrawler.extract.metadata.names import clean_space, clean_tags, copyright_holder, pick_site_name, signoff_authors
+from newscrawler.extract.metadata.paywall import has_truncation_notice, is_paywalled, jsonld_free
 
 DATA = Path(__file__).resolve().parent / "data" / "extraction"
 UTC = timezone.utc

@@ -20,11 +20,11 @@ from scrapy.http import HtmlResponse
 from scrapy.selector import Selector
 
 from archive.store import decompress_html
-from newscrawler.classify import classify_page
-from newscrawler.extraction import extract_article
-from newscrawler.links import feed_links, page_links
-from newscrawler.pagework import PageJob, PageResult, process_page
-from newscrawler.pool import ExtractionPool, PoolError, WorkerLost
+from newscrawler.process.classify import classify_page
+from newscrawler.extract.extractor import extract_article
+from newscrawler.discover.links import feed_links, page_links
+from newscrawler.process.page import PageJob, PageResult, process_page
+from newscrawler.process.pool import ExtractionPool, PoolError, WorkerLost
 
 PAGE = Path(__file__).parent / "data" / "extraction" / "free_with_subscribe_box.html"
 LISTING = Path(__file__).parent / "data" / "extraction" / "section_listing.html"
@@ -216,7 +216,7 @@ def test_a_worker_killed_between_pages_costs_no_page(caplog: pytest.LogCaptureFi
         finally:
             pool.close()
 
-    with caplog.at_level(logging.ERROR, logger="newscrawler.pool"):
+    with caplog.at_level(logging.ERROR, logger="newscrawler.process.pool"):
         result, dead, after, pages = asyncio.run(run())
     assert result.article == expected
     assert len(after) == 1 and after != [dead]

@@ -1,4 +1,4 @@
-"""robots.txt applies to every request that waited for it (newscrawler.robots fixes Scrapy 2.19's middleware).
+"""robots.txt applies to every request that waited for it (newscrawler.fetch.robots fixes Scrapy 2.19's middleware).
 
 Scrapy gave the parser to the first request waiting for a site's robots.txt only and let the
 others through unchecked. A tiny spider (run with the project's settings) sends five requests
@@ -37,7 +37,7 @@ def test_every_request_waiting_for_robots_txt_is_checked(site, tmp_path: Path) -
     spider.write_text(SPIDER)
     subprocess.run([sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"base={site.base_url}",
                     "-a", f"out={out}", "-s", "LOG_LEVEL=ERROR", *LOCAL,
-                    # no start_urls: allow the loopback demo site explicitly (see newscrawler.ssrf)
+                    # no start_urls: allow the loopback demo site explicitly (see newscrawler.fetch.ssrf)
                     "-s", f"FETCH_ALLOWED_HOSTS={site.base_url.split('//', 1)[1].rstrip('/')}"],
                    cwd=ROOT, check=True, timeout=120)
     fetched = [url.removeprefix(site.base_url) for url in json.loads(out.read_text())]

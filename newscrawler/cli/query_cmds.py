@@ -215,7 +215,7 @@ def reextract(db: str | None, **filters: Any) -> None:
       newscrawler reextract --site example-news.com --since 2026-01-01
     """
     from archive.reextract import reextract as run_reextract
-    from newscrawler.extraction import extract_article
+    from newscrawler.extract.extractor import extract_article
 
     engine = open_archive(db)
     result = run_reextract(engine, make_filters(**filters), extract_article)

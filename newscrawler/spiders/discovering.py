@@ -18,16 +18,16 @@ from twisted.python.failure import Failure
 
 from archive.state import READ_CHUNK, chunked
 from archive.urls import canonicalize_url, site_of
-from newscrawler.classify import url_shape
-from newscrawler.discovery import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
-from newscrawler.failures import describe_failure
-from newscrawler.keytable import KeyTable
-from newscrawler.links import same_site
-from newscrawler.sitestats import site_inc
+from newscrawler.process.classify import url_shape
+from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from newscrawler.fetch.failures import describe_failure
+from newscrawler.discover.keytable import KeyTable
+from newscrawler.discover.links import same_site
+from newscrawler.extensions.sitestats import site_inc
 
 if TYPE_CHECKING:
     from archive.state import UrlState
-    from newscrawler.incremental import UrlBook
+    from newscrawler.discover.urlstates import UrlStates
     from newscrawler.sources import SiteRules
 
 START_PRIORITY = 100
@@ -37,7 +37,7 @@ LISTED_PRIORITY = 50
 CONDITIONAL = {"handle_httpstatus_list": [304]}
 
 
-# How a URL was found, weakest first (see newscrawler.classify.STRONG_VIA).
+# How a URL was found, weakest first (see newscrawler.process.classify.STRONG_VIA).
 VIA_CODES = ("link", "sitemap", "sitemap_lastmod", "feed", "news_sitemap")
 
 
@@ -59,7 +59,7 @@ def linked_url(message: scrapy.Request | Response) -> str:
 class DiscoveryCallbacks(scrapy.Spider):
     """Fetching and reading discovery documents; counting and recording what was fetched."""
 
-    book: UrlBook
+    book: UrlStates
     rules: SiteRules
     listed_via: KeyTable
     max_sitemap_urls: int

@@ -2,7 +2,7 @@
 
 The request goes through the crawl's downloader middlewares (address guard, robots.txt,
 body guard, redirects) and the page through the extraction worker's whole decision
-(:func:`newscrawler.pagework.process_page`, run here in-process). Nothing is stored:
+(:func:`newscrawler.process.page.process_page`, run here in-process). Nothing is stored:
 the spider only fills :attr:`ExplainSpider.report`, which :mod:`newscrawler.explain` reads.
 """
 
@@ -15,9 +15,9 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from newscrawler.failures import describe_failure
-from newscrawler.pagework import PageJob, process_page
-from newscrawler.sitestats import block_reason
+from newscrawler.fetch.failures import describe_failure
+from newscrawler.process.page import PageJob, process_page
+from newscrawler.extensions.sitestats import block_reason
 
 
 class ExplainSpider(scrapy.Spider):

@@ -5,7 +5,7 @@ usual sitemap paths), sitemap indexes, ordinary and Google News sitemaps,
 RSS/Atom feeds and JSON Feeds announced by the start page (else the usual feed paths), and
 link following within the site up to ``depth`` hops (pagination is free, up to
 CRAWL_MAX_PAGINATION pages). Only pages classified as articles are extracted.
-Every page to request waits in a backlog as a URL (see :mod:`newscrawler.backlog`).
+Every page to request waits in a backlog as a URL (see :mod:`newscrawler.discover.backlog`).
 
 Scrapy-native use: ``scrapy crawl news -a url=URL -s ARCHIVE_DB=PATH``
 (``-a url=`` may hold several URLs separated by commas or spaces;
@@ -13,7 +13,7 @@ Scrapy-native use: ``scrapy crawl news -a url=URL -s ARCHIVE_DB=PATH``
 ``-a sources=sources.toml`` crawls the sites of a sources file;
 ``-a revisit=true``, ``-a since=YYYY-MM-DD``, ``-a incremental=false``).
 
-Incremental (see :mod:`newscrawler.incremental`): the state of each URL is looked
+Incremental (see :mod:`newscrawler.discover.urlstates`): the state of each URL is looked
 up in the archive when the crawl meets it, known article pages that are not due
 are not requested, and everything else is requested conditionally.
 """
@@ -39,15 +39,15 @@ from archive.engine import open_archive
 from archive.errors import ArchiveError
 from archive.state import READ_CHUNK, chunked
 from archive.urls import canonicalize_url, site_of
-from newscrawler.backlog import Backlog
-from newscrawler.failures import describe_failure
-from newscrawler.incremental import UrlBook, parse_when
+from newscrawler.discover.backlog import Backlog
+from newscrawler.fetch.failures import describe_failure
+from newscrawler.discover.urlstates import UrlStates, parse_when
 from newscrawler.items import ArticleItem
-from newscrawler.keytable import KeyTable
-from newscrawler.links import Link, same_site
-from newscrawler.pagework import PageJob, PageResult
+from newscrawler.discover.keytable import KeyTable
+from newscrawler.discover.links import Link, same_site
+from newscrawler.process.page import PageJob, PageResult
 from newscrawler.pipelines import archive_failed
-from newscrawler.pool import ExtractionPool, PoolError, WorkerLost
+from newscrawler.process.pool import ExtractionPool, PoolError, WorkerLost
 from newscrawler.sources import SiteRules, load_sources
 from newscrawler.spiders.discovering import (CONDITIONAL, DISCOVERY_PRIORITY, LISTED_PRIORITY, START_PRIORITY,
                                              DiscoveryCallbacks, linked_url)
@@ -100,7 +100,7 @@ class NewsSpider(DiscoveryCallbacks):
         if since is not None and self.since is None:
             raise ValueError(f"bad since date {since!r}: use YYYY-MM-DD")
         self.incremental = truthy(incremental) and mode == "site"
-        self.book = UrlBook(None, [], [], since=self.since, enabled=False)
+        self.book = UrlStates(None, [], [], since=self.since, enabled=False)
         # hash() of a canonical URL -> the fewest link hops at which any page linked to it.
         # Scrapy's dupe filter keeps the first request for a URL, which may have come the long way
         # round (e.g. via a tag page); links are followed from the shortest depth seen. In a
@@ -123,7 +123,7 @@ class NewsSpider(DiscoveryCallbacks):
         spider.incremental = spider.incremental and settings.getbool("CRAWL_INCREMENTAL", True)
         # One page or a few: extracting in-process beats starting worker processes.
         spider.pool = ExtractionPool.from_crawler(crawler, workers=0 if spider.mode == "single" else None)
-        # A shared frontier queues in Redis: everything goes there at once (see newscrawler.backlog).
+        # A shared frontier queues in Redis: everything goes there at once (see newscrawler.discover.backlog).
         window = settings.getint("CRAWL_BACKLOG_WINDOW") or 4 * settings.getint("CONCURRENT_REQUESTS", 16) + 64
         memory = settings.getint("CRAWL_BACKLOG_MEMORY") or None
         spider.backlog = Backlog(None, None) if settings.get("FRONTIER_URL") else Backlog(window, memory)
@@ -139,7 +139,7 @@ class NewsSpider(DiscoveryCallbacks):
         engine = open_archive(db) if db and self.incremental else None
         try:
             reader = open_archive(db, readonly=True) if engine is not None else None
-            self.book = UrlBook(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
+            self.book = UrlStates(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
                                 revisit=self.revisit, since=self.since, enabled=engine is not None,
                                 flush_every=self.settings.getint("CRAWL_STATE_FLUSH_EVERY", 200), reader=reader)
         except ArchiveError as exc:  # unreadable (corrupt) archive: stop with one error line
@@ -202,12 +202,12 @@ class NewsSpider(DiscoveryCallbacks):
 
     def _prefetch(self, urls: Iterable[str]) -> None:
         """Look up at once the archive's states of those ``urls`` new to this crawl (they are
-        about to be admitted: :meth:`UrlBook.prefetch`)."""
+        about to be admitted: :meth:`UrlStates.prefetch`)."""
         if self.book.known:
             self.book.prefetch(key for key in map(canonicalize_url, urls) if hash(key) not in self.discovered)
 
     def _release(self, force: int = 0) -> None:
-        """Schedule backlog entries while the window has room (see :mod:`newscrawler.backlog`)."""
+        """Schedule backlog entries while the window has room (see :mod:`newscrawler.discover.backlog`)."""
         if self.backlog:
             assert self.crawler.engine is not None
             if self.backlog.spilled and self.crawler.stats is not None:
@@ -362,7 +362,7 @@ class NewsSpider(DiscoveryCallbacks):
 
     async def _process(self, response: Response, feeds: bool = False, single: bool = False,
                        via: str | None = None) -> PageResult | None:
-        """The page's work, done in the extraction pool (see :mod:`newscrawler.pagework`).
+        """The page's work, done in the extraction pool (see :mod:`newscrawler.process.page`).
 
         None when the pool could not do it (its worker died on it: the pool logged the URL);
         the page counts as an error and is fetched again by a later crawl."""

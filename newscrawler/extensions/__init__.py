@@ -1,0 +1,1 @@
+"""Scrapy extensions: per-site stats, the live progress display, memory control."""

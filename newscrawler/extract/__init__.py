@@ -1,0 +1,1 @@
+"""Extraction (no Scrapy): HTML -> Article. trafilatura is imported only in extract.extractor."""

@@ -1,0 +1,322 @@
+"""Line-level boilerplate rules applied after the main-content extractor.
+
+The extractor (trafilatura, in :mod:`newscrawler.extract.extractor`) finds the article
+region; what leaks from it are furniture lines: the repeated title, category labels,
+"Published" / "on" date blocks and timestamps, captions and credits, player controls,
+share bars, promos, "Related"/"More from" teaser lists, author bios, the standfirst.
+Each rule is general (no site names) and looks either at the line itself or at what
+the source page says about that exact text (a block made only of links, a teaser
+card, a caption, an image alt text, the page title, the page description).
+
+No trafilatura here; lxml trees come in from :mod:`newscrawler.extract.extractor`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from newscrawler.extract.embeds import is_embedded
+
+_WORD = re.compile(r"\w+")
+_ALNUM = re.compile(r"[^\W_]")
+TEASER_MAX_WORDS = 40  # a teaser blurb is shorter than this; a story paragraph often is not
+CARD_MAX_CHARS = 600  # a teaser card (headline link + blurb) is smaller than this
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "figcaption"})
+# figcaption, or a class with [Cc]aption / [Cc]redit in it
+_CAPTION_XPATH = "//figcaption | //*[contains(@class, 'aption') or contains(@class, 'redit')]"
+
+# A whole line that is furniture, whatever the page (matched case-insensitively).
+_FURNITURE = re.compile(
+    r"""^(?:
+      (?:published|updated|posted|last\ updated|modified)(?:\ on)?:?
+    | on | by | and | at | share | tweet | email | print | comments? | \d+\ comments?
+    | \d+(?:[.,]\d+)?\ ?x                                  # playback speed: 1x, 1.5x
+    | (?:\d{1,2}:)?\d{1,2}:\d{2}(?:\ ?/\ ?(?:\d{1,2}:)?\d{1,2}:\d{2})?   # 0:00, 00:00 / 4:32
+    | (?:listen|play|pause|mute|unmute|playback\ speed|speed|audio)
+    | listen\ to\ (?:this|the)\ (?:article|story|podcast|episode)(?:\ \d.*)?
+    | \d+\ min(?:ute)?s?\ (?:read|listen)
+    | share\ (?:this|on|via|the)\b.* | copy\ (?:the\ )?link | link\ copied
+    | connect\ with\ us | follow\ us\b.* | stay\ connected | social\ media
+    | .*\b(?:swipe|scroll)\ (?:left|right|up|down|to|for)\b.*
+    | advertisement | sponsored(?:\ content)? | skip\ to\b.* | back\ to\ top | scroll\ to\ continue.*
+    | (?:show|load|view)\ (?:more|less|comments).* | leave\ a\ (?:reply|comment).* | add\ a\ comment
+    | (?:sign\ up|subscribe)(?:\ now|\ today|\ here)? | newsletter | all\ rights\ reserved.*
+    | (?:image|photo|photograph|picture|video)(?:\ credit)?s?
+    )[.:!]?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# A line starting like this is a promo/credit line (checked on lines up to ~40 words).
+_PROMO_START = re.compile(
+    r"""^(?:
+      click\ here | sign\ up\ (?:for|to|here) | subscribe\ (?:to|for|now|today) | join\ our\b
+    | want\ to\ (?:bookmark|read|get|know)\b.*(?:subscri|sign\ up|premium|newsletter)
+    | download\ (?:the|our)\b.*\bapp\b | get\ (?:the|our)\b.*\b(?:app|newsletter)\b
+    | (?:read|see)\ (?:more|also|next)\s*: | related(?:\ \w+)?\s*: | more\ on\ this\b.*:
+    | (?:photo|image|picture|video|credit|source)s?\s*(?:credit)?\s*:
+    | © | copyright\s+(?:©|\(c\)|\d{4})
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# A short heading after which only related/recommended material follows.
+_TAIL_HEADING = re.compile(
+    r"""^(?:
+      related(?:\ (?:articles?|stories|posts|content|coverage|news|reading|topics|links))?
+    | more\ (?:from|on|in|stories|news|to\ read|like\ this)\b.* | read\ (?:more|next)\b.*
+    | (?:recommended|suggested)(?:\ for\ you|\ stories|\ articles|\ reading)?
+    | most\ (?:read|popular|viewed|shared|watched)\b.* | popular(?:\ (?:now|stories|posts))?
+    | trending(?:\ (?:now|stories|news))? | you\ (?:may|might)\ also\ (?:like|enjoy)\b.*
+    | (?:top|latest|recent|other)\ (?:stories|news|posts|articles)
+    | editor'?s?’?s?\ picks? | what\ to\ read\ next | around\ the\ web
+    )[.:!]?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_BIO_ROLE = re.compile(
+    r"\b(?:is|has been|serves as)\b.{0,80}\b(?:writer|reporter|editor|correspondent|journalist|"
+    r"columnist|contributor|producer|author|anchor|host|intern|fellow|critic)\b",
+    re.IGNORECASE,
+)
+_NAME_START = re.compile(r"^(?:[A-Z][\w'’.-]+\s){1,3}(?:is|was|has|covers|writes|joined|reports)\b")
+
+
+_DATE_WORDS = frozenset(
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept september "
+    "oct october nov november dec december mon monday tue tues tuesday wed wednesday thu thur thurs "
+    "thursday fri friday sat saturday sun sunday am pm a m p at on of the ago just now today yesterday "
+    "st nd rd th second seconds min mins minute minutes hour hours hr hrs day days week weeks month months "
+    "year years utc gmt bst cet cest est edt cst cdt mst mdt pst pdt et ct pt ist aest "
+    "published updated posted modified last first date time by".split()
+)
+
+
+def is_date_line(line: str) -> bool:
+    """A dateline/timestamp only: "Published on March 4, 2025", "Updated 3:45 PM EST", "2 hours ago"."""
+    tokens = _WORD.findall(line.casefold())
+    return (0 < len(tokens) <= 14 and any(t.isdigit() for t in tokens)
+            and all(t.isdigit() or t in _DATE_WORDS for t in tokens))
+
+
+def text_key(text: str | None) -> str:
+    """Comparison key: the ``\\w+`` tokens, case-folded, space-joined."""
+    return " ".join(_WORD.findall((text or "").casefold()))
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+@dataclass
+class PageHints:
+    """What the source page tells about texts that are not story paragraphs."""
+
+    titles: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)  # section, categories, tags, site name
+    furniture: set[str] = field(default_factory=set)  # link-only blocks, captions, image alts
+    authors: list[str] = field(default_factory=list)
+    embedded: list[str] = field(default_factory=list)  # keys of social embeds and pull quotes
+    link_footers: set[str] = field(default_factory=set)  # keys of short, mostly-link closing lines
+
+    @property
+    def author_keys(self) -> set[str]:
+        return {text_key(a) for a in self.authors}
+
+
+def _element_text(el: Any) -> str:
+    try:
+        return el.text_content()
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _block_of(el: Any) -> Any:
+    """Nearest paragraph-like ancestor (or self) of ``el``, None past a few levels."""
+    for _depth, node in zip(range(4), el.iterancestors()):
+        if node.tag in _BLOCKS:
+            return node
+    return None
+
+
+def _link_only_blocks(tree: Any, wanted: set[str], haystack: str) -> set[str]:
+    """Keys of wanted texts shown as a block made only of links, or as a teaser-card blurb."""
+    found: set[str] = set()
+    for anchor in tree.iter("a"):
+        key = text_key(_element_text(anchor))
+        block = _block_of(anchor) if key else None
+        if block is None:
+            continue
+        if block.tag in _HEADINGS:
+            found.update(_card_blurbs(block, wanted))
+        if key not in haystack:
+            continue
+        block_key = text_key(_element_text(block))
+        if block_key in wanted and text_key(" ".join(map(_element_text, block.iter("a")))) == block_key:
+            found.add(block_key)
+    return found
+
+
+def _card_blurbs(block: Any, wanted: set[str]) -> set[str]:
+    """Wanted paragraphs sharing a small container with a link-only headline (a teaser card)."""
+    found: set[str] = set()
+    container = block.getparent()
+    for _level in range(3):
+        if container is None or len(_element_text(container)) > CARD_MAX_CHARS:
+            break
+        found.update(k for p in container.iter("p") if (k := text_key(_element_text(p))) in wanted)
+        container = container.getparent()
+    return found
+
+
+def _caption_texts(tree: Any, wanted: set[str]) -> set[str]:
+    """Keys of wanted texts found in captions/credits or as image alt/title text."""
+    found: set[str] = set()
+    for el in tree.xpath(_CAPTION_XPATH):
+        if (key := text_key(_element_text(el))) in wanted:
+            found.add(key)
+    for img in tree.iter("img"):
+        found.update(k for attr in ("alt", "title") if (k := text_key(img.get(attr))) in wanted)
+    return found
+
+
+def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
+    """Which of the ``wanted`` text keys the page marks as non-story.
+
+    Non-story: a paragraph, list item or heading consisting only of links (teasers,
+    navigation, "click here" promos), a caption/credit, or an image's alt text.
+    """
+    wanted = {k for k in wanted if k}
+    if not wanted:
+        return set()
+    haystack = "\n".join(wanted)
+    return _link_only_blocks(tree, wanted, haystack) | _caption_texts(tree, wanted)
+
+
+_TEXT_CONTAINING = "//body//text()[contains(., $probe)][not(ancestor::script or ancestor::style)]"
+
+
+def locate_block(tree: Any, text: str, exact: bool = True) -> Any | None:
+    """The element of ``tree`` whose whole text is ``text`` (same tokens), or None.
+
+    With ``exact=False``, the smallest element (within a few levels) whose text
+    contains ``text`` and is at most about twice as long.
+    """
+    key = text_key(text)
+    words = text.split()
+    if not key or not words:
+        return None
+    limit = 2 * len(text) + 100
+    nodes = tree.xpath(_TEXT_CONTAINING, probe=" ".join(words[:5]))
+    if not nodes and len(words) > 2:  # the first words may span inline markup
+        nodes = tree.xpath(_TEXT_CONTAINING, probe=" ".join(words[:2]))
+    for node in nodes[:10]:
+        el = node.getparent()
+        for _depth in range(4):
+            content = _element_text(el) if el is not None else ""
+            if not content or len(content) > limit:
+                break
+            if text_key(content) == key if exact else key in text_key(content):
+                while el.getparent() is not None and text_key(_element_text(el.getparent())) == key:
+                    el = el.getparent()  # the outermost element with this text: <p>, not its <span>
+                return el
+            el = el.getparent()
+    return None
+
+
+def is_detached_standfirst(tree: Any, lines: list[str], description: str | None) -> bool:
+    """Whether ``lines[0]`` is the standfirst (dek): the page description shown apart from the body.
+
+    A page's description is often its first paragraph (the lede), which belongs to the
+    text; a dek is displayed in the article header instead, so it does not share its
+    parent element with the story paragraph that follows it.
+    """
+    if len(lines) < 2 or not description or text_key(lines[0]) != text_key(description):
+        return False
+    dek, body = locate_block(tree, lines[0]), locate_block(tree, lines[1])
+    return dek is not None and body is not None and dek.getparent() is not body.getparent()
+
+
+def _is_byline(line: str, hints: PageHints) -> bool:
+    match = re.match(r"^(?:by|written by|words by|reporting by)\s+(.+)$", line, re.IGNORECASE)
+    if not match or _word_count(line) > 12:
+        return False
+    rest = text_key(match.group(1))
+    return any(text_key(a) in rest for a in hints.authors) or _word_count(rest) <= 4
+
+
+def _is_bio(line: str, hints: PageHints) -> bool:
+    """An "About the author" sentence: "<Author> is a reporter ..."."""
+    key = text_key(line)
+    starts_with_author = any(key.startswith(text_key(a) + " ") for a in hints.authors if a)
+    return (starts_with_author and _NAME_START.match(line) is not None) or (
+        _NAME_START.match(line) is not None and _BIO_ROLE.search(line[:200]) is not None
+    )
+
+
+def _is_furniture(line: str, hints: PageHints, header: bool) -> bool:
+    key = text_key(line)
+    if not _ALNUM.search(line):
+        return True
+    words = _word_count(line)
+    if key in hints.titles or (key in hints.furniture and (header or words >= 4)):
+        return True
+    if is_embedded(key, hints.embedded):
+        return True
+    if words <= 12 and (_FURNITURE.match(line) or is_date_line(line)):
+        return True
+    if words <= 40 and _PROMO_START.match(line):
+        return True
+    if header and (key in hints.labels or key in hints.author_keys or _is_byline(line, hints)):
+        return True
+    return False
+
+
+def _cut_tail(kept: list[int], lines: list[str]) -> list[int]:
+    """Drop "Related"/"More from ..." headings, and what follows them when that is teasers only.
+
+    A related-content block is a heading followed by headlines and one-sentence
+    blurbs; a long paragraph after the heading means the story goes on (a widget
+    inserted mid-article), so then only the heading goes. Works on indices into ``lines``.
+    """
+    out: list[int] = []
+    for position, index in enumerate(kept):
+        line = lines[index]
+        if _word_count(line) <= 8 and _TAIL_HEADING.match(line):
+            if all(_word_count(lines[rest]) < TEASER_MAX_WORDS for rest in kept[position + 1 :]):
+                return out
+            continue
+        out.append(index)
+    return out
+
+
+def _drop_bios(kept: list[int], lines: list[str], hints: PageHints) -> list[int]:
+    """Drop "About the author" sentences among the last few lines."""
+    tail_start = max(1, len(kept) - 3)
+    return kept[:tail_start] + [i for i in kept[tail_start:] if not _is_bio(lines[i], hints)]
+
+
+def kept_indices(lines: list[str], hints: PageHints) -> list[int]:
+    """Indices of the story paragraphs among extracted ``lines`` (whitespace already collapsed).
+
+    Lines before the first real paragraph (a sentence of 12+ words) are the header
+    zone, where labels and bylines are dropped too.
+    """
+    kept: list[int] = []
+    header = True
+    for index, line in enumerate(lines):
+        if not line or _is_furniture(line, hints, header):
+            continue
+        kept.append(index)
+        header = header and _word_count(line) < 12
+    kept = _drop_bios(_cut_tail(kept, lines), lines, hints)
+    return kept[:-2] + [i for i in kept[-2:] if text_key(lines[i]) not in hints.link_footers]
+
+
+def clean_lines(lines: Iterable[str], hints: PageHints) -> list[str]:
+    """The story paragraphs among extracted ``lines``, in order (see :func:`kept_indices`)."""
+    lines = list(lines)
+    return [lines[i] for i in kept_indices(lines, hints)]

@@ -1,0 +1,1 @@
+"""Article metadata from the HTML tree: dates, names, titles, paywall."""

@@ -1,0 +1,405 @@
+"""Article metadata from an HTML tree: JSON-LD first, then meta tags and markup, then fallbacks.
+
+No trafilatura here: :mod:`newscrawler.extract.extractor` passes trafilatura's own metadata
+in as ``fallback``. Priority per field: the JSON-LD article object, ``<meta>``/``<link>``
+tags and markup (``<h1>``, ``<title>``, ``<html lang>``, breadcrumbs), the fallback,
+and for the publication date htmldate last.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from newscrawler.extract.metadata.dates import parse_date, parse_date_raw, pick_published, url_date, with_page_zone
+from newscrawler.extract.metadata.names import (
+    clean_authors,
+    clean_section,
+    clean_space,
+    clean_tags,
+    copyright_holder,
+    name_key,
+    pick_site_name,
+    strip_site_suffix,
+)
+from newscrawler.extract.metadata.paywall import is_paywalled
+from newscrawler.extract.metadata.titles import markup_title, strip_host_suffix
+
+__all__ = ["PageMetadata", "clean_authors", "clean_space", "jsonld_objects", "language_code", "page_metadata",
+           "parse_date", "strip_site_suffix"]
+
+LOGGER = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset({"article", "blogposting", "liveblogposting", "report", "socialmediaposting"})
+_LANG = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class PageMetadata:
+    """What a page says about itself; every field may be missing."""
+
+    title: str | None = None
+    canonical_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    description: str | None = None
+    image_url: str | None = None
+    page_type: str | None = None  # og:type, or the JSON-LD @type of the article object
+    date_source: str | None = None  # jsonld, meta, url or text (see metadata_dates)
+    title_source: str | None = None  # jsonld, og, twitter, meta, h1, title or trafilatura (metadata_titles)
+    is_paywalled: bool | None = None  # see metadata_paywall
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def _parse_json(raw: str) -> list[Any]:
+    """The JSON values of one script, tolerating comment wrappers, trailing commas, concatenation."""
+    raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
+    raw = raw.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+    decoder = json.JSONDecoder(strict=False)
+    for candidate in (raw, re.sub(r",\s*([}\]])", r"\1", raw)):
+        found: list[Any] = []
+        pos = 0
+        try:
+            while pos < len(candidate):
+                value, pos = decoder.raw_decode(candidate, pos)
+                found.append(value)
+                while pos < len(candidate) and candidate[pos] in " \t\r\n;,":
+                    pos += 1
+        except (ValueError, RecursionError):
+            pass
+        if found:
+            return found
+    return []
+
+
+def _flatten(value: Any, out: list[dict], depth: int = 0) -> None:
+    if depth > 20:
+        return
+    if isinstance(value, list):
+        for item in value:
+            _flatten(item, out, depth + 1)
+    elif isinstance(value, dict):
+        out.append(value)
+        for key in ("@graph", "mainEntity"):
+            if isinstance(value.get(key), (dict, list)):
+                _flatten(value[key], out, depth + 1)
+
+
+_LAST_TREE: dict[str, tuple[Any, Any]] = {}  # what -> (weak reference to a tree, its value)
+
+
+def per_tree(what: str, tree: Any, compute: Callable[[Any], Any]) -> Any:
+    """``compute(tree)``, remembered for the last tree asked: a crawl classifies a page and then
+    extracts it from the same tree, and both read its JSON-LD and ``<meta>`` tags (read-only)."""
+    last = _LAST_TREE.get(what)
+    if last is not None and last[0]() is tree:
+        return last[1]
+    value = compute(tree)
+    try:
+        _LAST_TREE[what] = (weakref.ref(tree), value)
+    except TypeError:  # not weak-referenceable (not an lxml element): nothing remembered
+        _LAST_TREE.pop(what, None)
+    return value
+
+
+def jsonld_objects(tree: Any) -> list[dict]:
+    """All JSON-LD objects of the page, flattened (top-level lists, ``@graph``, ``mainEntity``).
+
+    Broken JSON is repaired where cheap and skipped otherwise; never raises. The result
+    is shared by the callers of the same tree: do not modify it.
+    """
+    return per_tree("jsonld", tree, _jsonld_objects)
+
+
+def _jsonld_objects(tree: Any) -> list[dict]:
+    out: list[dict] = []
+    try:
+        scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    except (AttributeError, etree.Error):
+        return out
+    for script in scripts:
+        if script.text:
+            _flatten(_parse_json(script.text), out)
+    return out
+
+
+def _types(obj: dict) -> list[str]:
+    return [v.rsplit("/", 1)[-1].lower() for v in _as_list(obj.get("@type")) if isinstance(v, str)]
+
+
+def _article_object(objects: list[dict]) -> dict | None:
+    articles = [o for o in objects if any(t in ARTICLE_TYPES or t.endswith("article") for t in _types(o))]
+    with_headline = [o for o in articles if o.get("headline") or o.get("articleBody")]
+    return (with_headline or articles or [None])[0]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _resolve(value: Any, index: dict[str, dict]) -> Any:
+    """Follow a ``{"@id": ...}`` reference to the full object when the graph has it."""
+    if isinstance(value, dict) and len(value) <= 2 and isinstance(value.get("@id"), str):
+        return index.get(value["@id"], value)
+    return value
+
+
+def _people(value: Any, index: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """(person names, organisation names) of a JSON-LD author value."""
+    people: list[str] = []
+    orgs: list[str] = []
+    for item in _as_list(value):
+        item = _resolve(item, index)
+        if isinstance(item, str):
+            people.append(item)
+        elif isinstance(item, dict):
+            name = _first_text(item.get("name"))
+            name = name or f"{clean_space(item.get('givenName'))} {clean_space(item.get('familyName'))}"
+            (orgs if any("organization" in t for t in _types(item)) else people).append(name.strip())
+    return people, orgs
+
+
+def _first_text(value: Any, key: str = "name") -> str | None:
+    """The first non-empty string of a value that may be a string, object or list of them."""
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get(key) or item.get("url")
+        if text := clean_space(item):
+            return text
+    return None
+
+
+def _keywords(value: Any) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else _as_list(value)
+    return [text for item in items if (text := clean_space(item))]
+
+
+def _from_jsonld(objects: list[dict]) -> tuple[PageMetadata, list[str]]:
+    """Metadata of the JSON-LD article object, and its organisation authors."""
+    art = _article_object(objects)
+    if art is None:
+        return PageMetadata(), []
+    index = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    people, orgs = _people(art.get("author") or art.get("creator"), index)
+    title = clean_space(art.get("headline")) or clean_space(art.get("name")) or None
+    meta = PageMetadata(
+        title=title,
+        title_source="jsonld" if title else None,
+        authors=people,
+        published_at=parse_date(art.get("datePublished") or art.get("dateCreated")),
+        modified_at=parse_date(art.get("dateModified")),
+        site_name=_first_text(_resolve(art.get("publisher"), index)),
+        section=next(iter(_keywords(art.get("articleSection"))), None),
+        tags=_keywords(art.get("keywords")),
+        language=language_code(_first_text(art.get("inLanguage"))),
+        description=clean_space(art.get("description")) or None,
+        image_url=_first_text(_resolve(art.get("image"), index), "url"),
+        page_type=next(iter(_types(art)), None),
+    )
+    return meta, orgs
+
+
+# --- meta tags and markup ------------------------------------------------------------------
+
+_META_KEYS = {
+    "site_name": ("og:site_name", "application-name"),
+    "description": ("og:description", "description", "twitter:description", "sailthru.description"),
+    "image_url": ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"),
+    "published_at": ("article:published_time", "og:article:published_time", "datepublished",
+                     "parsely-pub-date", "sailthru.date", "article.published", "pubdate", "publish-date",
+                     "publishdate", "date", "dc.date.issued", "dc.date", "dcterms.created"),
+    "modified_at": ("article:modified_time", "og:updated_time", "datemodified", "article.updated",
+                    "dcterms.modified", "last-modified"),
+    "section": ("article:section", "parsely-section", "section", "category"),
+    "page_type": ("og:type",),
+}
+_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_TAG_KEYS = ("article:tag", "parsely-tags", "sailthru.tags", "news_keywords", "keywords")
+_BREADCRUMB_LINKS = "(//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')])[1]//a"
+_HOME = frozenset({"home", "homepage", "start", "front page"})
+
+
+def meta_tags(tree: Any) -> dict[str, list[str]]:
+    """``<meta>`` contents keyed by lower-cased property/name/itemprop/http-equiv (shared: read only)."""
+    return per_tree("meta", tree, _meta_tags)
+
+
+def _meta_tags(tree: Any) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for node in tree.iter("meta"):
+        content = clean_space(node.get("content"))
+        key = node.get("property") or node.get("name") or node.get("itemprop") or node.get("http-equiv")
+        if content and key:
+            tags.setdefault(key.strip().lower(), []).append(content)
+    return tags
+
+
+def _first_meta(tags: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    return next((tags[k][0] for k in keys if k in tags), None)
+
+
+def _from_markup(tree: Any, tags: dict[str, list[str]], url: str) -> PageMetadata:
+    meta = PageMetadata()
+    for name, keys in _META_KEYS.items():
+        value = _first_meta(tags, keys)
+        setattr(meta, name, parse_date(value) if name.endswith("_at") else value)
+    meta.authors = [a for k in _AUTHOR_KEYS for a in tags.get(k, []) if not a.startswith("http")]
+    meta.tags = [t for k in _TAG_KEYS for v in tags.get(k, []) for t in _keywords(v)]
+    meta.title, meta.title_source = markup_title(tree, tags)
+    meta.language = _markup_language(tree, tags)
+    meta.canonical_url = canonical_url(tree, url, tags)
+    return meta
+
+
+def _markup_language(tree: Any, tags: dict[str, list[str]]) -> str | None:
+    html = tree.getroottree().getroot()
+    candidates = [html.get("lang"), html.get("xml:lang"), _first_meta(tags, ("og:locale",)),
+                  _first_meta(tags, ("content-language", "language", "dc.language"))]
+    return next((code for c in candidates if (code := language_code(c))), None)
+
+
+def canonical_url(tree: Any, url: str, tags: dict[str, list[str]] | None = None) -> str | None:
+    """Absolute rel=canonical (else og:url) of the page, or None."""
+    hrefs = [node.get("href") for node in tree.iter("link")
+             if "canonical" in (node.get("rel") or "").lower().split()]
+    hrefs.append(_first_meta(tags if tags is not None else meta_tags(tree), ("og:url",)))
+    for href in filter(None, map(clean_space, hrefs)):
+        try:
+            absolute = urljoin(url or "", href)
+        except ValueError:
+            continue
+        if absolute.startswith(("http://", "https://")):
+            return absolute
+    return None
+
+
+def breadcrumb_section(tree: Any, objects: list[dict], title: str | None) -> str | None:
+    """The innermost breadcrumb level above the page itself (JSON-LD BreadcrumbList or markup)."""
+    names: list[str] = []
+    for obj in objects:
+        if "breadcrumblist" in _types(obj):
+            items = [i for i in _as_list(obj.get("itemListElement")) if isinstance(i, dict)]
+            items.sort(key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0)
+            names = [clean_space(i.get("name")) or _first_text(i.get("item")) or "" for i in items]
+            break
+    if not names:
+        names = [clean_space(a.text_content()) for a in tree.xpath(_BREADCRUMB_LINKS)]
+    title_key = name_key(title or "")
+    names = [n for n in names if n and "/" not in n and n.casefold() not in _HOME and name_key(n) != title_key]
+    return names[-1] if names else None
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def language_code(value: Any) -> str | None:
+    """ISO 639-1 code from values like ``en-US``, ``en_GB``, ``fr``; else None."""
+    match = _LANG.match(value) if isinstance(value, str) else None
+    return match.group(1).lower() if match else None
+
+
+# --- assembly ------------------------------------------------------------------------------
+
+
+def _merge(sources: list[PageMetadata]) -> PageMetadata:
+    """Field by field, the first source that has a value."""
+    merged = PageMetadata()
+    for f in fields(PageMetadata):
+        setattr(merged, f.name, next((v for s in sources if (v := getattr(s, f.name))), getattr(merged, f.name)))
+    return merged
+
+
+_PUBLISHED_MARKUP = "//*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"
+
+
+def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[str, list[str]], url: str,
+               fallback: PageMetadata | None, use_htmldate: bool) -> None:
+    """``published_at`` with its ``date_source``, and ``modified_at`` (see :mod:`metadata_dates`)."""
+    art = _article_object(objects) or {}
+    ld_published = art.get("datePublished") or art.get("dateCreated")
+    markup_published = _first_meta(tags, _META_KEYS["published_at"]) or next(iter(tree.xpath(_PUBLISHED_MARKUP)), None)
+    modified_raw = [art.get("dateModified"), _first_meta(tags, _META_KEYS["modified_at"])]
+    candidates = [("jsonld", ld_published), ("meta", markup_published), ("url", url_date(url)),
+                  ("text", fallback.published_at if fallback else None)]
+    declared = [ld_published, markup_published, *modified_raw]
+    published, source = pick_published(candidates, declared)
+    if published is None and use_htmldate:
+        published, source = _htmldate(tree), "text"
+    meta.published_at, meta.date_source = published, source if published else None
+    others = [parse_date_raw(raw) for raw in declared]
+    modified = [with_page_zone(m, others) for raw in modified_raw if (m := parse_date_raw(raw)) is not None]
+    meta.modified_at = next((m for m in modified if published is None or m >= published), None)
+
+
+def _htmldate(tree: Any) -> datetime | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception as err:  # htmldate has many failure modes on odd markup
+        LOGGER.debug("htmldate failed: %s", err)
+        return None
+    return parse_date(found)
+
+
+def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
+                  use_htmldate: bool = True) -> PageMetadata:
+    """Metadata of the page at ``url`` parsed as ``tree`` (an lxml HTML element).
+
+    ``fallback`` (e.g. trafilatura's own findings) fills what the page markup lacks;
+    htmldate is consulted for the publication date when nothing else has it.
+    """
+    objects = jsonld_objects(tree)
+    from_ld, org_authors = _from_jsonld(objects)
+    tags = meta_tags(tree)
+    markup = _from_markup(tree, tags, url)
+    markup.section = markup.section or breadcrumb_section(tree, objects, from_ld.title or markup.title)
+    sources = [from_ld, markup] + ([fallback] if fallback else [])
+    sites = [s.site_name for s in sources] + [_first_meta(tags, ("og:site_name",))]
+    not_people = sites + [copyright_holder(_first_meta(tags, ("copyright", "dc.rights")))]
+    for source in sources:
+        source.tags = clean_tags(source.tags, sites)
+        source.section = clean_section(source.section)
+    merged = _merge(sources)
+    merged.site_name = pick_site_name(sites, _host(url))
+    merged.authors = next((names for s in sources if (names := clean_authors(s.authors, not_people))), [])
+    merged.authors = merged.authors or clean_authors(org_authors, not_people, people=False)
+    merged.title_source = next((s.title_source or "trafilatura" for s in sources if s.title), None)
+    merged.title = strip_site_suffix(merged.title, merged.site_name)
+    if merged.title_source == "title":
+        merged.title = strip_host_suffix(merged.title, _host(url))
+    _set_dates(merged, tree, objects, tags, url, fallback, use_htmldate)
+    merged.is_paywalled = is_paywalled(tree, _article_object(objects), tags)
+    if merged.image_url:
+        merged.image_url = urljoin(url or "", merged.image_url)
+    return merged
+
+
+def _host(url: str | None) -> str:
+    try:
+        return urlsplit(url or "").hostname or ""
+    except ValueError:  # e.g. an unbalanced "[" in the netloc
+        return ""
+
+
+def is_incomplete(meta: PageMetadata) -> bool:
+    """True when a core field (title, date, authors, site name) is still unknown."""
+    return not (meta.title and meta.published_at and meta.authors and meta.site_name)

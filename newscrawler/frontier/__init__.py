@@ -1,0 +1,1 @@
+"""A frontier shared by several crawler processes (Redis, mirroring scrapy-redis)."""
