@@ -29,6 +29,8 @@ from archive.engine import describe_db, open_archive
 from archive.errors import ArchiveError
 from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, start_run, stored_owner
 from archive.urls import canonicalize_url, site_of
+from newscrawler.discover.admission import Admission
+from newscrawler.discover.urlstates import UrlStates
 from newscrawler.items import ArticleItem
 from newscrawler.discover.keytable import KeyTable
 from newscrawler.extract.metadata.titles import headline_from_text
@@ -42,6 +44,12 @@ def _stats(crawler: Crawler) -> StatsCollector:
     return crawler.stats
 
 
+def url_states(crawler: Crawler) -> UrlStates | None:
+    """The URL states of the crawl's spider (a NewsSpider's), where pipelines record their decisions."""
+    admission = getattr(crawler.spider, "urls", None)
+    return admission.states if isinstance(admission, Admission) else None
+
+
 def archive_failed(crawler: Crawler, exc: ArchiveError) -> None:
     """The archive cannot be read or written (corrupt, full disk...): stop the crawl.
 
@@ -51,9 +59,9 @@ def archive_failed(crawler: Crawler, exc: ArchiveError) -> None:
     if stats.get_value("archive/error"):
         return
     stats.set_value("archive/error", str(exc))
-    book = getattr(crawler.spider, "book", None)
-    if book is not None:
-        book.store_ok = False
+    states = url_states(crawler)
+    if states is not None:
+        states.store_ok = False
     logger.info("Stopping the crawl: %s", exc)
     if crawler.engine is not None:
         _schedule_coro(crawler.engine.close_spider_async(reason="archive_error"))
@@ -91,9 +99,9 @@ class ValidatePipeline:
     def _drop(self, reason: str, item: ArticleItem) -> None:
         self.stats.inc_value(f"dropped/{reason}")
         site_inc(self.stats, item.page.final_url, f"dropped/{reason}")
-        book = getattr(self.crawler.spider, "book", None)
-        if book is not None:
-            book.decided([item.page.url, item.page.final_url], f"dropped:{reason}")
+        states = url_states(self.crawler)
+        if states is not None:
+            states.decided([item.page.url, item.page.final_url], f"dropped:{reason}")
         raise DropItem(f"{reason}: {item.page.final_url}")
 
 
@@ -269,10 +277,10 @@ class StorePipeline:
 
     def _defer(self, item: ArticleItem) -> None:
         """An article left out by a limit is fetched again by the next crawl."""
-        book = getattr(self.crawler.spider, "book", None)
-        if book is not None:
+        states = url_states(self.crawler)
+        if states is not None:
             for url in dict.fromkeys([item.page.url, item.page.final_url]):
-                book.defer(url)
+                states.defer(url)
 
     def _timed(self, started: float) -> None:
         self.stats.inc_value("archive/write_seconds", time.perf_counter() - started, start=0.0)
@@ -285,14 +293,14 @@ class StorePipeline:
         for name in ("inserted", "updated", "unchanged", "aliases"):
             if value := getattr(result, name):
                 self.stats.inc_value(f"archive/{name}", value)
-        book = getattr(self.crawler.spider, "book", None)
+        states = url_states(self.crawler)
         for url, (outcome, article_id) in result.outcomes.items():
             site_inc(self.stats, url, {"inserted": "new"}.get(outcome, outcome))
-            if book is not None:
-                book.link_article(url, article_id)
+            if states is not None:
+                states.link_article(url, article_id)
         for duplicate, article_id in result.resolved:
-            if book is not None:  # the URL's trace: why it is no article of its own, and which it repeats
-                book.decided(_own_urls(duplicate), duplicate.reason, article_id)
+            if states is not None:  # the URL's trace: why it is no article of its own, and which it repeats
+                states.decided(_own_urls(duplicate), duplicate.reason, article_id)
         for duplicate in result.orphans:
             self._orphan(duplicate)
 
@@ -302,10 +310,10 @@ class StorePipeline:
         self.stats.inc_value("archive/alias_orphans")
         logger.warning("%s repeats %s, which is not in the archive: not kept as its alias (fetched again next "
                        "crawl)", duplicate.url, duplicate.owner)
-        book = getattr(self.crawler.spider, "book", None)
-        if book is not None:
+        states = url_states(self.crawler)
+        if states is not None:
             for url in _own_urls(duplicate):
-                book.defer(url)
+                states.defer(url)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.writer is None:

@@ -121,7 +121,7 @@ def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_art
     if not start:
         raise click.UsageError("give at least one URL or --sources FILE")
     if since is not None:
-        from newscrawler.discover.urlstates import parse_when
+        from archive.when import parse_when
 
         if parse_when(since) is None:
             raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since")

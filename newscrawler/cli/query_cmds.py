@@ -13,6 +13,7 @@ from archive.aliases import AliasInfo, find_article, with_aliases
 from archive.engine import open_archive
 from archive.export import DUPLICATE_FIELDS, article_to_dict, write_articles, write_rows as export_rows
 from archive.urls import site_of
+from archive.when import parse_day_or_when
 from archive.search_sqlite import DEFAULT_CANDIDATES
 from archive.query import Filters, archive_stats, iter_articles, search as search_archive
 from newscrawler.cli.crawl_cmds import db_option
@@ -20,15 +21,13 @@ from newscrawler.cli.output import highlighted, open_output, output_options, wri
 
 
 def parse_when(value: str | None) -> date | datetime | None:
-    """YYYY-MM-DD (a whole day) or an ISO 8601 date-time."""
+    """YYYY-MM-DD (a whole day) or an ISO 8601 date-time; a bad value is a usage error."""
     if not value:
         return None
-    try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time") from exc
+    parsed = parse_day_or_when(value)
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time")
+    return parsed
 
 
 def filter_options(func: Any) -> Any:

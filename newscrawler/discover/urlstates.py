@@ -32,7 +32,6 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -41,6 +40,7 @@ from archive.errors import ArchiveError
 from archive.state import (DOCUMENTS, UrlState, count_url_states, due_articles, next_revisit, parse_interval,
                            read_url_states, save_url_states, settle_statement, untrusted)
 from archive.urls import canonicalize_url, site_of
+from archive.when import parse_when
 from newscrawler.discover.keytable import KeyTable
 
 logger = logging.getLogger(__name__)
@@ -48,21 +48,6 @@ logger = logging.getLogger(__name__)
 FLUSH_EVERY = 200
 CACHE_SIZE = 2048  # URL states remembered after a lookup (a URL is asked about at admission, request and response)
 MAX_RETRY_WAIT = timedelta(days=7)
-
-
-def parse_when(value: str | None) -> datetime | None:
-    """An ISO 8601 date/date-time or an HTTP date as an aware UTC datetime; None if unparsable."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class UrlStates:

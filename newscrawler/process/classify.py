@@ -31,14 +31,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from archive.article import Article
-from newscrawler.extract.metadata.page import jsonld_objects, meta_tags
+from newscrawler.extract.metadata.page import ARTICLE_TYPES, jsonld_objects, meta_tags
 
-ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
-    "askpublicnewsarticle", "blogposting", "liveblogposting", "socialmediaposting",
-    "report", "scholarlyarticle", "techarticle", "satiricalarticle",
-}  # fmt: skip
 # Page types that only listing or site pages declare (WebSite and WebPage appear
 # on article pages too, e.g. in Yoast's @graph, so they say nothing).
 LISTING_TYPES = {"collectionpage", "searchresultspage", "profilepage", "aboutpage", "contactpage", "checkoutpage",

@@ -42,9 +42,6 @@ from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from scrapy import signals
-from scrapy.crawler import Crawler
-
 from newscrawler.process.page import PageJob, PageResult, cpu_count, process_page
 from newscrawler.process.worker import RESULT_HEADER, job_frame, serve
 
@@ -97,18 +94,6 @@ class ExtractionPool:
         self._broken: str | None = None
         self._closed = False
         self.pages = 0
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, workers: int | None = None) -> ExtractionPool:
-        settings = crawler.settings
-        if workers is None:
-            configured = settings.get("EXTRACTION_WORKERS")
-            workers = default_workers() if configured in (None, "", "auto") else int(configured)
-        pool = cls(workers, settings.getint("EXTRACTION_MAX_PENDING", 0),
-                   settings.getint("EXTRACTION_MAX_TASKS_PER_CHILD", 0))
-        crawler.signals.connect(pool.close, signal=signals.spider_closed)
-        crawler.signals.connect(pool.close, signal=signals.engine_stopped)
-        return pool
 
     def open(self) -> None:
         """Start the worker processes (they import the extractor while the crawl discovers).

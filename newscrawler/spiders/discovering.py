@@ -1,13 +1,13 @@
 """Discovery callbacks of the news spider: robots.txt, sitemaps (and indexes), feeds.
 
-A mixin of :class:`newscrawler.spiders.news.NewsSpider`, which provides the URL book,
-the site rules and the backlog (``_queue``/``_release``): a sitemap's or feed's
-entries go to the backlog, not straight to Scrapy's scheduler.
+A base of :class:`newscrawler.spiders.news.NewsSpider`. A sitemap's or feed's entries are
+admitted (:class:`newscrawler.discover.admission.Admission`) into the backlog, not sent
+straight to Scrapy's scheduler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -21,13 +21,11 @@ from archive.urls import canonicalize_url, site_of
 from newscrawler.process.classify import url_shape
 from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.fetch.failures import describe_failure
-from newscrawler.discover.keytable import KeyTable
 from newscrawler.discover.links import same_site
 from newscrawler.extensions.sitestats import site_inc
 
 if TYPE_CHECKING:
-    from archive.state import UrlState
-    from newscrawler.discover.urlstates import UrlStates
+    from newscrawler.discover.admission import Admission
     from newscrawler.sources import SiteRules
 
 START_PRIORITY = 100
@@ -35,10 +33,6 @@ DISCOVERY_PRIORITY = 90
 NEWS_PRIORITY = 60
 LISTED_PRIORITY = 50
 CONDITIONAL = {"handle_httpstatus_list": [304]}
-
-
-# How a URL was found, weakest first (see newscrawler.process.classify.STRONG_VIA).
-VIA_CODES = ("link", "sitemap", "sitemap_lastmod", "feed", "news_sitemap")
 
 
 def article_sitemap(url: str, first: list[str]) -> bool:
@@ -59,33 +53,10 @@ def linked_url(message: scrapy.Request | Response) -> str:
 class DiscoveryCallbacks(scrapy.Spider):
     """Fetching and reading discovery documents; counting and recording what was fetched."""
 
-    book: UrlStates
+    urls: Admission
     rules: SiteRules
-    listed_via: KeyTable
     max_sitemap_urls: int
     max_discovery_bytes: int
-    if TYPE_CHECKING:  # provided by NewsSpider
-        def _queue(self, url: str, depth: int, priority: int, lastmod: str | None = None) -> None: ...
-        def _release(self, force: int = 0) -> None: ...
-        def _prefetch(self, urls: Iterable[str]) -> None: ...
-
-    # --- helpers -------------------------------------------------------------------
-    def _found_via(self, url: str, via: str) -> None:
-        """Remember that a sitemap or feed listed ``url`` (canonical) as ``via`` (see VIA_CODES)."""
-        number, code = hash(url), VIA_CODES.index(via)
-        if code > (self.listed_via.get(number) or 0):
-            self.listed_via[number] = code
-
-    def _listed_via(self, url: str) -> str | None:
-        code = self.listed_via.get(hash(canonicalize_url(url)))
-        return VIA_CODES[code] if code else None
-
-    def _via(self, response: Response, known: UrlState | None) -> str:
-        """How the page's URL was found: the strongest evidence of an article it came with."""
-        via = response.meta.get("via") or self._listed_via(linked_url(response))
-        if via is None and known is not None and known.kind == "article" and self.book.known_before(known):
-            return "archived"
-        return via or ("start" if response.meta.get("start_url") else "link")
 
     def _count(self, key: str, n: int = 1) -> None:
         assert self.crawler.stats is not None
@@ -99,7 +70,7 @@ class DiscoveryCallbacks(scrapy.Spider):
         urls = [*(response.meta.get("redirect_urls") or []), response.url]
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")
-        self.book.fetched(urls, kind, response.status, etag.decode("latin-1") if etag else None,
+        self.urls.states.fetched(urls, kind, response.status, etag.decode("latin-1") if etag else None,
                           modified.decode("latin-1") if modified else None, published, reason)
 
     def _not_modified(self, response: Response, kind: str) -> bool:
@@ -112,7 +83,7 @@ class DiscoveryCallbacks(scrapy.Spider):
     def _discovery(self, url: str, kind: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_discovery, errback=self.discovery_failed,
                               priority=DISCOVERY_PRIORITY,
-                              headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
+                              headers={**self.rules.headers(url), **self.urls.states.conditional_headers(url)},
                               meta={"kind": kind, **CONDITIONAL})
 
     def discovery_failed(self, failure: Failure) -> None:
@@ -151,7 +122,7 @@ class DiscoveryCallbacks(scrapy.Spider):
                 doc = parse_sitemap(body, response.url, self.max_sitemap_urls)
                 self._count(f"discovery/sitemaps/{doc.kind}")
                 if doc.kind == "index":  # always read in full: an unchanged index says nothing of its children
-                    self.book.fetched([response.url], "discovery", response.status)
+                    self.urls.states.fetched([response.url], "discovery", response.status)
                     for entry in doc.entries:
                         if same_site(entry.url, site):
                             yield self._discovery(entry.url, "sitemap")
@@ -169,16 +140,16 @@ class DiscoveryCallbacks(scrapy.Spider):
             return
         articles = kind == "feed" or article_sitemap(response.url, [entry.url for entry in entries[:100]])
         for chunk in chunked(entries, READ_CHUNK):  # the archive is asked 500 URLs at a time
-            self._prefetch(entry.url for entry in chunk)
+            self.urls.prefetch(entry.url for entry in chunk)
             for entry in chunk:
                 url = canonicalize_url(entry.url)
                 if same_site(url, site):
                     self._count("discovery/urls")
-                    if self.book.too_old(entry.lastmod):
+                    if self.urls.states.too_old(entry.lastmod):
                         self._count("discovery/skipped_old")
                         self._site_inc(url, "skipped_old")
                         continue
-                    self._found_via(url, "feed" if kind == "feed" else "news_sitemap" if entry.news
+                    self.urls.found_via(url, "feed" if kind == "feed" else "news_sitemap" if entry.news
                                     else "sitemap_lastmod" if entry.lastmod and articles else "sitemap")
-                    self._queue(url, 1, NEWS_PRIORITY if entry.news else LISTED_PRIORITY, entry.lastmod)
-        self._release()
+                    self.urls.queue(url, 1, NEWS_PRIORITY if entry.news else LISTED_PRIORITY, entry.lastmod)
+        self.urls.release()

@@ -38,16 +38,17 @@ from archive.article import FetchedPage
 from archive.engine import open_archive
 from archive.errors import ArchiveError
 from archive.state import READ_CHUNK, chunked
-from archive.urls import canonicalize_url, site_of
+from archive.urls import site_of
+from archive.when import parse_when
+from newscrawler.discover.admission import Admission
 from newscrawler.discover.backlog import Backlog
 from newscrawler.fetch.failures import describe_failure
-from newscrawler.discover.urlstates import UrlStates, parse_when
+from newscrawler.discover.urlstates import UrlStates
 from newscrawler.items import ArticleItem
-from newscrawler.discover.keytable import KeyTable
-from newscrawler.discover.links import Link, same_site
+from newscrawler.discover.links import same_site
 from newscrawler.process.page import PageJob, PageResult
 from newscrawler.pipelines import archive_failed
-from newscrawler.process.pool import ExtractionPool, PoolError, WorkerLost
+from newscrawler.process.pool import ExtractionPool, PoolError, WorkerLost, default_workers
 from newscrawler.sources import SiteRules, load_sources
 from newscrawler.spiders.discovering import (CONDITIONAL, DISCOVERY_PRIORITY, LISTED_PRIORITY, START_PRIORITY,
                                              DiscoveryCallbacks, linked_url)
@@ -68,6 +69,19 @@ def parse_start_urls(value: str | list[str] | None) -> list[str]:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url}")
     return urls
+
+
+def extraction_pool(crawler: Crawler, workers: int | None = None) -> ExtractionPool:
+    """The crawl's pool of extraction workers (``EXTRACTION_*`` settings), closed with the crawl."""
+    settings = crawler.settings
+    if workers is None:
+        configured = settings.get("EXTRACTION_WORKERS")
+        workers = default_workers() if configured in (None, "", "auto") else int(configured)
+    pool = ExtractionPool(workers, settings.getint("EXTRACTION_MAX_PENDING", 0),
+                          settings.getint("EXTRACTION_MAX_TASKS_PER_CHILD", 0))
+    crawler.signals.connect(pool.close, signal=signals.spider_closed)
+    crawler.signals.connect(pool.close, signal=signals.engine_stopped)
+    return pool
 
 
 class NewsSpider(DiscoveryCallbacks):
@@ -91,7 +105,6 @@ class NewsSpider(DiscoveryCallbacks):
         self.max_depth = 3
         self.max_pagination = 25
         self.max_sitemap_urls = 50_000
-        self.max_url_length = 2083  # URLLENGTH_LIMIT (0: none), as Scrapy's UrlLengthMiddleware
         self.max_discovery_bytes = 50 * 1024 * 1024
         self.site_errors: dict[str, str] = {}  # start URL -> one-line reason
         self.site_reached: set[str] = set()
@@ -100,17 +113,8 @@ class NewsSpider(DiscoveryCallbacks):
         if since is not None and self.since is None:
             raise ValueError(f"bad since date {since!r}: use YYYY-MM-DD")
         self.incremental = truthy(incremental) and mode == "site"
-        self.book = UrlStates(None, [], [], since=self.since, enabled=False)
-        # hash() of a canonical URL -> the fewest link hops at which any page linked to it.
-        # Scrapy's dupe filter keeps the first request for a URL, which may have come the long way
-        # round (e.g. via a tag page); links are followed from the shortest depth seen. In a
-        # KeyTable: 9 bytes per URL (a dict of strings would take ~250).
-        self.discovered = KeyTable()
-        self.start_keys = frozenset(canonicalize_url(u) for u in self.start_urls)
-        # hash() of a listed URL -> the strongest evidence of an article its listing gave (VIA_CODES).
-        self.listed_via = KeyTable()
+        self.urls = Admission(self.start_urls, self.rules)  # replaced in from_crawler
         self.pool = ExtractionPool(0)  # replaced in from_crawler
-        self.backlog = Backlog(None)  # replaced in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -122,26 +126,26 @@ class NewsSpider(DiscoveryCallbacks):
         spider.max_discovery_bytes = settings.getint("CRAWL_MAX_DISCOVERY_BYTES", 50 * 1024 * 1024)
         spider.incremental = spider.incremental and settings.getbool("CRAWL_INCREMENTAL", True)
         # One page or a few: extracting in-process beats starting worker processes.
-        spider.pool = ExtractionPool.from_crawler(crawler, workers=0 if spider.mode == "single" else None)
+        spider.pool = extraction_pool(crawler, workers=0 if spider.mode == "single" else None)
         # A shared frontier queues in Redis: everything goes there at once (see newscrawler.discover.backlog).
         window = settings.getint("CRAWL_BACKLOG_WINDOW") or 4 * settings.getint("CONCURRENT_REQUESTS", 16) + 64
         memory = settings.getint("CRAWL_BACKLOG_MEMORY") or None
-        spider.backlog = Backlog(None, None) if settings.get("FRONTIER_URL") else Backlog(window, memory)
-        spider.max_url_length = settings.getint("URLLENGTH_LIMIT", 2083)
+        backlog = Backlog(None, None) if settings.get("FRONTIER_URL") else Backlog(window, memory)
+        spider.urls = Admission(spider.start_urls, spider.rules, settings.getint("URLLENGTH_LIMIT", 2083), backlog)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         for signal in (signals.request_reached_downloader, signals.request_dropped):
             crawler.signals.connect(spider.left_scheduler, signal=signal)
         return spider
 
-    def open_book(self) -> None:
+    def open_url_states(self) -> None:
         """Open the URL states of this crawl's sites: a writer, and a read-only engine for lookups."""
         db = self.settings.get("ARCHIVE_DB")
         engine = open_archive(db) if db and self.incremental else None
         try:
             reader = open_archive(db, readonly=True) if engine is not None else None
-            self.book = UrlStates(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
-                                revisit=self.revisit, since=self.since, enabled=engine is not None,
-                                flush_every=self.settings.getint("CRAWL_STATE_FLUSH_EVERY", 200), reader=reader)
+            self.urls.states = UrlStates(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
+                                         revisit=self.revisit, since=self.since, enabled=engine is not None,
+                                         flush_every=self.settings.getint("CRAWL_STATE_FLUSH_EVERY", 200), reader=reader)
         except ArchiveError as exc:  # unreadable (corrupt) archive: stop with one error line
             archive_failed(self.crawler, exc)
 
@@ -149,100 +153,45 @@ class NewsSpider(DiscoveryCallbacks):
         if reason != "finished":
             self.logger.info("Crawl stopped early (%s): its listing and discovery documents will be read "
                              "in full next time", reason)
-        self.backlog.close()
-        self.book.flush(complete=reason == "finished", final=True)
-        self.book.close()
+        self.urls.close()
+        self.urls.states.flush(complete=reason == "finished", final=True)
+        self.urls.states.close()
 
     # --- requests ------------------------------------------------------------------
-    def _admit(self, url: str, depth: int, lastmod: str | None = None) -> bool:
-        """Record a link to ``url`` at ``depth``: True when it is to be requested (not seen, or by a shorter path)."""
-        key = canonicalize_url(url)
-        if key in self.start_keys:
-            return False  # requested at the start of every crawl
-        if self.max_url_length and len(url) > self.max_url_length:
-            self._count("pages/url_too_long")
-            return False
-        if not self.rules.allowed(key):
-            self._count("pages/filtered")
-            return False
-        number = hash(key)
-        known = self.discovered.get(number)
-        if known is None:
-            self.discovered[number] = depth
-            self._site_inc(url, "discovered")
-        else:
-            shorter = depth < known
-            if shorter:
-                self.discovered[number] = depth
-            if not shorter and (number not in self.book.skipped or lastmod is None):
-                # Requested before (Scrapy's dupe filter would drop it, after building it), or
-                # skipped as known before, with no newer sitemap lastmod that would make it due.
-                return False
-            # Found again by a shorter path: requested again, so that a shared frontier's dupe
-            # filter learns the fewest hops for the other workers (a plain crawl drops it).
-        if self.book.skip_page(url, lastmod):
-            if number not in self.book.skipped:
-                self.book.skipped.add(number)
-                self._count("incremental/skipped")
-                self._site_inc(url, "skipped")
-            return False
-        return True
-
     def _request(self, url: str, depth: int, priority: int, hops: int = 0) -> scrapy.Request:
-        via = self._listed_via(url)  # in the request, so that a shared frontier's other workers know it
+        via = self.urls.via_of(url)  # in the request, so that a shared frontier's other workers know it
         return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, priority=priority,
-                              headers={**self.rules.headers(url), **self.book.conditional_headers(url)},
+                              headers={**self.rules.headers(url), **self.urls.states.conditional_headers(url)},
                               meta={"depth": depth, "pagination_hops": hops, **CONDITIONAL,
                                     **({"via": via} if via else {})})
 
-    def _queue(self, url: str, depth: int, priority: int, lastmod: str | None = None) -> None:
-        """A listed page (sitemap, feed, due for a revisit) into the backlog, if it is to be requested."""
-        if self._admit(url, depth, lastmod):
-            self.backlog.add(url, depth, priority)
-
-    def _prefetch(self, urls: Iterable[str]) -> None:
-        """Look up at once the archive's states of those ``urls`` new to this crawl (they are
-        about to be admitted: :meth:`UrlStates.prefetch`)."""
-        if self.book.known:
-            self.book.prefetch(key for key in map(canonicalize_url, urls) if hash(key) not in self.discovered)
-
-    def _release(self, force: int = 0) -> None:
-        """Schedule backlog entries while the window has room (see :mod:`newscrawler.discover.backlog`)."""
-        if self.backlog:
-            assert self.crawler.engine is not None
-            if self.backlog.spilled and self.crawler.stats is not None:
-                self.crawler.stats.max_value("backlog/in_file_peak", self.backlog.spilled)
-            for request in self.backlog.release(self._request, force):
-                self.crawler.engine.crawl(request)
-
     def left_scheduler(self, request: scrapy.Request) -> None:
         """A request reached the downloader, was dropped, or was answered or refused before it."""
-        if self.backlog.left(request):
-            self._release()
+        self.urls.left(request)
 
     def idle(self) -> None:
         """Scrapy is about to go idle: release a batch of the backlog regardless of the window."""
-        self.backlog.forget_waiting()
-        if self.backlog:
-            self._release(force=self.backlog.window or 1)
+        if self.urls.idle():
             raise DontCloseSpider
 
     # --- start ---------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.open_book()
+        self.open_url_states()
+        assert self.crawler.engine is not None
+        self.urls.bind(self._request, self.crawler.engine.crawl, self.crawler.stats)
         self.pool.open()
         try:
             # Due for a revisit (or --revisit), linked or not; looked up 500 at a time.
-            for chunk in chunked(self.book.to_recheck(), READ_CHUNK):
-                self._prefetch(chunk)
+            for chunk in chunked(self.urls.states.to_recheck(), READ_CHUNK):
+                self.urls.prefetch(chunk)
                 for url in chunk:
-                    self._queue(url, self.max_depth, LISTED_PRIORITY)
+                    self.urls.queue(url, self.max_depth, LISTED_PRIORITY)
         except ArchiveError as exc:  # unreadable (corrupt) archive: stop with one error line
             archive_failed(self.crawler, exc)
             return
         # Yielded, not scheduled directly: with a frontier, only the seeding worker's start
         # requests may enter it (FrontierSpiderMiddleware.process_start).
-        for request in self.backlog.release(self._request):
+        for request in self.urls.backlog.release(self._request):
             yield request
         for url in self.start_urls:
             callback = self.parse_single if self.mode == "single" else self.parse_page
@@ -272,7 +221,7 @@ class NewsSpider(DiscoveryCallbacks):
         if kind == "robots_disallowed":
             self._count("pages/robots_disallowed")
             self._site_inc(url, "robots_disallowed")
-            self.book.decided([url], "robots_disallowed", kind="not_article")
+            self.urls.states.decided([url], "robots_disallowed", kind="not_article")
         else:
             response = getattr(failure.value, "response", None)
             self._page_error(url, kind, getattr(response, "status", None))
@@ -282,13 +231,13 @@ class NewsSpider(DiscoveryCallbacks):
         """A page that failed: counted as ``errors/<kind>`` and due again (with backoff)."""
         self._count(f"errors/{kind}")
         self._site_inc(url, f"errors/{kind}")
-        self.book.failed(url, status, f"error:{kind}")
+        self.urls.states.failed(url, status, f"error:{kind}")
 
     # --- pages -----------------------------------------------------------------------
     async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | ArticleItem]:
         self.left_scheduler(response.request)  # answered by a downloader middleware, perhaps
         start_url = response.meta.get("start_url")
-        known = self.book.get(response.url)
+        known = self.urls.states.get(response.url)
         if self._not_modified(response, known.kind if known else "listing"):
             return
         if not isinstance(response, HtmlResponse):
@@ -303,9 +252,10 @@ class NewsSpider(DiscoveryCallbacks):
             self.site_reached.add(start_url)
         # Decoded, parsed, classified, its links listed and its article extracted in the pool:
         # a waiting page holds its bytes, and this process never parses it.
-        page = await self._process(response, feeds=bool(start_url), via=self._via(response, known))
+        via = self.urls.via(linked_url(response), response.meta.get("via"), known, bool(start_url))
+        page = await self._process(response, feeds=bool(start_url), via=via)
         if page is None:
-            self._release()
+            self.urls.release()
             return
         site = site_of(response.url)
         if start_url:
@@ -325,23 +275,11 @@ class NewsSpider(DiscoveryCallbacks):
             self._record(response, "listing", reason=f"not_article:{page.reason}")
             self._count(f"pages/not_article/{page.reason}")
             self._site_inc(response.url, f"not_article/{page.reason}")
-        self.follow(response, page.links, site)
-        self._release()
-
-    def follow(self, response: Response, links: list[Link], site: str) -> None:
-        """Queue the page's links that are to be requested (see :meth:`_admit`) in the backlog."""
-        depth = int(response.meta.get("depth", 0))
-        depth = min(depth, self.discovered.get(hash(canonicalize_url(response.url)), depth))
-        hops = int(response.meta.get("pagination_hops", 0))
         site_depth = self.rules.get(site, "depth")
-        max_depth = self.max_depth if site_depth is None else int(site_depth)
-        self._prefetch(link.url for link in links if depth < max_depth or link.pagination)
-        for link in links:
-            if link.pagination:
-                if hops < self.max_pagination and self._admit(link.url, depth):
-                    self.backlog.add(link.url, depth, -depth, hops + 1)
-            elif depth < max_depth and self._admit(link.url, depth + 1):
-                self.backlog.add(link.url, depth + 1, -depth - 1)
+        self.urls.follow(response.url, int(response.meta.get("depth", 0)),
+                         int(response.meta.get("pagination_hops", 0)), page.links,
+                         self.max_depth if site_depth is None else int(site_depth), self.max_pagination)
+        self.urls.release()
 
     async def parse_single(self, response: Response) -> AsyncIterator[ArticleItem]:
         start_url = response.meta["start_url"]
@@ -386,7 +324,7 @@ class NewsSpider(DiscoveryCallbacks):
     def build_item(self, response: Response, page: PageResult) -> ArticleItem | None:
         if page.article is None:
             self._count("pages/extract_failed")
-            self.book.decided([linked_url(response), response.url], "not_article:extract_failed")
+            self.urls.states.decided([linked_url(response), response.url], "not_article:extract_failed")
             return None
         fetched = FetchedPage(
             url=linked_url(response),

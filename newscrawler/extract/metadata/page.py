@@ -39,7 +39,13 @@ __all__ = ["PageMetadata", "clean_authors", "clean_space", "jsonld_objects", "la
 
 LOGGER = logging.getLogger(__name__)
 
-ARTICLE_TYPES = frozenset({"article", "blogposting", "liveblogposting", "report", "socialmediaposting"})
+# schema.org types of an article (lower case); a type ending in "article" counts too.
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
+    "askpublicnewsarticle", "blogposting", "liveblogposting", "socialmediaposting",
+    "report", "scholarlyarticle", "techarticle", "satiricalarticle",
+})  # fmt: skip
 _LANG = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
