@@ -46,7 +46,7 @@ class Article:
     markdown: str = ""  # the body with its structure: headings, lists, quotes, tables
     date_source: str | None = None  # where published_at came from: jsonld, meta, url, text
     title_source: str | None = None  # where title came from: jsonld, og, twitter, h1, title, text
-    is_paywalled: bool | None = None  # see README "Paywalls"; None when the page says nothing
+    is_paywalled: bool | None = None  # see docs/archive.md; None when the page says nothing
 
     @property
     def word_count(self) -> int:

@@ -26,7 +26,7 @@ from newscrawler.spiders.news import NewsSpider, parse_start_urls
 
 logger = logging.getLogger(__name__)
 
-# The exit codes of the crawl commands (documented in README "Running from cron").
+# The exit codes of the crawl commands (documented in docs/cli.md, "Running from cron").
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 75
 RUN_STATUS = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial"}
 # A run killed (still "running", or "aborted" once a later crawl noticed) or stopped by a signal.
