@@ -96,20 +96,13 @@ def demo_pages() -> list[Page]:
             for path, text in render_pages().items()]
 
 
-def _import_tests() -> None:
-    """Make the fixture modules of tests/ importable (they import each other by bare name)."""
-    if str(TESTS) not in sys.path:
-        sys.path.insert(0, str(TESTS))
-
-
 FAULT_PATHS = ("/", "/calendar/2026/11/", "/2026/11/20/meta-refresh-start/")
 
 
 def fault_pages() -> list[Page]:
     """The fault site's non-article pages (home, its endless calendar, a meta-refresh stub), fetched
     from the real fixture server on 127.0.0.1."""
-    _import_tests()
-    from faultserver import FaultSite
+    from tests.support.faultserver import FaultSite
 
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
     pages = []
@@ -122,9 +115,8 @@ def fault_pages() -> list[Page]:
 
 
 def changing_site_pages() -> list[Page]:
-    """The home page of the changing site (tests/changing_site.py) with three stories."""
-    _import_tests()
-    from changing_site import BASE as PLACEHOLDER, ChangingSite
+    """The home page of the changing site (tests/support/changing_site.py) with three stories."""
+    from tests.support.changing_site import BASE as PLACEHOLDER, ChangingSite
 
     with tempfile.TemporaryDirectory() as tmp:
         site = ChangingSite(Path(tmp))

@@ -7,8 +7,8 @@ For each worker count: a fresh archive database and Redis database, the workers 
 together, the wall time until the last one exits, the articles archived (each exactly once),
 Redis commands per article (INFO commandstats before/after) and PostgreSQL writes per article
 (pg_stat_database xact_commit and tup_inserted + tup_updated + tup_deleted before/after).
-A throwaway redis-server and PostgreSQL are started on 127.0.0.1 (tests/redisserver.py,
-tests/pgserver.py); without the news-dev corpus the articles are made from the demo site's pages.
+A throwaway redis-server and PostgreSQL are started on 127.0.0.1 (tests/support/redisserver.py,
+tests/support/pgserver.py); without the news-dev corpus the articles are made from the demo site's pages.
 """
 
 from __future__ import annotations
@@ -21,14 +21,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+import redis
+
 from benchmarks.crawl import DEFAULT_CORPUS, ENV, LIFTED, ROOT, cpu_times
-
-sys.path.insert(0, str(ROOT / "tests"))
-from pgserver import PgServer, find_bindir  # noqa: E402
-from redisserver import RedisServer, find_redis_server  # noqa: E402
-
-import psycopg  # noqa: E402
-import redis  # noqa: E402
+from tests.support.pgserver import PgServer, find_bindir
+from tests.support.redisserver import RedisServer, find_redis_server
 
 PG_COUNTERS = ("xact_commit", "tup_inserted", "tup_updated", "tup_deleted")
 

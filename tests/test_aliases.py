@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from changing_site import ChangingSite, Story
-from conftest import LOCAL, cli, rows
 
 from newscrawler.demo.server import DemoServer
+from tests.support.changing_site import ChangingSite, Story
+from tests.support.cli import LOCAL, cli, rows
 
 HOME = '<nav><a href="/">Home</a></nav>'
 

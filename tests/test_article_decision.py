@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LOCAL, cli, rows
-from hardsite import article_pages, hard_site, headline, listing_pages, story
+from tests.support.cli import LOCAL, cli, rows
+from tests.support.hardsite import article_pages, hard_site, headline, listing_pages, story
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +112,7 @@ def test_explain_from_the_archive(hard_crawl: tuple[str, Path, str]) -> None:
 
 
 def test_explain_a_site_that_refuses_connections(tmp_path: Path) -> None:
-    from conftest import free_port
+    from tests.support.loopback import free_port
 
     result = cli("explain", f"http://127.0.0.1:{free_port()}/story", "--db", str(tmp_path / "none.sqlite3"))
     assert result.code == 1 and "no archive at" in result.stderr  # an explicit --db must exist

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import scrapy
 
-from conftest import LOCAL, QuietHandler, cli, rows, serving
 from newscrawler.discover.backlog import Backlog
+from tests.support.cli import LOCAL, ROOT, cli, rows
+from tests.support.loopback import QuietHandler, serving
 
 NEWS, PLAIN = 40, 400
 
@@ -125,8 +126,8 @@ def sitemap_site() -> Iterator[str]:
 
 def crawl(base: str, db: Path, *settings: str) -> dict:
     result = cli("crawl", base + "/", "--db", str(db), *LOCAL, "-s", "ROBOTSTXT_OBEY=False",
-                 "-s", 'EXTENSIONS={"schedprobe.SchedulerProbe": 0, "newscrawler.extensions.sitestats.SiteStats": 500}',
-                 *settings, env={"PYTHONPATH": str(Path(__file__).parent)})
+                 "-s", 'EXTENSIONS={"tests.support.schedprobe.SchedulerProbe": 0, '
+                 '"newscrawler.extensions.sitestats.SiteStats": 500}', *settings, env={"PYTHONPATH": str(ROOT)})
     assert result.code == 0, result.stderr[-2000:]
     return json.loads(rows(db, "SELECT stats FROM runs ORDER BY id DESC")[0][0])
 

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from archive.article import Article  # noqa: E402
-from benchmarks import classify, variants  # noqa: E402
-from benchmarks.classify_cases import BASE, Case, Page, negative_cases, neutral_url, positive_cases  # noqa: E402
-from newscrawler.process.page import PageJob, PageResult  # noqa: E402
+from archive.article import Article
+from benchmarks import classify, variants
+from benchmarks.classify_cases import BASE, Case, Page, negative_cases, neutral_url, positive_cases
+from newscrawler.process.page import PageJob, PageResult
 
 STANDFIRST = "The council agreed the ferry plan after a long night of debate in the town hall."
 STORY = [

@@ -5,12 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.crawl import (  # noqa: E402
+from benchmarks.crawl import (
     Sampler, cpu_times, process_state, process_tree, resume_processes, rss_and_cpu, stop_processes, usage,
 )
 

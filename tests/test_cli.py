@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, cli, free_port, rows
 
 from newscrawler.cli import main
 from newscrawler.demo.content import archived_articles
+from tests.support.cli import LOCAL, cli, rows
+from tests.support.loopback import free_port
 
 COMMANDS = sorted(main.commands)
 

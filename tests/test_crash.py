@@ -19,8 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import LOCAL, ROOT, cli
 from test_pool import alive, descendants
+
+from tests.support.cli import LOCAL, ROOT, cli
 
 SEED = 20261127
 KILLS = 3

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, QuietHandler, Result, article_page, cli, rows, serving
 
 from newscrawler.fetch.crawldelay import honoured_delay
 from newscrawler.sources import parse_sources
+from tests.support.cli import LOCAL, Result, cli, rows
+from tests.support.loopback import QuietHandler, article_page, serving
 
 ARTICLES = ["/2026/05/01/quay-reopens/", "/2026/05/02/ferry-returns/"]
 

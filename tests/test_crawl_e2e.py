@@ -7,9 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import LOCAL, ROOT, cli, rows
-
 from newscrawler.demo.content import ARTICLES, archived_articles
+from tests.support.cli import LOCAL, ROOT, cli, rows
 
 
 def paths(urls: list[str]) -> set[str]:

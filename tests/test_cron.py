@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, cli
+
+from tests.support.cli import ROOT, cli
 
 EXAMPLE = ROOT / "sources.example.toml"
 

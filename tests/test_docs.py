@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import click
-from conftest import ROOT
 
 from newscrawler.cli import main
+from tests.support.cli import ROOT
 
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 PAGES = [ROOT / "README.md", *DOCS]

@@ -16,10 +16,9 @@ from newscrawler.extract.boilerplate import clean_lines, is_date_line
 from newscrawler.extract.markdown import Block, render_markdown, strip_markdown
 from newscrawler.extract.extractor import MAX_HTML_CHARS, extract_article, page_hints, parse_html, strip_bulky_blocks
 from newscrawler.extract.metadata.page import page_metadata
+from tests.support.cli import CORPUS, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "extraction"
-CORPUS = ROOT.parent / "shared" / "corpus" / "news-dev"
 PAGE_URL = "http://127.0.0.1:8765/2025/03/04/harbor-town-solar-microgrid/"  # loopback + port on purpose
 
 

@@ -1,4 +1,4 @@
-"""One crawl of the fault-injection site (tests/faultserver.py), checked from every side.
+"""One crawl of the fault-injection site (tests/support/faultserver.py), checked from every side.
 
 The crawl runs `newscrawler crawl` in a subprocess with small limits, while a thread
 polls the resident memory of its whole process tree (the crawl, the extraction pool).
@@ -22,10 +22,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LOCAL, ROOT, cli, rows
-from faultserver import FaultSite
-from faultsite_base import GO_REASONS, GO_TARGETS
-from faultsite_content import BAD, EMPTY, GOOD, LAUGHS, MARKER, Good
+
+from tests.support.cli import LOCAL, ROOT, cli, rows
+from tests.support.faultserver import FaultSite
+from tests.support.faultsite_base import GO_REASONS, GO_TARGETS
+from tests.support.faultsite_content import BAD, EMPTY, GOOD, LAUGHS, MARKER, Good
 
 MAX_TIME = 120  # the crawl's own --max-time: it must finish well before
 LIMITS = [

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, QuietHandler, cli, rows, serving
-from faultsite_content import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT, Good, billion_laughs, gzip_bomb
 from twisted.python.failure import Failure
 
 from newscrawler.fetch.bodyguard import binary_kind
@@ -21,6 +19,9 @@ from newscrawler.process.page import decode_body, decode_page
 from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, strip_doctype
 from newscrawler.fetch.failures import Refused, describe_failure
 from newscrawler.fetch.ssrf import allowed_entry, host_port, ip_literal, is_internal
+from tests.support.cli import LOCAL, cli, rows
+from tests.support.faultsite_content import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT, Good, billion_laughs, gzip_bomb
+from tests.support.loopback import QuietHandler, serving
 
 
 @pytest.mark.parametrize("host, address", [

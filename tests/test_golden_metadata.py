@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.cli import ROOT
+
 GOLDEN = ROOT / "tests" / "golden"
 _spec = importlib.util.spec_from_file_location("regen_golden", ROOT / "scripts" / "regen_golden.py")
 regen = importlib.util.module_from_spec(_spec)

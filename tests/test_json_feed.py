@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, QuietHandler, article_page, cli, rows, serving
+
+from tests.support.cli import LOCAL, cli, rows
+from tests.support.loopback import QuietHandler, article_page, serving
 
 FEED_ONLY = ["/2026/06/01/lighthouse-keeper-retires/", "/2026/06/02/tide-tables-revised/"]
 

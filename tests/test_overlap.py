@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, ROOT, QuietHandler, cli, serving
 
 from archive.lock import ArchiveLock, ArchiveLocked
 from archive.runs import RunRecord, site_warnings
+from tests.support.cli import LOCAL, ROOT, cli
+from tests.support.loopback import QuietHandler, serving
 
 PAGE = (b"<html><head><title>Slow Times</title></head><body><h1>Slow Times</h1>"
         b"<p><a href='/about'>About</a></p></body></html>")
@@ -126,7 +127,7 @@ def test_blocked_site_is_reported(tmp_path: Path) -> None:
 
 
 def test_unreachable_site_fails_with_exit_1_and_is_recorded(tmp_path: Path) -> None:
-    from conftest import free_port
+    from tests.support.loopback import free_port
 
     db = tmp_path / "news.sqlite3"
     result = cli("crawl", f"http://127.0.0.1:{free_port()}/", "--db", str(db), *LOCAL, "-s", "RETRY_TIMES=0")
@@ -170,7 +171,7 @@ class SlowFiles(QuietHandler):
 
 
 def test_resume_after_an_interrupted_run(tmp_path: Path) -> None:
-    from changing_site import ChangingSite
+    from tests.support.changing_site import ChangingSite
 
     site = ChangingSite(tmp_path / "site")
     site.root.mkdir()
@@ -211,6 +212,6 @@ def test_resume_after_an_interrupted_run(tmp_path: Path) -> None:
 
 
 def cli_rows(db: Path, sql: str) -> list[tuple]:
-    from conftest import rows
+    from tests.support.cli import rows
 
     return rows(db, sql)

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, QuietHandler, cli, rows, serving
 
 from newscrawler.fetch.middlewares import retry_after_seconds
+from tests.support.cli import LOCAL, cli, rows
+from tests.support.loopback import QuietHandler, serving
 
 STORY = "".join(f"<p>Paragraph {i}: the harbor authority said the quay would reopen after repairs to the "
                 f"sea wall, which were delayed by storms in the winter months.</p>" for i in range(8))

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, ROOT
 
 from scrapy.http import HtmlResponse
 from scrapy.selector import Selector
@@ -25,6 +24,7 @@ from newscrawler.extract.extractor import extract_article
 from newscrawler.discover.links import feed_links, page_links
 from newscrawler.process.page import PageJob, PageResult, process_page
 from newscrawler.process.pool import ExtractionPool, PoolError, WorkerLost
+from tests.support.cli import LOCAL, ROOT
 
 PAGE = Path(__file__).parent / "data" / "extraction" / "free_with_subscribe_box.html"
 LISTING = Path(__file__).parent / "data" / "extraction" / "section_listing.html"

@@ -1,6 +1,6 @@
 """The archive on a real PostgreSQL server: migrations, the CLI end to end, upserts, search, the lock.
 
-The session fixture starts a throwaway server on 127.0.0.1 (see tests/pgserver.py;
+The session fixture starts a throwaway server on 127.0.0.1 (see tests/support/pgserver.py;
 as root it runs as an unprivileged user). The tests are skipped only when no
 PostgreSQL server binaries are installed; ``.ci/run`` installs them.
 """
@@ -26,8 +26,8 @@ from archive.models import articles_table, versions_table  # noqa: E402
 from archive.pglock import PgAdvisoryLock  # noqa: E402
 from archive.query import Filters, archive_stats, iter_articles, search  # noqa: E402
 from archive.store import ArchiveWriter  # noqa: E402
-from conftest import LOCAL, cli  # noqa: E402
-from pgserver import PgServer, find_bindir  # noqa: E402
+from tests.support.cli import LOCAL, cli  # noqa: E402
+from tests.support.pgserver import PgServer, find_bindir  # noqa: E402
 
 BINDIR = find_bindir()
 pytestmark = pytest.mark.skipif(

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import LOCAL, ROOT
+from tests.support.cli import LOCAL, ROOT
 
 SPIDER = '''
 import json, scrapy

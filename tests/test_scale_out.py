@@ -1,7 +1,7 @@
 """Scale out: several ``newscrawler crawl --frontier`` processes on one Redis frontier and one PostgreSQL archive.
 
-Real servers on loopback: redis-server (tests/redisserver.py) and PostgreSQL
-(tests/pgserver.py), each in a temporary directory on a random port. The tests
+Real servers on loopback: redis-server (tests/support/redisserver.py) and PostgreSQL
+(tests/support/pgserver.py), each in a temporary directory on a random port. The tests
 are skipped only when the server binaries or the ``scale`` extra are missing;
 ``.ci/run`` installs both servers.
 """
@@ -25,9 +25,10 @@ pytest.importorskip("scrapy_redis", reason="scrapy-redis is not installed (pip i
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[postgres]')")
 
 from benchmarks.benchsite import PER_LISTING, Site, article_path, load_demo_pages  # noqa: E402
-from conftest import LOCAL, ROOT, QuietHandler, Result, cli, rows, serving  # noqa: E402
-from pgserver import PgServer, find_bindir  # noqa: E402
-from redisserver import RedisServer, find_redis_server  # noqa: E402
+from tests.support.cli import LOCAL, ROOT, Result, cli, rows  # noqa: E402
+from tests.support.loopback import QuietHandler, serving  # noqa: E402
+from tests.support.pgserver import PgServer, find_bindir  # noqa: E402
+from tests.support.redisserver import RedisServer, find_redis_server  # noqa: E402
 
 PG_BINDIR = find_bindir()
 REDIS_BINARY = find_redis_server()
@@ -240,7 +241,7 @@ def test_worker_killed_mid_run_leaves_a_complete_archive(redis_server: RedisServ
 
 
 def test_frontier_errors_are_one_line(tmp_path: Path, redis_server: RedisServer) -> None:
-    from conftest import free_port
+    from tests.support.loopback import free_port
 
     dead = f"redis://127.0.0.1:{free_port()}/0"
     result = cli("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "a.sqlite3"), "--frontier", dead)

@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from changing_site import ChangingSite
-from conftest import LOCAL, QuietHandler, cli, rows, serving
 
 from newscrawler.demo.server import DemoServer
+from tests.support.changing_site import ChangingSite
+from tests.support.cli import LOCAL, cli, rows
+from tests.support.loopback import QuietHandler, serving
 
 ARTICLE = "/2026/01/"
 
@@ -221,7 +222,7 @@ def test_progress_on_a_terminal_only(gazette, tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from tests.support.cli import ROOT
 
     site, server = gazette
     master, slave = pty.openpty()

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
@@ -26,6 +25,7 @@ from archive.engine import open_archive
 from archive.errors import QueryError
 from archive.query import Filters, search
 from archive.store import ArchiveWriter
+from tests.support.cli import cli
 
 T0 = datetime(2026, 3, 4, 9, tzinfo=UTC)
 # query -> a fragment of the hint its error must carry

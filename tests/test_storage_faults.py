@@ -20,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, ROOT, Result, cli
 
 from archive.engine import open_archive
+from tests.support.cli import LOCAL, ROOT, Result, cli
 
 READERS = ("search", "export", "stats")
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3

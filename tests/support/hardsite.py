@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conftest import QuietHandler, serving
+from tests.support.loopback import QuietHandler, serving
 
 SUBJECTS = ["ferry timetable", "river wall repairs", "library archive", "market hall roof", "harbour dredging"]
 PLACES = ["Wellmouth", "the old quay", "North Bank", "the county offices", "Saltmarsh Lane"]

@@ -11,13 +11,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
 
 import psycopg
+
+from tests.support.loopback import free_port
 
 BINARIES = ("initdb", "pg_ctl", "postgres")
 
@@ -31,13 +32,6 @@ def find_bindir() -> Path | None:
         if all((directory / name).is_file() for name in BINARIES):
             return directory
     return None
-
-
-def free_port() -> int:
-    """A loopback port with nothing listening on it (also used by tests/redisserver.py)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class PgServer:

@@ -1,6 +1,7 @@
 """A test-only Scrapy extension: the largest number of requests Scrapy's scheduler held.
 
-Loaded with ``-s EXTENSIONS=...`` and ``PYTHONPATH=tests``; samples ``len(engine.scheduler)``
+Loaded with ``-s EXTENSIONS={"tests.support.schedprobe.SchedulerProbe": 0}`` and the
+repository's root on ``PYTHONPATH``; samples ``len(engine.scheduler)``
 every 10 ms and keeps the maximum in the stat ``test/scheduler_peak`` (saved with the run).
 """
 

@@ -1,4 +1,4 @@
-"""The plumbing of the fault site (:mod:`faultserver`): its shared state, the HTTP server
+"""The plumbing of the fault site (:mod:`tests.support.faultserver`): its shared state, the HTTP server
 class, and the recorder, a second loopback server that records every request it gets
 (the links and redirects that lead to it must never be followed) and also serves as the
 crawl's HTTP proxy in the tests.

@@ -10,7 +10,7 @@ corrupt gzip body, an endless calendar and hostile feeds and sitemaps (billion l
 an external entity naming a local file, 100,000 URLs, a gzipped bomb, broken dates, a JSON
 Feed nested 100,000 arrays deep).
 
-A second loopback server (:class:`faultsite_base.Recorder`) records every request it gets:
+A second loopback server (:class:`tests.support.faultsite_base.Recorder`) records every request it gets:
 the links and redirects that lead to it must never be followed.
 
 Faults at the TCP level (resets, short reads) use the raw socket of the handler.
@@ -28,10 +28,10 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from faultsite_base import GO_TARGETS, HEALING, Hit, Recorder, Server, Server6, SiteState, start
-from faultsite_content import (BAD, EMPTY, GOOD, GOOD_BY_PATH, MARKER, TRUNCATED_TAIL, article_html, billion_laughs,
-                               feed, gzip_bomb, laughs_feed, nested_json_feed, paragraphs, sitemap, sitemap_100k,
-                               xxe_sitemap)
+from tests.support.faultsite_base import GO_TARGETS, HEALING, Hit, Recorder, Server, Server6, SiteState, start
+from tests.support.faultsite_content import (BAD, EMPTY, GOOD, GOOD_BY_PATH, MARKER, TRUNCATED_TAIL, article_html,
+                                             billion_laughs, feed, gzip_bomb, laughs_feed, nested_json_feed, paragraphs,
+                                             sitemap, sitemap_100k, xxe_sitemap)
 
 class FaultHandler(BaseHTTPRequestHandler):
     server: Server
@@ -399,7 +399,7 @@ class FaultSite:
             server.server_close()
 
 
-if __name__ == "__main__":  # serve it by hand: python tests/faultserver.py
+if __name__ == "__main__":  # serve it by hand: python -m tests.support.faultserver
     import tempfile
 
     with FaultSite(Path(tempfile.mkdtemp())) as fault_site:

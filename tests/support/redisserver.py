@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pgserver import free_port
+from tests.support.loopback import free_port
 
 
 def find_redis_server() -> str | None:

@@ -1,4 +1,4 @@
-"""What the fault site (tests/faultserver.py) serves: good articles, the bad pages, hostile XML.
+"""What the fault site (tests/support/faultserver.py) serves: good articles, the bad pages, hostile XML.
 
 Good pages must be archived with the text fragments of :attr:`Good.expect`; the bad pages
 of :data:`BAD` must fail with the given reason; the builders make the bombs and the
