@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Test files run in TEST_JOBS pytest-xdist workers (most tests wait on crawl subprocesses).
 TEST_JOBS ?= 2
 
-.PHONY: demo test install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlstates bench-scale clean
+.PHONY: demo test test-fast install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlstates bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: install
 ## Run the test suite (end-to-end crawls of a local site, the archive, extraction).
 test: install-test
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
+
+## Only the unit tests (in-process, no crawl, no server), less the slow ones: under a minute.
+test-fast: install-test
+	$(BIN)/python -m pytest -n $(TEST_JOBS) -m "unit and not slow" $(PYTEST_ARGS)
 
 ## Body F1 of extract_article vs plain trafilatura on ../shared/corpus/news-dev.
 bench-extraction: install-test

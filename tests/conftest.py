@@ -15,6 +15,25 @@ from tests.support.cli import CORPUS, LOCAL, Result, cli
 from tests.support.loopback import BrokenHandler, serving
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[pytest.CollectReport]:
+    """A test file whose tests are not each marked ``unit`` or ``e2e`` (exactly one) fails to
+    collect, naming the tests: a new test cannot slip into or out of ``make test-fast`` unseen.
+    A collection error rather than a hook error, so pytest-xdist reports it as clearly."""
+    report = yield
+    if report.passed:
+        wrong = [f"{item.nodeid}: {'both unit and e2e' if unit else 'neither unit nor e2e'}"
+                 for item in report.result if isinstance(item, pytest.Item)
+                 if (unit := item.get_closest_marker("unit") is not None) == (item.get_closest_marker("e2e") is not None)]
+        if wrong:
+            report.outcome = "failed"
+            report.longrepr = ("every test needs exactly one of the markers unit and e2e (pytestmark = "
+                               "pytest.mark.unit or pytest.mark.e2e in its module, or a decorator; "
+                               "see docs/development.md):\n  " + "\n  ".join(wrong))
+            report.result = []
+    return report
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "news.sqlite3"

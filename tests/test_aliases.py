@@ -12,6 +12,8 @@ from newscrawler.demo.server import DemoServer
 from tests.support.changing_site import ChangingSite, Story
 from tests.support.cli import LOCAL, cli, rows
 
+pytestmark = pytest.mark.e2e
+
 HOME = '<nav><a href="/">Home</a></nav>'
 
 

@@ -34,6 +34,8 @@ from archive.models import Base
 from archive.query import Filters, search
 from archive.store import ArchiveWriter, start_run
 
+pytestmark = pytest.mark.unit
+
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
 

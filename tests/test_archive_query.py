@@ -28,6 +28,8 @@ from archive.query import (
 from archive.reextract import reextract
 from archive.store import ArchiveWriter, content_hash, finish_run, start_run
 
+pytestmark = pytest.mark.unit
+
 
 def dt(day: int, hour: int = 12) -> datetime:
     return datetime(2024, 3, day, hour, tzinfo=UTC)

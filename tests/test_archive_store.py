@@ -25,6 +25,8 @@ from archive.store import (
 )
 from archive.urls import canonicalize_url, site_of
 
+pytestmark = pytest.mark.unit
+
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 

@@ -22,6 +22,7 @@ def hard_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, str
         yield base, db, result.stderr
 
 
+@pytest.mark.e2e
 def test_every_hard_article_is_archived_with_its_title_source(hard_crawl: tuple[str, Path, str]) -> None:
     base, db, _ = hard_crawl
     stored = {url: (title, source) for url, title, source in rows(db, "SELECT url, title, title_source FROM articles")}
@@ -32,6 +33,7 @@ def test_every_hard_article_is_archived_with_its_title_source(hard_crawl: tuple[
     assert stored[base + "/p?id=4"][0] == " ".join(story(4)[0].split()[:20]) + "…"  # the story's first words
 
 
+@pytest.mark.e2e
 def test_a_brief_is_archived_on_the_news_sitemaps_word_alone(hard_crawl: tuple[str, Path, str]) -> None:
     """Two paragraphs at a neutral URL, declaring nothing: archived because a news sitemap lists it."""
     base, db, _ = hard_crawl
@@ -40,6 +42,7 @@ def test_a_brief_is_archived_on_the_news_sitemaps_word_alone(hard_crawl: tuple[s
     assert "not an article (not_prose)" in alone.stdout, alone.stdout + alone.stderr
 
 
+@pytest.mark.e2e
 def test_no_listing_is_archived_and_each_keeps_its_reason(hard_crawl: tuple[str, Path, str]) -> None:
     base, db, _ = hard_crawl
     states = {url: (kind, reason) for url, kind, reason in rows(db, "SELECT url, kind, reason FROM urls")}
@@ -55,6 +58,7 @@ def test_no_listing_is_archived_and_each_keeps_its_reason(hard_crawl: tuple[str,
         assert states[base + path][1] is None  # an archived article has no reason to give
 
 
+@pytest.mark.e2e
 def test_runs_lists_not_article_reasons(hard_crawl: tuple[str, Path, str]) -> None:
     _, db, _ = hard_crawl
     result = cli("runs", "--db", str(db), "--last", "1")
@@ -62,6 +66,7 @@ def test_runs_lists_not_article_reasons(hard_crawl: tuple[str, Path, str]) -> No
     assert "not articles" in result.stdout and "site_page 2" in result.stdout and "listing_url" in result.stdout
 
 
+@pytest.mark.e2e
 def test_every_url_the_demo_crawl_fetched_leaves_a_trace(crawled: tuple[Path, object, list]) -> None:
     """Each URL state of a page is an article with its id, or carries the reason it is not one."""
     db = crawled[0]
@@ -76,6 +81,7 @@ def test_every_url_the_demo_crawl_fetched_leaves_a_trace(crawled: tuple[Path, ob
     assert {"not_article:listing_url", "not_article:site_page", "robots_disallowed"} <= reasons
 
 
+@pytest.mark.e2e
 def test_explain_a_listing_an_article_and_a_refusal(hard_crawl: tuple[str, Path, str]) -> None:
     base, db, _ = hard_crawl
     listing = cli("explain", base + "/p?id=99", "--db", str(db))
@@ -100,6 +106,7 @@ def article_id(db: Path, url: str) -> int:
     return rows(db, "SELECT id FROM articles WHERE url = ?", url)[0][0]
 
 
+@pytest.mark.e2e
 def test_explain_from_the_archive(hard_crawl: tuple[str, Path, str]) -> None:
     base, db, _ = hard_crawl
     result = cli("explain", base + "/p?id=1", "--from-archive", "--db", str(db))
@@ -111,6 +118,7 @@ def test_explain_from_the_archive(hard_crawl: tuple[str, Path, str]) -> None:
     assert gone.code == 1 and gone.stderr.startswith("Error: no stored page for")
 
 
+@pytest.mark.e2e
 def test_explain_a_site_that_refuses_connections(tmp_path: Path) -> None:
     from tests.support.loopback import free_port
 
@@ -121,6 +129,7 @@ def test_explain_a_site_that_refuses_connections(tmp_path: Path) -> None:
     assert "note: no archive consulted" in result.stderr and "connection refused" in result.stdout.lower()
 
 
+@pytest.mark.unit
 def test_a_short_story_that_mentions_a_captcha_is_not_a_block_page() -> None:
     from scrapy.http import HtmlResponse
 

@@ -22,6 +22,7 @@ def build(url: str, depth: int, priority: int, hops: int = 0) -> scrapy.Request:
     return scrapy.Request(url, priority=priority, meta={"depth": depth, "pagination_hops": hops})
 
 
+@pytest.mark.unit
 def test_release_keeps_a_window_in_priority_order() -> None:
     backlog = Backlog(3)
     for i in range(5):
@@ -40,6 +41,7 @@ def test_release_keeps_a_window_in_priority_order() -> None:
     assert backlog.waiting == 0
 
 
+@pytest.mark.unit
 def test_unbounded_backlog_releases_everything() -> None:
     backlog = Backlog(None)
     for i in range(300):
@@ -63,6 +65,7 @@ def fill(backlog: Backlog) -> None:
         backlog.add(f"http://a.example/p{i % 3}/{i}", i % 4, 10 * (i % 3), hops=i % 2)
 
 
+@pytest.mark.unit
 def test_entries_beyond_memory_wait_in_a_file_and_come_back_in_order() -> None:
     in_memory, spilling = Backlog(7), Backlog(7, memory=5)
     for backlog in (in_memory, spilling):
@@ -80,6 +83,7 @@ def test_entries_beyond_memory_wait_in_a_file_and_come_back_in_order() -> None:
     spilling.close()  # twice is fine
 
 
+@pytest.mark.unit
 def test_a_failing_file_keeps_entries_in_memory(monkeypatch: pytest.MonkeyPatch,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     class FullDisk:
@@ -132,6 +136,7 @@ def crawl(base: str, db: Path, *settings: str) -> dict:
     return json.loads(rows(db, "SELECT stats FROM runs ORDER BY id DESC")[0][0])
 
 
+@pytest.mark.e2e
 def test_sitemap_entries_are_requested_a_window_at_a_time(sitemap_site: str, tmp_path: Path) -> None:
     stats = crawl(sitemap_site, tmp_path / "a.sqlite3", "-s", "CRAWL_BACKLOG_WINDOW=10",
                   "-s", "CONCURRENT_REQUESTS=4")
@@ -145,6 +150,7 @@ def test_sitemap_entries_are_requested_a_window_at_a_time(sitemap_site: str, tmp
     assert last_news < NEWS + 2 * 10, pages[:80]
 
 
+@pytest.mark.e2e
 def test_without_a_window_the_scheduler_holds_the_whole_sitemap(sitemap_site: str, tmp_path: Path) -> None:
     """The probe can see a full scheduler: the same crawl with a window larger than the sitemap."""
     stats = crawl(sitemap_site, tmp_path / "b.sqlite3", "-s", "CRAWL_BACKLOG_WINDOW=100000",
@@ -169,6 +175,7 @@ class _LinkSite(QuietHandler):
         return self.reply(404, b"not found")
 
 
+@pytest.mark.e2e
 def test_followed_links_wait_in_the_backlog_and_its_file(tmp_path: Path) -> None:
     _LinkSite.requested = []
     with serving(_LinkSite) as base:

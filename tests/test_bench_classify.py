@@ -14,6 +14,8 @@ from benchmarks import classify, variants
 from benchmarks.classify_cases import BASE, Case, Page, negative_cases, neutral_url, positive_cases
 from newscrawler.process.page import PageJob, PageResult
 
+pytestmark = pytest.mark.unit
+
 STANDFIRST = "The council agreed the ferry plan after a long night of debate in the town hall."
 STORY = [
     "The harbour ferry will run every twenty minutes from May, the council decided on Tuesday night.",

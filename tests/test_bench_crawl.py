@@ -6,11 +6,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from benchmarks.crawl import (
     Sampler, cpu_times, process_state, process_tree, resume_processes, rss_and_cpu, stop_processes, usage,
 )
 
 
+@pytest.mark.e2e
 def test_stopped_processes_use_no_cpu_until_resumed() -> None:
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
@@ -33,6 +36,7 @@ def test_stopped_processes_use_no_cpu_until_resumed() -> None:
     assert process_state(busy.pid) == ""
 
 
+@pytest.mark.unit
 def test_usage_leaves_paused_intervals_out() -> None:
     start = [(100, 1000), (200, 1000), (10, 30, 2000)]
     end = [(1000, 2000), (600, 2000), (60, 80, 4000)]
@@ -46,6 +50,7 @@ def test_usage_leaves_paused_intervals_out() -> None:
     assert stolen == 2.5 and interrupts == 2.5
 
 
+@pytest.mark.e2e
 def test_cpu_times_and_sampler_on_this_machine() -> None:
     times = cpu_times()
     assert len(times) >= 2 and all(len(t) == 2 for t in times[:-1]) and len(times[-1]) == 3

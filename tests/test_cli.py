@@ -14,6 +14,8 @@ from newscrawler.demo.content import archived_articles
 from tests.support.cli import LOCAL, cli, rows
 from tests.support.loopback import free_port
 
+pytestmark = pytest.mark.e2e
+
 COMMANDS = sorted(main.commands)
 
 

@@ -26,10 +26,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from archive.engine import open_archive
 from archive.store import content_hash
 from tests.support.cli import LOCAL, ROOT, cli
 from tests.support.loopback import free_port
+
+pytestmark = pytest.mark.e2e
 
 SLOWER = ["-s", "ARCHIVE_BATCH_SIZE=2", "-s", "DOWNLOAD_DELAY=0.02"]
 # Article rows a reader must never see: the datasette variant of half_written() (no FTS check).

@@ -19,9 +19,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from test_pool import alive, descendants
 
 from tests.support.cli import LOCAL, ROOT, cli
+
+pytestmark = pytest.mark.e2e
 
 SEED = 20261127
 KILLS = 3

@@ -81,6 +81,7 @@ def page_times() -> list[float]:
         return [t for t, path in Handler.hits if path != "/robots.txt"]
 
 
+@pytest.mark.e2e
 def test_crawl_delay_spaces_the_requests_even_under_autothrottle(server: str, tmp_path: Path) -> None:
     db = tmp_path / "news.sqlite3"
     # AutoThrottle on and starting at 0 s: it adapts every slot's delay, and must not wear this one down.
@@ -96,6 +97,7 @@ def test_crawl_delay_spaces_the_requests_even_under_autothrottle(server: str, tm
     assert "Crawl-delay 1 s" in shown
 
 
+@pytest.mark.e2e
 def test_crawl_delay_0_in_sources_ignores_robots_txt(server: str, tmp_path: Path) -> None:
     db, sources = tmp_path / "news.sqlite3", tmp_path / "sources.toml"
     sources.write_text(f'[[site]]\nurl = "{server}/"\ncrawl_delay = 0\n', encoding="utf-8")
@@ -107,6 +109,7 @@ def test_crawl_delay_0_in_sources_ignores_robots_txt(server: str, tmp_path: Path
     assert rows(db, "SELECT count(*) FROM articles") == [(2,)]
 
 
+@pytest.mark.e2e
 def test_a_huge_crawl_delay_is_capped(server: str, tmp_path: Path) -> None:
     Handler.crawl_delay = "3600"
     db = tmp_path / "news.sqlite3"
@@ -118,6 +121,7 @@ def test_a_huge_crawl_delay_is_capped(server: str, tmp_path: Path) -> None:
     assert rows(db, "SELECT count(*) FROM articles") == [(2,)]
 
 
+@pytest.mark.unit
 def test_honoured_delay() -> None:
     assert honoured_delay(None, None, 10) is None and honoured_delay(0, None, 10) is None
     assert honoured_delay(3600, None, 10).delay == 10 and honoured_delay(3600, None, 10).capped
@@ -128,6 +132,7 @@ def test_honoured_delay() -> None:
     assert honoured_delay(5, None, 0).delay == 0  # ROBOTS_MAX_CRAWL_DELAY = 0: never honoured
 
 
+@pytest.mark.unit
 def test_sources_check_validates_crawl_delay() -> None:
     text = ('[[site]]\nurl = "https://a.example/"\ncrawl_delay = -1\n\n[[site]]\nurl = "https://b.example/"\n'
             'crawl_delay = "2"\n\n[[site]]\nurl = "https://c.example/"\ncrawl_delay = inf\n\n'

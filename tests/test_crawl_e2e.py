@@ -7,8 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from newscrawler.demo.content import ARTICLES, archived_articles
 from tests.support.cli import LOCAL, ROOT, cli, rows
+
+pytestmark = pytest.mark.e2e
 
 
 def paths(urls: list[str]) -> set[str]:

@@ -12,6 +12,8 @@ import pytest
 
 from tests.support.cli import ROOT, cli
 
+pytestmark = pytest.mark.e2e
+
 EXAMPLE = ROOT / "sources.example.toml"
 
 

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine
 
@@ -16,6 +17,8 @@ from archive.query import Filters, iter_articles
 from archive.store import ArchiveWriter
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines import DedupePipeline
+
+pytestmark = pytest.mark.unit
 
 T0 = datetime(2026, 11, 27, 12, tzinfo=UTC)
 NEWS = "https://www.example.com/news/"

@@ -82,6 +82,7 @@ def linked_from(server: DemoServer, pages: dict) -> dict[str, set[str]]:
 # --- content -----------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_content_invariants() -> None:
     archived = archived_articles()
     assert len(ARTICLES) >= 24 and len(archived) >= 24
@@ -103,6 +104,7 @@ def test_content_invariants() -> None:
     assert any(all(c in p for c in "“”éü—") for a in ARTICLES for p in a.paragraphs)
 
 
+@pytest.mark.unit
 def test_flags_are_consistent() -> None:
     link_only = [a for a in ARTICLES if a.link_only]
     disallowed = [a for a in ARTICLES if a.disallowed]
@@ -124,6 +126,7 @@ def test_flags_are_consistent() -> None:
     assert all(kinds.values()), kinds
 
 
+@pytest.mark.unit
 def test_committed_site_equals_a_fresh_build(tmp_path: Path) -> None:
     build_site(tmp_path)
     fresh = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
@@ -139,6 +142,7 @@ def paths_of(urls: list[str]) -> set[str]:
     return {urlsplit(u).path for u in urls}
 
 
+@pytest.mark.e2e
 def test_robots_txt(server: DemoServer) -> None:
     status, headers, body = fetch(server.url("/robots.txt"))
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
@@ -147,6 +151,7 @@ def test_robots_txt(server: DemoServer) -> None:
     assert f"Sitemap: {server.base_url}/sitemap_index.xml" in lines
 
 
+@pytest.mark.e2e
 def test_sitemaps_list_exactly_the_flagged_articles(server: DemoServer) -> None:
     status, headers, body = fetch(server.url("/sitemap_index.xml"))
     assert status == 200 and headers["Content-Type"] == "application/xml"
@@ -168,6 +173,7 @@ def test_sitemaps_list_exactly_the_flagged_articles(server: DemoServer) -> None:
         assert datetime.fromisoformat(entry.findtext(f"{NEWS}news/{NEWS}publication_date")) == article.published_at
 
 
+@pytest.mark.e2e
 def test_feeds_list_exactly_the_flagged_articles(server: DemoServer) -> None:
     status, headers, rss_body = fetch(server.url("/feed.xml"))
     assert status == 200 and headers["Content-Type"] == "application/rss+xml"
@@ -183,6 +189,7 @@ def test_feeds_list_exactly_the_flagged_articles(server: DemoServer) -> None:
 # --- pages and links --------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_every_internal_link_resolves(server: DemoServer, pages: dict) -> None:
     targets = {t for page, tree in pages.items() for t, _ in internal_links(server, page, tree)}
     targets |= {server.url(p) for p in ("/robots.txt", "/feed.xml", "/atom.xml", "/sitemap_index.xml")}
@@ -191,6 +198,7 @@ def test_every_internal_link_resolves(server: DemoServer, pages: dict) -> None:
     assert {u: s for u, s in statuses.items() if s != 200} == {}
 
 
+@pytest.mark.e2e
 def test_article_pages(pages: dict) -> None:
     for a in ARTICLES:
         tree = pages[a.path]
@@ -205,6 +213,7 @@ def test_article_pages(pages: dict) -> None:
     assert Counter(a.template for a in ARTICLES).most_common()[-1][1] >= 7
 
 
+@pytest.mark.e2e
 def test_each_discovery_path(pages: dict, linked_from: dict) -> None:
     for a in ARTICLES:
         sources = linked_from.get(a.path, set())
@@ -225,6 +234,7 @@ def test_each_discovery_path(pages: dict, linked_from: dict) -> None:
             assert any(s.startswith("/author/") for s in sources) or not a.authors
 
 
+@pytest.mark.e2e
 def test_homepage_links_lead_with_tracking_parameters(server: DemoServer, pages: dict) -> None:
     lead = article_by_slug(LEAD_SLUG)
     hrefs = pages["/"].xpath("//a/@href")
@@ -235,6 +245,7 @@ def test_homepage_links_lead_with_tracking_parameters(server: DemoServer, pages:
     assert status == 200 and f'<link rel="canonical" href="{server.base_url}{lead.path}">'.encode() in body
 
 
+@pytest.mark.e2e
 def test_sections_paginate(pages: dict) -> None:
     paginated = {p for p in pages if re.fullmatch(r"/section/[a-z]+/page/\d+/", p)}
     assert "/section/local/page/3/" in paginated
@@ -242,6 +253,7 @@ def test_sections_paginate(pages: dict) -> None:
         assert 1 <= len(pages[path].xpath('//article[contains(@class, "post-item")]')) <= 5
 
 
+@pytest.mark.e2e
 def test_a_crawl_of_feeds_sitemaps_and_links_finds_exactly_the_articles(server: DemoServer, linked_from: dict) -> None:
     found = {a.path for a in ARTICLES if a.in_feeds or a.in_sitemap}
     frontier, seen = ["/"], {"/"}
@@ -258,6 +270,7 @@ def test_a_crawl_of_feeds_sitemaps_and_links_finds_exactly_the_articles(server: 
 # --- the server -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_server_headers_and_conditional_requests(server: DemoServer) -> None:
     status, headers, body = fetch(server.url("/"))
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
@@ -277,12 +290,14 @@ def test_server_headers_and_conditional_requests(server: DemoServer) -> None:
     assert fetch(server.url("/../../etc/passwd"))[0] == 404
 
 
+@pytest.mark.e2e
 def test_server_substitutes_base_url_everywhere(server: DemoServer) -> None:
     for path in ("/robots.txt", "/sitemap-posts.xml", "/feed.xml", "/atom.xml", ARTICLES[0].path):
         body = fetch(server.url(path))[2]
         assert b"__BASE_URL__" not in body and server.base_url.encode() in body, path
 
 
+@pytest.mark.e2e
 def test_server_handles_concurrency_and_logs_requests(server: DemoServer) -> None:
     paths = [a.path for a in ARTICLES][:32]
     with ThreadPoolExecutor(32) as pool:
@@ -293,6 +308,7 @@ def test_server_handles_concurrency_and_logs_requests(server: DemoServer) -> Non
     assert ("GET", "/no/such/page/", 404) in logged
 
 
+@pytest.mark.e2e
 def test_server_on_another_root(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<a href='__BASE_URL__/x'>x</a>", encoding="utf-8")
     with DemoServer(tmp_path) as srv:
@@ -302,6 +318,7 @@ def test_server_on_another_root(tmp_path: Path) -> None:
         DemoServer(tmp_path / "missing").start()
 
 
+@pytest.mark.unit
 def test_article_flags_reference_real_pages() -> None:
     for a in ARTICLES:
         assert isinstance(a, DemoArticle)

@@ -13,6 +13,8 @@ from newscrawler.process.classify import classify_page, pre_decision, url_shape
 from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.discover.links import feed_links, page_links
 
+pytestmark = pytest.mark.unit
+
 BASE = "https://news.example/"
 
 

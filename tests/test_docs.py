@@ -13,9 +13,12 @@ import re
 from pathlib import Path
 
 import click
+import pytest
 
 from newscrawler.cli import main
 from tests.support.cli import ROOT
+
+pytestmark = pytest.mark.unit
 
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 PAGES = [ROOT / "README.md", *DOCS]

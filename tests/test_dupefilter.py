@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.request import RequestFingerprinter
 
 from newscrawler.discover.dupefilter import CompactDupeFilter
+
+pytestmark = pytest.mark.unit
 
 
 def test_seen_requests_are_filtered_and_canonical_urls_match() -> None:

@@ -18,6 +18,8 @@ from newscrawler.extract.extractor import MAX_HTML_CHARS, extract_article, page_
 from newscrawler.extract.metadata.page import page_metadata
 from tests.support.cli import CORPUS, ROOT
 
+pytestmark = pytest.mark.unit
+
 DATA = Path(__file__).resolve().parent / "data" / "extraction"
 PAGE_URL = "http://127.0.0.1:8765/2025/03/04/harbor-town-solar-microgrid/"  # loopback + port on purpose
 
@@ -241,7 +243,11 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
+SLOW_HOSTILE = {"20 MB of markup"}  # seconds of lxml and trafilatura work
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name in SLOW_HOSTILE else name
+                                  for name in HOSTILE])
 def test_hostile_input_never_raises_and_returns_quickly(name):
     """A bound against hangs, not a speed test: CPU time (immune to a busy machine), generously capped."""
     html = HOSTILE[name]()
@@ -311,6 +317,7 @@ def test_only_extraction_imports_trafilatura():
 # --- the news-dev corpus -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (CORPUS / "ground_truth.json").is_file(),
                     reason=f"news-dev corpus not found at {CORPUS}")
 def test_news_dev_benchmark_beats_plain_trafilatura():
@@ -323,6 +330,7 @@ def test_news_dev_benchmark_beats_plain_trafilatura():
     assert ours["f1"] >= 0.96 and ours["precision"] >= 0.95  # the issue's targets (time is not asserted)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (CORPUS / "ground_truth.json").is_file(),
                     reason=f"news-dev corpus not found at {CORPUS}")
 def test_markdown_is_the_text_with_structure_on_news_dev():

@@ -28,6 +28,8 @@ from tests.support.faultserver import FaultSite
 from tests.support.faultsite_base import GO_REASONS, GO_TARGETS
 from tests.support.faultsite_content import BAD, EMPTY, GOOD, LAUGHS, MARKER, Good
 
+pytestmark = pytest.mark.e2e
+
 MAX_TIME = 120  # the crawl's own --max-time: it must finish well before
 LIMITS = [
     "--depth", "3", "--since", "2026-01-01", "--max-time", str(MAX_TIME),

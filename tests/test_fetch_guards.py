@@ -24,6 +24,7 @@ from tests.support.faultsite_content import CP1252_TEXT, LATIN1_TEXT, SJIS_TEXT,
 from tests.support.loopback import QuietHandler, serving
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("host, address", [
     ("127.0.0.1", "127.0.0.1"), ("2130706433", "127.0.0.1"), ("0x7f.1", "127.0.0.1"), ("127.1", "127.0.0.1"),
     ("0177.0.0.1", "127.0.0.1"), ("0x7f000001", "127.0.0.1"), ("[::1]", "::1"), ("::ffff:127.0.0.1", "::ffff:7f00:1"),
@@ -33,11 +34,13 @@ def test_ip_literals_in_every_spelling(host: str, address: str) -> None:
     assert ip_literal(host) == ipaddress.ip_address(address)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("host", ["example.com", "cafe.be", "localhost", "deadbeef", ""])
 def test_host_names_are_not_literals(host: str) -> None:
     assert ip_literal(host) is None
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("address", [
     "127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
     "224.0.0.1", "239.255.255.250", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "ff02::1",
@@ -47,17 +50,20 @@ def test_internal_addresses(address: str) -> None:
     assert is_internal(ipaddress.ip_address(address))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"])
 def test_public_addresses(address: str) -> None:
     assert not is_internal(ipaddress.ip_address(address))
 
 
+@pytest.mark.unit
 def test_allowed_host_entries() -> None:
     assert allowed_entry("intranet.local") == ("intranet.local", None)
     assert allowed_entry("10.0.0.5:8080") == ("10.0.0.5", 8080)
     assert allowed_entry("[::1]") == ("::1", None) and allowed_entry("[fd00::1]:81") == ("fd00::1", 81)
 
 
+@pytest.mark.unit
 def test_host_port_defaults() -> None:
     assert host_port("http://Example.COM./a") == ("example.com", 80)
     assert host_port("https://[::1]:8443/") == ("::1", 8443)
@@ -66,6 +72,7 @@ def test_host_port_defaults() -> None:
 
 # --- bodies ----------------------------------------------------------------------------------
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body, kind", [
     (b"%PDF-1.7\n...", "a PDF document"), (b"\x89PNG\r\n\x1a\n\x00\x00", "a PNG image"),
     (b"\xff\xd8\xff\xe0JFIF", "a JPEG image"), (b"  GIF89a...", "a GIF image"), (b"PK\x03\x04zip", "a ZIP archive"),
@@ -76,6 +83,7 @@ def test_binaries_are_recognised(body: bytes, kind: str) -> None:
     assert binary_kind(body) == kind
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body", [
     b"", b"<html><body>hi</body></html>", b"<p>a \x00 few \x00 NULs</p>" * 20, SJIS_TEXT.encode("shift_jis"),
     "\ufeff<html>utf-16</html>".encode("utf-16"), CP1252_TEXT.encode("cp1252"),
@@ -84,6 +92,7 @@ def test_text_is_not_binary(body: bytes) -> None:
     assert binary_kind(body) is None
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body, header, meta, expected", [
     (CP1252_TEXT.encode("cp1252"), "utf-8", None, "cp1252"),  # labelled utf-8, is cp1252
     (LATIN1_TEXT.encode("utf-8"), "iso-8859-1", None, "utf-8"),  # labelled latin-1, is utf-8
@@ -105,6 +114,7 @@ def test_corrected_encoding(body: bytes, header: str | None, meta: str | None, e
 
 # --- hostile XML, bounded inflation ----------------------------------------------------------
 
+@pytest.mark.unit
 def test_billion_laughs_is_not_expanded_and_the_rest_survives() -> None:
     feed = billion_laughs("rss", "<channel><title>&lol9;</title><item><title>&lol9;</title>"
                                  "<link>http://x.test/a/</link></item></channel>")
@@ -114,6 +124,7 @@ def test_billion_laughs_is_not_expanded_and_the_rest_survives() -> None:
     assert len(entries) == 1 and "lol" not in entries[0].url
 
 
+@pytest.mark.unit
 def test_external_entity_is_not_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-MARKER")
@@ -123,11 +134,13 @@ def test_external_entity_is_not_read(tmp_path: Path) -> None:
     assert "TOP-SECRET" not in repr(entries)
 
 
+@pytest.mark.unit
 def test_strip_doctype_keeps_the_document() -> None:
     assert strip_doctype(b"<?xml version='1.0'?><!DOCTYPE rss SYSTEM 'x.dtd'><rss/>") == b"<?xml version='1.0'?><rss/>"
     assert strip_doctype(b"<rss>no doctype</rss>") == b"<rss>no doctype</rss>"
 
 
+@pytest.mark.unit
 def test_gzip_bomb_inflation_is_bounded() -> None:
     bomb = gzip_bomb(b"<urlset>", 64 * 1024 * 1024)
     assert len(bomb) < 200_000
@@ -139,6 +152,7 @@ def test_gzip_bomb_inflation_is_bounded() -> None:
     assert caught.value.reason == "corrupt_gzip"
 
 
+@pytest.mark.unit
 def test_refusals_keep_their_reason() -> None:
     assert describe_failure(Failure(Refused("ssrf_refused", "not fetched: x"))) == ("ssrf_refused", "not fetched: x")
 
@@ -172,6 +186,7 @@ def two_hosts() -> Iterator[tuple[str, str]]:
             yield start + "/2026/11/20/moved/", target
 
 
+@pytest.mark.e2e
 def test_redirect_to_another_loopback_port_is_refused(two_hosts: tuple[str, str], tmp_path: Path) -> None:
     start, target = two_hosts
     db = tmp_path / "a.sqlite3"
@@ -182,6 +197,7 @@ def test_redirect_to_another_loopback_port_is_refused(two_hosts: tuple[str, str]
     assert rows(db, "SELECT count(*) FROM articles") == [(0,)]
 
 
+@pytest.mark.e2e
 def test_fetch_allowed_hosts_lets_the_user_allow_it(two_hosts: tuple[str, str], tmp_path: Path) -> None:
     start, target = two_hosts
     db = tmp_path / "b.sqlite3"
@@ -192,6 +208,7 @@ def test_fetch_allowed_hosts_lets_the_user_allow_it(two_hosts: tuple[str, str], 
     assert rows(db, "SELECT title FROM articles") == [(GOOD.title,)]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body, content_type, encoding, corrected", [
     (CP1252_TEXT.encode("cp1252"), "text/html; charset=utf-8", "cp1252", True),
     (LATIN1_TEXT.encode("utf-8"), "text/html; charset=iso-8859-1", "utf-8", True),

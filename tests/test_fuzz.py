@@ -11,12 +11,15 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.article import Article
 from newscrawler.discover.documents import DiscoveryError, parse_feed, parse_sitemap
 from newscrawler.extract.extractor import extract_article
+
+pytestmark = pytest.mark.unit
 
 BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                    derandomize=True)

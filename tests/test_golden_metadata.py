@@ -16,6 +16,8 @@ import pytest
 
 from tests.support.cli import ROOT
 
+pytestmark = pytest.mark.unit
+
 GOLDEN = ROOT / "tests" / "golden"
 _spec = importlib.util.spec_from_file_location("regen_golden", ROOT / "scripts" / "regen_golden.py")
 regen = importlib.util.module_from_spec(_spec)

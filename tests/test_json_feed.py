@@ -13,6 +13,8 @@ import pytest
 from tests.support.cli import LOCAL, cli, rows
 from tests.support.loopback import QuietHandler, article_page, serving
 
+pytestmark = pytest.mark.e2e
+
 FEED_ONLY = ["/2026/06/01/lighthouse-keeper-retires/", "/2026/06/02/tide-tables-revised/"]
 
 

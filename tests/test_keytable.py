@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from newscrawler.discover.keytable import KeyTable, fingerprint_key
+
+pytestmark = pytest.mark.unit
 
 
 def test_matches_a_dict_across_merges() -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from newscrawler.extensions.memory import map_large_blocks
 
+pytestmark = pytest.mark.e2e
+
 PROBE = """
 import ctypes, sys
 from newscrawler.extensions.memory import map_large_blocks

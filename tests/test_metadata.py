@@ -24,6 +24,8 @@ from newscrawler.extract.metadata.dates import pick_published, url_date, with_pa
 from newscrawler.extract.metadata.names import clean_space, clean_tags, copyright_holder, pick_site_name, signoff_authors
 from newscrawler.extract.metadata.paywall import has_truncation_notice, is_paywalled, jsonld_free
 
+pytestmark = pytest.mark.unit
+
 DATA = Path(__file__).resolve().parent / "data" / "extraction"
 UTC = timezone.utc
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from newscrawler.fetch.metarefresh import HeadMetaRefreshMiddleware, cannot_refresh, writes_ascii_as_itself
+
+pytestmark = pytest.mark.unit
 
 URL = "https://news.example/2026/03/04/story"
 REFRESH = '<html><head><META HTTP-EQUIV="Refresh" content="0; url=/moved/"></head><body><p>x</p></body></html>'

@@ -55,6 +55,7 @@ def wait_for_lock(db: Path, proc: subprocess.Popen[str], timeout: float = 30) ->
     raise AssertionError("the first crawl never took the lock")
 
 
+@pytest.mark.e2e
 def test_second_crawl_exits_75_while_the_first_runs(tmp_path: Path) -> None:
     db = tmp_path / "news.sqlite3"
     SlowHandler.release = threading.Event()
@@ -78,6 +79,7 @@ def test_second_crawl_exits_75_while_the_first_runs(tmp_path: Path) -> None:
     assert readers.code == 0 and len(json.loads(readers.stdout)) == 1
 
 
+@pytest.mark.e2e
 def test_stale_lock_after_kill_9_is_taken_over(tmp_path: Path) -> None:
     db = tmp_path / "news.sqlite3"
     SlowHandler.release = threading.Event()
@@ -93,6 +95,7 @@ def test_stale_lock_after_kill_9_is_taken_over(tmp_path: Path) -> None:
     assert f"warning: took over a stale lock left by PID {first.pid}" in second.stderr
 
 
+@pytest.mark.unit
 def test_lock_in_process(tmp_path: Path) -> None:
     db = str(tmp_path / "a.sqlite3")
     with ArchiveLock(db) as lock:
@@ -114,6 +117,7 @@ class BlockingHandler(QuietHandler):
             self.reply(403, b"<h1>Forbidden</h1>")
 
 
+@pytest.mark.e2e
 def test_blocked_site_is_reported(tmp_path: Path) -> None:
     db = tmp_path / "news.sqlite3"
     with serving(BlockingHandler) as url:
@@ -126,6 +130,7 @@ def test_blocked_site_is_reported(tmp_path: Path) -> None:
     assert any("blocked" in w for w in run["warnings"])
 
 
+@pytest.mark.e2e
 def test_unreachable_site_fails_with_exit_1_and_is_recorded(tmp_path: Path) -> None:
     from tests.support.loopback import free_port
 
@@ -141,6 +146,7 @@ def record(run_id: int, new: int, site: str = "example.com") -> RunRecord:
     return RunRecord(run_id, "crawl", now, now, "ok", new, 0, sites={site: {"new": new, "fetched": 5}})
 
 
+@pytest.mark.unit
 def test_site_that_stops_yielding_is_reported() -> None:
     history = [record(i, n) for i, n in enumerate([4, 2, 0, 0, 0], start=1)][::-1]  # newest first
     assert site_warnings(history[0], history[1:]) == ["example.com: nothing new for 3 runs (it used to yield articles)"]
@@ -170,6 +176,7 @@ class SlowFiles(QuietHandler):
         self.reply(200, file.read_bytes().replace(b"__BASE_URL__", self.base.encode()), ctype)
 
 
+@pytest.mark.e2e
 def test_resume_after_an_interrupted_run(tmp_path: Path) -> None:
     from tests.support.changing_site import ChangingSite
 

@@ -48,6 +48,7 @@ def times(path: str) -> list[float]:
     return [t for t, p, _ in Handler.log if p == path]
 
 
+@pytest.mark.e2e
 def test_retry_after_is_honoured_on_429_and_503(server: str, tmp_path: Path) -> None:
     for path, wait in (("/2026/03/04/quay-429-reopens", 2), ("/2026/03/04/quay-503-reopens", 1)):
         db = tmp_path / f"{wait}.sqlite3"
@@ -59,6 +60,7 @@ def test_retry_after_is_honoured_on_429_and_503(server: str, tmp_path: Path) -> 
         assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
 
 
+@pytest.mark.e2e
 def test_gives_up_after_retries(server: str, tmp_path: Path) -> None:
     path = "/2026/03/04/quay-down-reopens"
     result = cli("fetch", server + path, "--db", str(tmp_path / "b.sqlite3"), *LOCAL, "-s", "RETRY_TIMES=1")
@@ -66,6 +68,7 @@ def test_gives_up_after_retries(server: str, tmp_path: Path) -> None:
     assert len(times(path)) == 2
 
 
+@pytest.mark.e2e
 def test_user_agent_and_robots(server: str, tmp_path: Path) -> None:
     result = cli("fetch", server + "/secret/2026/a-b-c", "--db", str(tmp_path / "c.sqlite3"), *LOCAL,
                  "-s", "NEWSCRAWLER_CONTACT_URL=https://me.example/bot")
@@ -75,6 +78,7 @@ def test_user_agent_and_robots(server: str, tmp_path: Path) -> None:
     assert agent.startswith("newscrawler/") and agent.endswith("(+https://me.example/bot)")
 
 
+@pytest.mark.unit
 def test_retry_after_parsing() -> None:
     assert retry_after_seconds("120") == 120.0
     assert retry_after_seconds(b" 3 ") == 3.0

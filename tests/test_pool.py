@@ -58,6 +58,7 @@ def alive(pid: int) -> bool:
     return bool(fields) and fields[0] != "Z"
 
 
+@pytest.mark.e2e
 def test_pool_extracts_what_in_process_extraction_does() -> None:
     html = PAGE.read_text(encoding="utf-8")
     body = html.encode("utf-8")
@@ -87,6 +88,7 @@ def test_pool_extracts_what_in_process_extraction_does() -> None:
         asyncio.run(closed.process(job))
 
 
+@pytest.mark.unit
 def test_page_is_parsed_once_with_what_the_crawl_would_see() -> None:
     """The worker's one tree gives the classification and links of Scrapy's own parse of the page."""
     body = PAGE.read_bytes()
@@ -107,6 +109,7 @@ def test_page_is_parsed_once_with_what_the_crawl_would_see() -> None:
     assert decoded.article is not None and decoded.article.text == extract_article(latin.decode("cp1252"), URL).text
 
 
+@pytest.mark.e2e
 def test_interrupted_crawl_leaves_no_worker_processes(site, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWLER_DB"}
     proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", site.base_url + "/", "--db",
@@ -159,6 +162,7 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> N
         time.sleep(0.002)
 
 
+@pytest.mark.e2e
 def test_a_worker_that_dies_costs_only_its_page() -> None:
     """kill -9 of the worker inside a page (it said it started it, and, stopped, has not answered
     it): that page fails naming its URL, the pages queued behind it are processed by a new
@@ -196,6 +200,7 @@ def test_a_worker_that_dies_costs_only_its_page() -> None:
     assert pages == 4
 
 
+@pytest.mark.e2e
 def test_a_worker_killed_between_pages_costs_no_page(caplog: pytest.LogCaptureFixture) -> None:
     """kill -9 of an idle worker (its page answered), and the next page sent to it before the
     pool noticed: that page goes to the worker's successor and succeeds."""
@@ -225,6 +230,7 @@ def test_a_worker_killed_between_pages_costs_no_page(caplog: pytest.LogCaptureFi
     assert "while processing" not in caplog.text
 
 
+@pytest.mark.e2e
 def test_workers_are_replaced_after_max_tasks_per_child() -> None:
     body = PAGE.read_bytes()
     seen: set[int] = set()
@@ -246,6 +252,7 @@ def test_workers_are_replaced_after_max_tasks_per_child() -> None:
     assert not [p for p in seen if alive(p)], "retired workers exited"
 
 
+@pytest.mark.e2e
 def test_a_crawl_goes_on_when_its_worker_is_killed(site, crawled, tmp_path: Path) -> None:
     """kill -9 of the only extraction worker mid-crawl: a new one takes over, the crawl
     finishes normally, and at most the page it was working on is missing (an error)."""
@@ -300,6 +307,7 @@ def committed_articles(db: Path) -> set[str]:
         return set()
 
 
+@pytest.mark.e2e
 def test_empty_and_big_pages_pass_through_the_pipes() -> None:
     """An empty body (no bytes to write) and a page larger than the pipe (written as it drains)."""
     big = slow_page()[:2_500_000]

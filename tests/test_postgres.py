@@ -30,9 +30,9 @@ from tests.support.cli import LOCAL, cli  # noqa: E402
 from tests.support.pgserver import PgServer, find_bindir  # noqa: E402
 
 BINDIR = find_bindir()
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
     BINDIR is None, reason="no PostgreSQL server binaries (initdb, pg_ctl, postgres); .ci/run installs them"
-)
+)]
 NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 
 

@@ -12,7 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.cli import LOCAL, ROOT
+
+pytestmark = pytest.mark.e2e
 
 SPIDER = '''
 import json, scrapy

@@ -116,6 +116,7 @@ def missing_report(reference_db: Path, missing: set[tuple[str, str]], results: l
     return "\n".join(lines)
 
 
+@pytest.mark.e2e
 def test_three_workers_archive_every_article_once(redis_server: RedisServer, pg: PgServer, site,
                                                   crawled: tuple[Path, Result, list]) -> None:
     reference_db, reference, _ = crawled
@@ -150,6 +151,7 @@ def test_three_workers_archive_every_article_once(redis_server: RedisServer, pg:
     assert " from 0 pages " in late.stderr
 
 
+@pytest.mark.e2e
 def test_link_depth_on_the_frontier_is_the_spiders_own(redis_server: RedisServer, pg: PgServer, site) -> None:
     """The frontier shares the fewest link hops found per URL: pagination is free, a sitemap entry is
     one hop. (Scrapy's DepthMiddleware, which counted every request, once made a worker that had not
@@ -194,6 +196,7 @@ def slow_generated_site(articles: int, delay: float, gate: threading.Event | Non
         yield base, generated
 
 
+@pytest.mark.e2e
 def test_worker_killed_mid_run_leaves_a_complete_archive(redis_server: RedisServer, pg: PgServer) -> None:
     count = 10 * PER_LISTING
     db, frontier = pg.new_database(), redis_server.url()
@@ -240,6 +243,7 @@ def test_worker_killed_mid_run_leaves_a_complete_archive(redis_server: RedisServ
     assert not any(frontier_keys(client).values())
 
 
+@pytest.mark.e2e
 def test_frontier_errors_are_one_line(tmp_path: Path, redis_server: RedisServer) -> None:
     from tests.support.loopback import free_port
 
@@ -251,6 +255,7 @@ def test_frontier_errors_are_one_line(tmp_path: Path, redis_server: RedisServer)
     assert bad.code == 1 and "not a Redis URL: http://x/" in bad.stderr
 
 
+@pytest.mark.unit
 def test_plain_crawl_and_frontier_workers_exclude_each_other(tmp_path: Path) -> None:
     from archive.lock import ArchiveLock, ArchiveLocked
 

@@ -14,6 +14,8 @@ from tests.support.changing_site import ChangingSite
 from tests.support.cli import LOCAL, cli, rows
 from tests.support.loopback import QuietHandler, serving
 
+pytestmark = pytest.mark.e2e
+
 ARTICLE = "/2026/01/"
 
 

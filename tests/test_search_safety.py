@@ -73,6 +73,7 @@ def schema_and_rows(db: Path) -> tuple[list, list]:
                 conn.execute("SELECT id, title, text FROM articles ORDER BY id").fetchall())
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("query", list(BAD_QUERIES))
 def test_bad_syntax_is_one_line_with_a_hint(archive: tuple[Path, Engine], query: str) -> None:
     with pytest.raises(QueryError) as info:
@@ -82,6 +83,7 @@ def test_bad_syntax_is_one_line_with_a_hint(archive: tuple[Path, Engine], query:
     assert BAD_QUERIES[query] in message and message.endswith("or use --literal to search the words as typed")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("query", [*BAD_QUERIES, *HOSTILE])
 def test_literal_mode_searches_anything_as_words(archive: tuple[Path, Engine], query: str) -> None:
     try:
@@ -90,6 +92,7 @@ def test_literal_mode_searches_anything_as_words(archive: tuple[Path, Engine], q
         assert "empty search query" in str(exc) and not query.replace("\x00", " ").split()
 
 
+@pytest.mark.unit
 def test_literal_mode_finds_words_with_punctuation(archive: tuple[Path, Engine]) -> None:
     engine = archive[1]
     assert [h.article.title for h in search(engine, "C++", Filters(), literal=True)] == ["Harbor bridge reopens"]
@@ -97,6 +100,7 @@ def test_literal_mode_finds_words_with_punctuation(archive: tuple[Path, Engine])
     assert [h.article.title for h in search(engine, '"harbor', Filters(), literal=True)] == ["Harbor bridge reopens"]
 
 
+@pytest.mark.unit
 def test_hostile_queries_change_nothing(archive: tuple[Path, Engine]) -> None:
     db, engine = archive
     before = schema_and_rows(db)
@@ -109,6 +113,7 @@ def test_hostile_queries_change_nothing(archive: tuple[Path, Engine]) -> None:
     assert schema_and_rows(db) == before
 
 
+@pytest.mark.unit
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.sampled_from(list('abc harbor"*()-+^:{}.,\'ANDORNOTNEAR_\\%;\x00é雨')), max_size=40))
 def test_fuzzed_queries_give_results_or_a_query_error(archive: tuple[Path, Engine], query: str) -> None:
@@ -123,6 +128,7 @@ def test_fuzzed_queries_give_results_or_a_query_error(archive: tuple[Path, Engin
             assert all(hit.article.id for hit in hits)
 
 
+@pytest.mark.e2e
 def test_cli_bad_query_exits_2_with_one_line_and_literal_works(crawled) -> None:
     db = str(crawled[0])
     args = [["search", '"unbalanced'], ["search", "NEAR("], ["search", "title:"],
@@ -137,6 +143,7 @@ def test_cli_bad_query_exits_2_with_one_line_and_literal_works(crawled) -> None:
         assert result.code == 0, result.stderr
 
 
+@pytest.mark.e2e
 def test_csv_export_and_search_defuse_formulas(archive_copy: Path) -> None:
     """=, +, -, @ and (as OWASP recommends) tab and carriage return at the start of a cell."""
     evil = {"title": "=HYPERLINK(\"http://evil.example\",\"harbor\")", "description": "@SUM(A1:A9)",

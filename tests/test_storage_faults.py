@@ -24,6 +24,8 @@ import pytest
 from archive.engine import open_archive
 from tests.support.cli import LOCAL, ROOT, Result, cli
 
+pytestmark = pytest.mark.e2e
+
 READERS = ("search", "export", "stats")
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
 PR_CAPBSET_DROP = 24

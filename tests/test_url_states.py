@@ -6,10 +6,13 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, event
 
 from archive.state import UrlState, read_url_states, untrusted
 from newscrawler.discover.urlstates import UrlStates
+
+pytestmark = pytest.mark.unit
 
 SITE = "example.com"
 SCHEDULE = ["1h", "1d"]
