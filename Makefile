@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Test files run in TEST_JOBS pytest-xdist workers (most tests wait on crawl subprocesses).
 TEST_JOBS ?= 2
 
-.PHONY: demo test test-fast install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlstates bench-scale clean
+.PHONY: demo test test-fast lint install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlstates bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,12 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(BIN)/newscrawler demo
 
-## Run the test suite (end-to-end crawls of a local site, the archive, extraction).
-test: install-test
+## Check the layer rules between the packages (import-linter contracts in pyproject.toml).
+lint: install-test
+	$(BIN)/lint-imports
+
+## Run the test suite (end-to-end crawls of a local site, the archive, extraction), after the layer rules.
+test: install-test lint
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 ## Only the unit tests (in-process, no crawl, no server), less the slow ones: under a minute.
@@ -59,4 +63,4 @@ bench-scale: install-test
 	$(BIN)/python -m benchmarks.scale --articles $(or $(ARTICLES),1000)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm
+	rm -rf $(VENV) build *.egg-info .pytest_cache .import_linter_cache demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm

@@ -24,6 +24,7 @@ from archive.article import Article
 from archive.state import UrlState
 from archive.trace import body_owner, stored_page, stored_under, url_trace
 from archive.urls import canonicalize_url
+from newscrawler.config import setting_default
 from newscrawler.process.page import PageJob, PageResult, process_page
 
 VIA_CHOICES = ("link", "sitemap", "sitemap_lastmod", "feed", "news_sitemap", "archived")
@@ -47,8 +48,9 @@ class Explanation:
 
 
 def explain(url: str, engine: Engine | None, via: str | None = None, from_archive: bool = False,
-            settings: dict[str, Any] | None = None, min_words: int = 40) -> Explanation:
-    """Explain what a crawl decides about ``url`` (``engine``: the archive, read-only, or None)."""
+            settings: dict[str, Any] | None = None, min_words: int | None = None) -> Explanation:
+    """Explain what a crawl decides about ``url`` (``engine``: the archive, read-only, or None; ``min_words``:
+    ARTICLE_MIN_WORDS's default unless given)."""
     out = Explanation(url)
     trace = url_trace(engine, url) if engine is not None else None
     if trace is not None:
@@ -60,7 +62,7 @@ def explain(url: str, engine: Engine | None, via: str | None = None, from_archiv
     else:
         result = _fetched(out, url, via, settings or {})
     if result is not None:
-        _decided(out, engine, url, result, min_words)
+        _decided(out, engine, url, result, setting_default("ARTICLE_MIN_WORDS") if min_words is None else min_words)
     return out
 
 

@@ -29,6 +29,7 @@ from archive.engine import describe_db, open_archive
 from archive.errors import ArchiveError
 from archive.store import ArchiveWriter, BatchResult, content_hash, finish_run, start_run, stored_owner
 from archive.urls import canonicalize_url, site_of
+from newscrawler.config import setting_dict, setting_int, setting_str
 from newscrawler.discover.admission import Admission
 from newscrawler.discover.urlstates import UrlStates
 from newscrawler.items import ArticleItem
@@ -79,7 +80,7 @@ class ValidatePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = _stats(crawler)
-        self.min_words = crawler.settings.getint("ARTICLE_MIN_WORDS", 40)
+        self.min_words = setting_int(crawler.settings, "ARTICLE_MIN_WORDS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
@@ -137,10 +138,10 @@ class DedupePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = _stats(crawler)
-        self.db = crawler.settings.get("ARCHIVE_DB")
+        self.db = setting_str(crawler.settings, "ARCHIVE_DB")
         self.seen_urls = KeyTable()  # hash() of the canonical URLs of this crawl's articles
         self.bodies: dict[int, str] = {}  # content hashes of the latest articles -> canonical URL
-        self.recent = max(RECENT_BODIES, 4 * crawler.settings.getint("ARCHIVE_BATCH_SIZE", 100))
+        self.recent = max(RECENT_BODIES, 4 * setting_int(crawler.settings, "ARCHIVE_BATCH_SIZE"))
         self._reader: Engine | None = None
         self._conn: Connection | None = None
 
@@ -192,14 +193,14 @@ class StorePipeline:
     """Write articles and their raw HTML to the archive in batched transactions."""
 
     def __init__(self, crawler: Crawler) -> None:
-        db = crawler.settings.get("ARCHIVE_DB")
+        db = setting_str(crawler.settings, "ARCHIVE_DB")
         if not db:
             raise NotConfigured("ARCHIVE_DB is not set")
         self.crawler = crawler
         self.db = db
         self.stats = _stats(crawler)
-        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 100)
-        self.max_articles = crawler.settings.getint("ARCHIVE_MAX_ARTICLES", 0)
+        self.batch_size = setting_int(crawler.settings, "ARCHIVE_BATCH_SIZE")
+        self.max_articles = setting_int(crawler.settings, "ARCHIVE_MAX_ARTICLES")
         self.accepted = 0
         self.accepted_per_site: dict[str, int] = {}
         self.writer: ArchiveWriter | None = None
@@ -226,7 +227,7 @@ class StorePipeline:
         """What the run record keeps about this crawl (``newscrawler runs --json`` shows it)."""
         return {"spider": getattr(spider, "name", None), "start_urls": getattr(spider, "start_urls", []),
                 "mode": getattr(spider, "mode", None), "db": describe_db(self.db),
-                **self.crawler.settings.getdict("CRAWL_RUN_ARGS")}
+                **setting_dict(self.crawler.settings, "CRAWL_RUN_ARGS")}
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if self.error is not None or self.writer is None:

@@ -20,6 +20,7 @@ from archive.errors import ArchiveError
 from archive.pglock import crawl_lock
 from archive.runs import RunRecord, abort_unfinished_runs, list_runs
 from archive.store import set_run_status
+from newscrawler.config import setting_dict, setting_str
 from newscrawler.frontier.keys import check_frontier
 from newscrawler.sources import SiteRules
 from newscrawler.spiders.news import NewsSpider, parse_start_urls
@@ -111,7 +112,7 @@ def build_settings(options: CrawlOptions) -> Settings:
     if options.frontier:
         settings.set("FRONTIER_URL", options.frontier, priority="cmdline")
     if options.progress:
-        extensions = dict(settings.getdict("EXTENSIONS"))
+        extensions = setting_dict(settings, "EXTENSIONS")
         extensions["newscrawler.extensions.progress.ProgressDisplay"] = 900
         settings.set("EXTENSIONS", extensions, priority="cmdline")
     if options.sources:
@@ -131,11 +132,11 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     """
     parse_start_urls(options.urls)
     settings = build_settings(options)
-    frontier = settings.get("FRONTIER_URL")
+    frontier = setting_str(settings, "FRONTIER_URL")
     if frontier:
         check_frontier(frontier)
     # Workers of a frontier share the crawl lock (they run together); a plain crawl excludes them.
-    lock = crawl_lock(settings.get("ARCHIVE_DB"), shared=bool(frontier))
+    lock = crawl_lock(setting_str(settings, "ARCHIVE_DB"), shared=bool(frontier))
     if lock is not None:
         lock.acquire()
     try:
@@ -150,7 +151,7 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
 
 
 def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlReport:
-    engine = open_archive(settings.get("ARCHIVE_DB"))  # fail fast, with the path, before any request
+    engine = open_archive(setting_str(settings, "ARCHIVE_DB"))  # fail fast, with the path, before any request
     try:  # while we hold the lock no other crawl runs: a "running" run was killed
         aborted = abort_unfinished_runs(engine) if locked else []
     finally:
@@ -177,11 +178,11 @@ def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlRepo
     if aborted:
         report.notes.append(f"run{'s' if len(aborted) > 1 else ''} {', '.join(map(str, aborted))} never "
                             "finished (killed?): marked aborted")
-    _record_outcome(settings.get("ARCHIVE_DB"), report)
+    _record_outcome(setting_str(settings, "ARCHIVE_DB"), report)
     return report
 
 
-def _record_outcome(db: str, report: CrawlReport) -> None:
+def _record_outcome(db: str | None, report: CrawlReport) -> None:
     """Store the run's final status (ok/partial/failed) and site errors; note warnings for the user."""
     run_id = report.stats.get("archive/run_id")
     if not run_id:

@@ -8,6 +8,7 @@ local site lifts them with ``-s``, e.g. ``-s DOWNLOAD_DELAY=0
 from __future__ import annotations
 
 import os
+from typing import Any
 
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
@@ -18,6 +19,8 @@ NEWSPIDER_MODULE = "newscrawler.spiders"
 ARCHIVE_DB = os.environ.get("NEWSCRAWLER_DB") or "news.sqlite3"
 ARCHIVE_BATCH_SIZE = 100  # articles per write transaction
 ARCHIVE_MAX_ARTICLES = 0  # stop after this many new or updated articles (0: no limit)
+# What the run record keeps of the command's options (`newscrawler runs --json`); set by `newscrawler crawl`.
+CRAWL_RUN_ARGS: dict[str, Any] = {}
 
 # --- Extraction (newscrawler.process.pool) --------------------------------------------------
 # Articles are extracted in worker processes, off the reactor: "auto" starts one per core,
@@ -112,7 +115,7 @@ DEPTH_STATS_VERBOSE = False
 EXTENSIONS = {"newscrawler.extensions.sitestats.SiteStats": 500, "newscrawler.extensions.memory.HeapControl": 0,
               "newscrawler.extensions.memory.CollectorControl": 0, "scrapy.extensions.throttle.AutoThrottle": None,
               "newscrawler.fetch.crawldelay.FlooredAutoThrottle": 0}
-# glibc's heap (newscrawler.extensions.memory): 0 leaves glibc's default; README "Discovery and politeness".
+# glibc's heap (newscrawler.extensions.memory): 0 leaves glibc's default; docs/crawling.md "Memory".
 MALLOC_MMAP_THRESHOLD = 128 * 1024  # bytes: larger blocks (page bodies) are mapped and unmapped
 GC_THRESHOLD = 7000  # the crawling process's youngest-generation threshold (Python: 700); 0 leaves gc alone
 
@@ -122,6 +125,8 @@ FRONTIER_URL = ""
 FRONTIER_NAME = ""  # default: derived from the start URLs, so workers started alike share one frontier
 FRONTIER_HEARTBEAT_TTL = 30.0  # seconds without a heartbeat before a worker's leased requests are requeued
 FRONTIER_ROUND_GRACE = 60.0  # a worker started this soon after a crawl round ended does not start another
+FRONTIER_WORKER_ID = None  # this worker's name in the frontier and the run records (None: host:pid)
+FRONTIER_FLUSH_SECONDS = 5.0  # a worker writes its batch of articles at the latest this long after a request ended
 ADDONS = {"newscrawler.frontier.keys.FrontierAddon": 0}
 
 ITEM_PIPELINES = {

@@ -28,6 +28,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newscrawler.config import setting_int
+
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 
 
@@ -52,7 +54,7 @@ class HeapControl:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HeapControl:
-        threshold = crawler.settings.getint("MALLOC_MMAP_THRESHOLD", 0)
+        threshold = setting_int(crawler.settings, "MALLOC_MMAP_THRESHOLD")
         if threshold <= 0 or not map_large_blocks(threshold):
             raise NotConfigured("MALLOC_MMAP_THRESHOLD is 0, or the C library is not glibc")
         return cls()
@@ -74,7 +76,7 @@ class CollectorControl:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CollectorControl:
-        threshold = crawler.settings.getint("GC_THRESHOLD", 0)
+        threshold = setting_int(crawler.settings, "GC_THRESHOLD")
         if threshold <= 0:
             raise NotConfigured("GC_THRESHOLD is 0")
         extension = cls(threshold)

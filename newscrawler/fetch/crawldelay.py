@@ -23,6 +23,7 @@ from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 
+from newscrawler.config import setting_float
 from newscrawler.extensions.sitestats import site_set
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class CrawlDelays:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.cap = crawler.settings.getfloat("ROBOTS_MAX_CRAWL_DELAY", 10.0)
+        self.cap = setting_float(crawler.settings, "ROBOTS_MAX_CRAWL_DELAY")
         self.seen: set[str] = set()  # netlocs whose robots.txt was dealt with
 
     def parsed(self, request: Request, parser: RobotParser | None, agent: str | bytes) -> None:
@@ -111,7 +112,7 @@ class CrawlDelays:
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         configured = downloader.per_slot_settings.get(key, {})
-        if delay <= float(configured.get("delay", self.crawler.settings.getfloat("DOWNLOAD_DELAY"))):
+        if delay <= float(configured.get("delay", setting_float(self.crawler.settings, "DOWNLOAD_DELAY"))):
             return
         # A new dict: the per-slot dicts are shared with the crawl's settings.
         downloader.per_slot_settings[key] = {**configured, "delay": delay, "jitter": 0.0}

@@ -14,6 +14,8 @@ from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
+from newscrawler.config import setting_float, setting_str
+
 logger = logging.getLogger(__name__)
 
 
@@ -48,7 +50,8 @@ class ContactUserAgentMiddleware(UserAgentMiddleware):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ContactUserAgentMiddleware:
         settings = crawler.settings
-        middleware = cls(user_agent(settings.get("USER_AGENT", "Scrapy"), settings.get("NEWSCRAWLER_CONTACT_URL", "")))
+        middleware = cls(user_agent(setting_str(settings, "USER_AGENT") or "",
+                                    setting_str(settings, "NEWSCRAWLER_CONTACT_URL") or ""))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
@@ -63,7 +66,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler.settings)
         self.crawler = crawler
-        self.max_wait = crawler.settings.getfloat("RETRY_AFTER_MAX", 120.0)
+        self.max_wait = setting_float(crawler.settings, "RETRY_AFTER_MAX")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:

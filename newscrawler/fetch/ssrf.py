@@ -41,6 +41,7 @@ from w3lib.url import safe_url_string
 from zope.interface import implementer
 
 from archive.urls import canonicalize_url
+from newscrawler.config import setting_list
 from newscrawler.fetch.failures import Refused
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class AddressPolicy:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.extra = crawler.settings.getlist("FETCH_ALLOWED_HOSTS")
+        self.extra = setting_list(crawler.settings, "FETCH_ALLOWED_HOSTS")
         self._allowed: set[tuple[str, int | None]] | None = None
         self._allowed_ips: set[tuple[IPAddress, int | None]] = set()
 

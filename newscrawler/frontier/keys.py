@@ -19,6 +19,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
+from newscrawler.config import setting_str
+
 INSTALL_HINT = "pip install 'newscrawler[scale]' (redis, scrapy-redis)"
 PIPELINE_SWAPS = {
     "newscrawler.pipelines.DedupePipeline": "newscrawler.frontier.pipelines.FrontierDedupePipeline",
@@ -114,7 +116,7 @@ class FrontierAddon:
         return cls(crawler)
 
     def update_settings(self, settings: BaseSettings) -> None:
-        url = settings.get("FRONTIER_URL")
+        url = setting_str(settings, "FRONTIER_URL")
         if not url:
             raise NotConfigured
         check_frontier_url(url)

@@ -19,6 +19,7 @@ from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
+from newscrawler.config import setting_bool, setting_str
 from newscrawler.frontier.keys import Keys, crawl_name
 
 LEASE = "frontier_lease"  # request.meta key: the lease id of a popped request
@@ -109,7 +110,7 @@ class FrontierDupeFilter(RFPDupeFilter):
         crawler = spider.crawler
         keys = frontier_keys(crawler, spider)
         return cls(get_redis_from_settings(crawler.settings), keys.seen,
-                   crawler.settings.getbool("DUPEFILTER_DEBUG"), crawler)
+                   setting_bool(crawler.settings, "DUPEFILTER_DEBUG"), crawler)
 
     def request_fingerprint(self, request: Request) -> str:
         if self.crawler is None or self.crawler.request_fingerprinter is None:
@@ -147,6 +148,6 @@ class LeasingQueue(PriorityQueue):
 
 
 def frontier_keys(crawler: Crawler, spider: Spider) -> Keys:
-    name = crawler.settings.get("FRONTIER_NAME") or crawl_name(
+    name = setting_str(crawler.settings, "FRONTIER_NAME") or crawl_name(
         spider.name, list(getattr(spider, "start_urls", [])), str(getattr(spider, "mode", "site")))
     return Keys(f"newscrawler:{name.replace('%', '_')}")

@@ -45,6 +45,7 @@ from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from newscrawler.config import setting, setting_bool, setting_float, setting_str
 from newscrawler.frontier.keys import Keys, describe_frontier, worker_id
 from newscrawler.frontier.queue import (
     CLAIM_LUA, REQUEUE_OWN_LUA, SEEDED_LUA, SWEEP_LUA, LEASE, FrontierDupeFilter, LeasingQueue, frontier_keys,
@@ -60,11 +61,11 @@ class FrontierScheduler(Scheduler):
         super().__init__(server, **kwargs)
         self.crawler = crawler
         settings = crawler.settings
-        self.worker = settings.get("FRONTIER_WORKER_ID") or worker_id()
-        self.url = describe_frontier(settings.get("FRONTIER_URL", ""))
-        self.ttl = settings.getfloat("FRONTIER_HEARTBEAT_TTL", 30.0)
-        self.flush_after = settings.getfloat("FRONTIER_FLUSH_SECONDS", 5.0)
-        self.grace = settings.getfloat("FRONTIER_ROUND_GRACE", 60.0)
+        self.worker = setting_str(settings, "FRONTIER_WORKER_ID") or worker_id()
+        self.url = describe_frontier(setting_str(settings, "FRONTIER_URL") or "")
+        self.ttl = setting_float(settings, "FRONTIER_HEARTBEAT_TTL")
+        self.flush_after = setting_float(settings, "FRONTIER_FLUSH_SECONDS")
+        self.grace = setting_float(settings, "FRONTIER_ROUND_GRACE")
         self.keys = Keys("")
         self.seeder = False
         self.store: Any = None  # the FrontierStorePipeline, when articles are archived
@@ -84,7 +85,7 @@ class FrontierScheduler(Scheduler):
         server = get_redis_from_settings(settings)
         server.ping()
         scheduler = cls(server, crawler, queue_cls="newscrawler.frontier.queue.LeasingQueue",
-                        dupefilter_cls=settings.get("DUPEFILTER_CLASS"),
+                        dupefilter_cls=setting(settings, "DUPEFILTER_CLASS"),
                         serializer=None, idle_before_close=0)
         scheduler.stats = crawler.stats
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
@@ -96,8 +97,8 @@ class FrontierScheduler(Scheduler):
         self.spider = spider
         self.keys = frontier_keys(self.crawler, spider)
         self.queue = LeasingQueue(self.server, spider, self.keys.queue, self.keys.inflight(self.worker))
-        self.df = FrontierDupeFilter(self.server, self.keys.seen, self.crawler.settings.getbool("DUPEFILTER_DEBUG"),
-                                     self.crawler)
+        debug = setting_bool(self.crawler.settings, "DUPEFILTER_DEBUG")
+        self.df = FrontierDupeFilter(self.server, self.keys.seen, debug, self.crawler)
         claim = self._scripts["claim"](args=[self.keys.prefix, self.worker, int(self.ttl * 1000)])
         self.seeder = claim == b"seed"
         self._last_beat = time.monotonic()

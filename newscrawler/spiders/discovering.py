@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from archive.state import READ_CHUNK, chunked
 from archive.urls import canonicalize_url, site_of
+from newscrawler.config import setting_list
 from newscrawler.process.classify import url_shape
 from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.fetch.failures import describe_failure
@@ -97,7 +98,7 @@ class DiscoveryCallbacks(scrapy.Spider):
         yield from self._guess_sitemaps(failure.request.url)
 
     def _guess_sitemaps(self, url: str) -> Iterator[scrapy.Request]:
-        for path in self.settings.getlist("CRAWL_SITEMAP_PATHS"):
+        for path in setting_list(self.settings, "CRAWL_SITEMAP_PATHS"):
             yield self._discovery(urljoin(url, path), "sitemap")
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:

@@ -40,6 +40,7 @@ from archive.errors import ArchiveError
 from archive.state import READ_CHUNK, chunked
 from archive.urls import site_of
 from archive.when import parse_when
+from newscrawler.config import setting, setting_bool, setting_default, setting_int, setting_list, setting_str
 from newscrawler.discover.admission import Admission
 from newscrawler.discover.backlog import Backlog
 from newscrawler.fetch.failures import describe_failure
@@ -75,10 +76,10 @@ def extraction_pool(crawler: Crawler, workers: int | None = None) -> ExtractionP
     """The crawl's pool of extraction workers (``EXTRACTION_*`` settings), closed with the crawl."""
     settings = crawler.settings
     if workers is None:
-        configured = settings.get("EXTRACTION_WORKERS")
+        configured = setting(settings, "EXTRACTION_WORKERS")
         workers = default_workers() if configured in (None, "", "auto") else int(configured)
-    pool = ExtractionPool(workers, settings.getint("EXTRACTION_MAX_PENDING", 0),
-                          settings.getint("EXTRACTION_MAX_TASKS_PER_CHILD", 0))
+    pool = ExtractionPool(workers, setting_int(settings, "EXTRACTION_MAX_PENDING"),
+                          setting_int(settings, "EXTRACTION_MAX_TASKS_PER_CHILD"))
     crawler.signals.connect(pool.close, signal=signals.spider_closed)
     crawler.signals.connect(pool.close, signal=signals.engine_stopped)
     return pool
@@ -102,10 +103,11 @@ class NewsSpider(DiscoveryCallbacks):
         self.sites = {site_of(u): u for u in self.start_urls}
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
         self.depth_arg = depth
-        self.max_depth = 3
-        self.max_pagination = 25
-        self.max_sitemap_urls = 50_000
-        self.max_discovery_bytes = 50 * 1024 * 1024
+        # The defaults until from_crawler reads the crawl's settings.
+        self.max_depth: int = setting_default("CRAWL_DEPTH")
+        self.max_pagination: int = setting_default("CRAWL_MAX_PAGINATION")
+        self.max_sitemap_urls: int = setting_default("CRAWL_MAX_SITEMAP_URLS")
+        self.max_discovery_bytes: int = setting_default("CRAWL_MAX_DISCOVERY_BYTES")
         self.site_errors: dict[str, str] = {}  # start URL -> one-line reason
         self.site_reached: set[str] = set()
         self.revisit = truthy(revisit)
@@ -120,18 +122,19 @@ class NewsSpider(DiscoveryCallbacks):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.max_depth = int(spider.depth_arg if spider.depth_arg is not None else settings.getint("CRAWL_DEPTH"))
-        spider.max_pagination = settings.getint("CRAWL_MAX_PAGINATION", 25)
-        spider.max_sitemap_urls = settings.getint("CRAWL_MAX_SITEMAP_URLS", 50_000)
-        spider.max_discovery_bytes = settings.getint("CRAWL_MAX_DISCOVERY_BYTES", 50 * 1024 * 1024)
-        spider.incremental = spider.incremental and settings.getbool("CRAWL_INCREMENTAL", True)
+        depth = spider.depth_arg
+        spider.max_depth = int(depth) if depth is not None else setting_int(settings, "CRAWL_DEPTH")
+        spider.max_pagination = setting_int(settings, "CRAWL_MAX_PAGINATION")
+        spider.max_sitemap_urls = setting_int(settings, "CRAWL_MAX_SITEMAP_URLS")
+        spider.max_discovery_bytes = setting_int(settings, "CRAWL_MAX_DISCOVERY_BYTES")
+        spider.incremental = spider.incremental and setting_bool(settings, "CRAWL_INCREMENTAL")
         # One page or a few: extracting in-process beats starting worker processes.
         spider.pool = extraction_pool(crawler, workers=0 if spider.mode == "single" else None)
         # A shared frontier queues in Redis: everything goes there at once (see newscrawler.discover.backlog).
-        window = settings.getint("CRAWL_BACKLOG_WINDOW") or 4 * settings.getint("CONCURRENT_REQUESTS", 16) + 64
-        memory = settings.getint("CRAWL_BACKLOG_MEMORY") or None
-        backlog = Backlog(None, None) if settings.get("FRONTIER_URL") else Backlog(window, memory)
-        spider.urls = Admission(spider.start_urls, spider.rules, settings.getint("URLLENGTH_LIMIT", 2083), backlog)
+        window = setting_int(settings, "CRAWL_BACKLOG_WINDOW") or 4 * setting_int(settings, "CONCURRENT_REQUESTS") + 64
+        memory = setting_int(settings, "CRAWL_BACKLOG_MEMORY") or None
+        backlog = Backlog(None, None) if setting_str(settings, "FRONTIER_URL") else Backlog(window, memory)
+        spider.urls = Admission(spider.start_urls, spider.rules, setting_int(settings, "URLLENGTH_LIMIT"), backlog)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         for signal in (signals.request_reached_downloader, signals.request_dropped):
             crawler.signals.connect(spider.left_scheduler, signal=signal)
@@ -139,13 +142,14 @@ class NewsSpider(DiscoveryCallbacks):
 
     def open_url_states(self) -> None:
         """Open the URL states of this crawl's sites: a writer, and a read-only engine for lookups."""
-        db = self.settings.get("ARCHIVE_DB")
+        db = setting_str(self.settings, "ARCHIVE_DB")
         engine = open_archive(db) if db and self.incremental else None
         try:
             reader = open_archive(db, readonly=True) if engine is not None else None
-            self.urls.states = UrlStates(engine, sorted(self.sites), self.settings.getlist("CRAWL_REVISIT_SCHEDULE"),
-                                         revisit=self.revisit, since=self.since, enabled=engine is not None,
-                                         flush_every=self.settings.getint("CRAWL_STATE_FLUSH_EVERY", 200), reader=reader)
+            schedule = setting_list(self.settings, "CRAWL_REVISIT_SCHEDULE")
+            self.urls.states = UrlStates(engine, sorted(self.sites), schedule, revisit=self.revisit, since=self.since,
+                                         enabled=engine is not None, reader=reader,
+                                         flush_every=setting_int(self.settings, "CRAWL_STATE_FLUSH_EVERY"))
         except ArchiveError as exc:  # unreadable (corrupt) archive: stop with one error line
             archive_failed(self.crawler, exc)
 
@@ -260,7 +264,7 @@ class NewsSpider(DiscoveryCallbacks):
         site = site_of(response.url)
         if start_url:
             feeds = page.feeds or [urljoin(get_base_url(response), path)
-                                   for path in self.settings.getlist("CRAWL_FEED_PATHS")]
+                                   for path in setting_list(self.settings, "CRAWL_FEED_PATHS")]
             for feed in feeds:
                 if same_site(feed, site):
                     yield self._discovery(feed, "feed")
