@@ -58,11 +58,14 @@ def article_to_dict(a: StoredArticle) -> dict[str, Any]:
 
 
 def csv_cell(value: Any) -> Any:
-    """A CSV-safe cell: lists joined, None empty, formula-looking text prefixed with '."""
+    """A CSV-safe cell: lists joined with ``"; "``, dicts as compact JSON, None empty, and text
+    starting with =, +, -, @, tab or CR (a spreadsheet formula) prefixed with ' (OWASP's rule)."""
     if value is None:
         return ""
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         value = LIST_SEPARATOR.join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = to_json(value)
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -8,41 +8,9 @@ from typing import Any
 import click
 
 from archive.engine import describe_db, resolve_db_url
+from newscrawler.cli.options import crawl_options, when_text
 from newscrawler.runner import EXIT_FAILED, CrawlOptions, CrawlReport, interrupted_run, resume_options, run_crawl
 from newscrawler.sources import Source, SourcesError, load_sources
-
-DB_HELP = "Archive: a file path or an SQLAlchemy URL [default: $NEWSCRAWLER_DB, else ./news.sqlite3]."
-
-
-def db_option(func: Any) -> Any:
-    return click.option("--db", "db", envvar="NEWSCRAWLER_DB", metavar="PATH_OR_URL", help=DB_HELP)(func)
-
-
-def parse_overrides(values: tuple[str, ...]) -> dict[str, str]:
-    overrides: dict[str, str] = {}
-    for value in values:
-        name, sep, setting = value.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{value!r} is not NAME=VALUE", param_hint="-s")
-        overrides[name.strip()] = setting
-    return overrides
-
-
-def crawl_options(func: Any) -> Any:
-    options = [
-        click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
-                     help="Override a Scrapy setting (repeatable), as with 'scrapy crawl -s'."),
-        click.option("--log-level", default="WARNING", show_default=True,
-                     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
-                     help="Scrapy log level on stderr (or in --log-file)."),
-        click.option("--log-file", type=click.Path(dir_okay=False), help="Write the crawl log to this file."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line."),
-        db_option,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
 
 def read_sources(path: str) -> list[Source]:
     """The enabled sites of a sources file; a click error naming the first problem otherwise."""
@@ -67,9 +35,9 @@ def finish(report: CrawlReport, db: str | None, quiet: bool) -> None:
         sys.exit(code)
 
 
-def options_from(urls: list[str], db: str | None, overrides: tuple[str, ...], log_level: str,
+def options_from(urls: list[str], db: str | None, overrides: dict[str, str], log_level: str,
                  log_file: str | None, quiet: bool, **extra: Any) -> CrawlOptions:
-    return CrawlOptions(urls=urls, db=db, settings=parse_overrides(overrides), log_level=log_level.upper(),
+    return CrawlOptions(urls=urls, db=db, settings=dict(overrides), log_level=log_level.upper(),
                         log_file=log_file, progress=not quiet and sys.stderr.isatty(), **extra)
 
 
@@ -82,7 +50,8 @@ def options_from(urls: list[str], db: str | None, overrides: tuple[str, ...], lo
 @click.option("--max-time", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
               help="Stop after this many seconds.")
 @click.option("--revisit", is_flag=True, help="Re-check every known article of these sites now (conditional requests).")
-@click.option("--since", metavar="DATE", help="Skip sitemap/feed entries last modified before DATE (YYYY-MM-DD).")
+@click.option("--since", metavar="DATE", callback=when_text,
+              help="Skip sitemap/feed entries last modified before DATE (YYYY-MM-DD).")
 @click.option("--full", is_flag=True, help="Not incremental: request every page again, known or not.")
 @click.option("--frontier", metavar="redis://HOST:PORT/DB", envvar="NEWSCRAWLER_FRONTIER",
               help="Share the request queue and seen set with other workers through Redis "
@@ -94,7 +63,7 @@ def options_from(urls: list[str], db: str | None, overrides: tuple[str, ...], lo
 def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_articles: int | None,
           max_time: float | None, revisit: bool, since: str | None, full: bool, frontier: str | None, resume: bool,
           db: str | None,
-          overrides: tuple[str, ...], log_level: str, log_file: str | None, quiet: bool) -> None:
+          overrides: dict[str, str], log_level: str, log_file: str | None, quiet: bool) -> None:
     """Discover and archive the articles of each site.
 
     Follows robots.txt, sitemaps (also Google News), RSS/Atom and JSON feeds and links
@@ -120,13 +89,8 @@ def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_art
         return
     if not start:
         raise click.UsageError("give at least one URL or --sources FILE")
-    if since is not None:
-        from archive.when import parse_when
-
-        if parse_when(since) is None:
-            raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since")
     if full:
-        overrides = (*overrides, "CRAWL_INCREMENTAL=False")
+        overrides = {**overrides, "CRAWL_INCREMENTAL": "False"}
     options = options_from(start, db, overrides, log_level, log_file, quiet, depth=depth,
                            max_articles=max_articles, max_time=max_time, revisit=revisit, since=since,
                            sources=[s.to_dict() for s in sites] or None, frontier=frontier)
@@ -134,7 +98,7 @@ def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_art
 
 
 def resume_crawl(db: str | None, depth: int | None, max_articles: int | None, max_time: float | None,
-                 overrides: tuple[str, ...], log_level: str, log_file: str | None, quiet: bool) -> None:
+                 overrides: dict[str, str], log_level: str, log_file: str | None, quiet: bool) -> None:
     run = interrupted_run(db)
     if run is None:
         if not quiet:
@@ -153,7 +117,7 @@ def resume_crawl(db: str | None, depth: int | None, max_articles: int | None, ma
 @click.command()
 @click.argument("url")
 @crawl_options
-def fetch(url: str, db: str | None, overrides: tuple[str, ...], log_level: str, log_file: str | None,
+def fetch(url: str, db: str | None, overrides: dict[str, str], log_level: str, log_file: str | None,
           quiet: bool) -> None:
     """Archive one article page (a one-off), without following links.
 
@@ -194,4 +158,4 @@ def demo(db: str, keep: bool) -> None:
         sys.exit(code if code != EXIT_FAILED else 1)
 
 
-__all__ = ["crawl", "fetch", "demo", "db_option", "resolve_db_url"]
+__all__ = ["crawl", "fetch", "demo", "resolve_db_url"]

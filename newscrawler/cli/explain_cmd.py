@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from archive.engine import describe_db, open_archive
 from archive.errors import ArchiveError
-from newscrawler.cli.crawl_cmds import db_option, parse_overrides
+from newscrawler.cli.options import db_option, settings_option
 from newscrawler.explain import VIA_CHOICES, explain as explain_url
 
 
@@ -21,10 +21,9 @@ from newscrawler.explain import VIA_CHOICES, explain as explain_url
 @click.option("--from-archive", is_flag=True,
               help="Decide on the archive's raw copy of the page instead of fetching it.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the steps, would_store and the verdict.")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy setting (repeatable), e.g. -s ROBOTSTXT_OBEY=False.")
+@settings_option
 @db_option
-def explain(url: str, via: str | None, from_archive: bool, as_json: bool, overrides: tuple[str, ...],
+def explain(url: str, via: str | None, from_archive: bool, as_json: bool, overrides: dict[str, str],
             db: str | None) -> None:
     """Why a page is (or is not) archived: robots.txt, blocking, the article decision and its
     evidence, the extracted words, title and date sources, a duplicate's owner, and whether a
@@ -39,7 +38,7 @@ def explain(url: str, via: str | None, from_archive: bool, as_json: bool, overri
     engine = _archive(db)
     from newscrawler import settings
 
-    result = explain_url(url, engine, via=via, from_archive=from_archive, settings=parse_overrides(overrides),
+    result = explain_url(url, engine, via=via, from_archive=from_archive, settings=overrides,
                          min_words=settings.ARTICLE_MIN_WORDS)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from typing import TextIO
 
 import click
 
 from archive.aliases import find_article
 from archive.engine import open_archive
-from archive.runs import list_runs
-from archive.versions import article_versions, version_diff
-from newscrawler.cli.crawl_cmds import db_option
+from archive.runs import RunRecord, list_runs
+from archive.versions import Version, article_versions, version_diff
+from newscrawler import render
+from newscrawler.cli.options import db_option, open_output, output_options
 from newscrawler.cli.query_cmds import note_alias
 from newscrawler.sources import parse_sources
 
@@ -35,9 +36,9 @@ def _site_line(site: str, counts: dict[str, int | float]) -> str:
 
 @click.command()
 @click.option("--last", "last", type=click.IntRange(1), default=10, show_default=True, help="How many runs.")
-@click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per run (newest first).")
+@output_options()
 @db_option
-def runs(last: int, as_json: bool, db: str | None) -> None:
+def runs(last: int, fmt: str, output: str | None, db: str | None) -> None:
     """The last crawl runs: status, per-site counts and warnings.
 
     Per site: URLs discovered, pages fetched, answered 304 Not Modified, skipped
@@ -46,42 +47,49 @@ def runs(last: int, as_json: bool, db: str | None) -> None:
     by reason (listing_url, teasers, short_text...: see `newscrawler explain URL`),
     dropped by reason, errors by kind, blocked by robots.txt. Warnings name sites that refused us
     (403/429, captcha pages) or yielded nothing new for 3 runs while they used to.
+    json is a list, one object per run (newest first), per-site counts under "sites".
 
     \b
     Example:
       newscrawler runs --last 5
-      newscrawler runs --json | jq '.[0].status'
+      newscrawler runs --format json | jq '.[0].status'
     """
     records = list_runs(open_archive(db, readonly=True), last=last)
-    if as_json:
-        click.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
-        return
-    if not records:
-        click.echo("no runs yet", err=True)
-        return
+    with open_output(output) as out:
+        if fmt != "table":
+            render.write_records([r.to_json() for r in records], fmt, out, columns=[])
+        elif not records:
+            click.echo("no runs yet", err=True)
+        else:
+            _write_runs(records, out)
+
+
+def _write_runs(records: list[RunRecord], out: TextIO) -> None:
     for record in records:
         took = f"{(record.finished_at - record.started_at).total_seconds():.1f}s" if record.finished_at else "-"
-        click.echo(f"run {record.id}  {record.command}  {record.started_at:%Y-%m-%d %H:%M:%S} UTC  {took}  "
-                   f"{record.status}  {record.new} new, {record.updated} updated"
-                   + (f"  worker {record.args['worker']}" if record.args.get("worker") else ""))
+        out.write(f"run {record.id}  {record.command}  {record.started_at:%Y-%m-%d %H:%M:%S} UTC  {took}  "
+                  f"{record.status}  {record.new} new, {record.updated} updated"
+                  + (f"  worker {record.args['worker']}" if record.args.get("worker") else "") + "\n")
         for site, counts in record.sites.items():
-            click.echo(_site_line(site, counts))
+            out.write(_site_line(site, counts) + "\n")
         for url, message in record.site_errors.items():
-            click.echo(f"  error: {url}: {message}")
+            out.write(f"  error: {url}: {message}\n")
         for warning in record.warnings:
-            click.echo(f"  warning: {warning}")
+            out.write(f"  warning: {warning}\n")
 
 
 @click.command()
 @click.argument("article", metavar="URL_OR_ID")
-@click.option("--diff", "show_diff", is_flag=True, help="Unified diffs between consecutive versions.")
-@click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per version (oldest first).")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Unified diffs between consecutive versions (other formats: a \"diff\" field).")
+@output_options()
 @db_option
-def history(article: str, show_diff: bool, as_json: bool, db: str | None) -> None:
+def history(article: str, show_diff: bool, fmt: str, output: str | None, db: str | None) -> None:
     """The stored versions of an article (a new one whenever its title or text changed).
 
     A URL kept as an alias of an article (a copy of it) gives that article's
-    versions, with a note on standard error.
+    versions, with a note on standard error. json is a list, one object per
+    version (oldest first).
 
     \b
     Example:
@@ -97,16 +105,26 @@ def history(article: str, show_diff: bool, as_json: bool, db: str | None) -> Non
         note_alias(article, alias)
     stored, versions = found
     url = stored.canonical_url or stored.url
-    if as_json:
-        click.echo(json.dumps([v.to_json(url) for v in versions], ensure_ascii=False, indent=2))
-        return
-    click.echo(f"{url} (article {stored.id}): {len(versions)} version{'s' if len(versions) != 1 else ''}")
+    with open_output(output) as out:
+        if fmt == "table":
+            _write_versions(versions, url, stored.id, show_diff, out)
+            return
+        records = [v.to_json(url) for v in versions]
+        if show_diff:
+            for record, old, new in zip(records, [None, *versions], versions):
+                record["diff"] = version_diff(old, new, url) if old is not None else None
+        render.write_records(records, fmt, out, columns=[])
+
+
+def _write_versions(versions: list[Version], url: str, article_id: int | None, show_diff: bool,
+                    out: TextIO) -> None:
+    out.write(f"{url} (article {article_id}): {len(versions)} version{'s' if len(versions) != 1 else ''}\n")
     for version in versions:
-        click.echo(f"  v{version.version}  {version.fetched_at:%Y-%m-%d %H:%M:%S} UTC  "
-                   f"{len(version.text.split())} words  {version.title}")
+        out.write(f"  v{version.version}  {version.fetched_at:%Y-%m-%d %H:%M:%S} UTC  "
+                  f"{len(version.text.split())} words  {version.title}\n")
     if show_diff:
         for old, new in zip(versions, versions[1:]):
-            click.echo(version_diff(old, new, url))
+            out.write(version_diff(old, new, url) + "\n")
 
 
 @click.group()
