@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Result, cli
+from tests.support.cli import Result, cli
 
 from archive.article import Article, FetchedPage
 from archive.engine import open_archive
