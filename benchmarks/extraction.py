@@ -6,7 +6,9 @@ Run from the repo root::
 
 Scores ``newscrawler.extract.extractor.extract_article``, plain ``trafilatura.extract`` and
 (if installed) readability-lxml in the same process with the corpus' shingle method
-(:mod:`benchmarks.scoring`), then lists the worst pages of ``extract_article``.
+(:mod:`benchmarks.scoring`), then lists the worst pages of ``extract_article``. Then the
+metadata (title, authors, day, language, section) of ``extract_article`` and trafilatura
+against the hand labels (:mod:`benchmarks.metadata`); ``--misses`` lists ours field by field.
 """
 
 from __future__ import annotations
@@ -202,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--worst", type=int, default=10)
+    parser.add_argument("--misses", action="store_true", help="list every metadata field extract_article misses")
     args = parser.parse_args(argv)
     if not (args.corpus / "ground_truth.json").is_file():
         print(f"corpus not found at {args.corpus}: benchmark skipped")
@@ -209,7 +212,24 @@ def main(argv: list[str] | None = None) -> int:
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
     pages, results = _run_all(args.corpus)
     print_report(pages, results, args.worst)
+    print_metadata_report(args.misses)
     return 0
+
+
+def print_metadata_report(misses: bool) -> None:
+    """Title, authors, day, language and section accuracy on the hand-labelled pages, beside trafilatura."""
+    from benchmarks import metadata
+
+    labelled = metadata.load_pages()
+    if not labelled:
+        print("\nno labelled pages found: metadata accuracy skipped")
+        return
+    results = {name: metadata.score_pages(labelled, system) for name, system in metadata.SYSTEMS.items()}
+    print("\nmetadata accuracy on hand-labelled pages (tests/golden/labels):")
+    print("\n".join(metadata.table(results)))
+    if misses:
+        print("\nmisses of extract_article:")
+        print("\n".join(metadata.miss_lines(results["extract_article"]["all"], limit=1000)))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -124,3 +124,48 @@ def pick_published(candidates: list[tuple[str, Any]], page_dates: Iterable[Any] 
         if (value := parse_date_raw(raw)) is not None:
             return with_page_zone(value, others), source
     return None, None
+
+
+SAME_INSTANT_SECONDS = 60
+MAX_OFFSET = timedelta(hours=14)
+MIN_OFFSET = timedelta(hours=-12)
+
+
+def as_published_locally(published: datetime, zoned: Iterable[datetime | None], local_days: Iterable[date],
+                         local_walls: Iterable[datetime] = ()) -> datetime:
+    """``published`` (the same instant) in the publisher's own UTC offset, when the page gives one.
+
+    A page often declares UTC in one place (JSON-LD ``2019-11-20T02:59:46Z``) and its local
+    time in another (``2019-11-19T20:59:46-06:00``, a dateline, the URL's ``/2019/11/19/``);
+    the day a reader sees is the local one. In order: the offset of another declared date
+    for the same instant; the offset a visible dateline's wall-clock time implies
+    (``local_walls``, naive); else, when a local day (URL, dateline) differs from the UTC
+    day, the smallest whole-hour offset that shows that day. The instant never moves.
+    """
+    if published.utcoffset() != timedelta(0):
+        return published
+    for other in zoned:
+        if (other is not None and other.tzinfo and other.utcoffset() != timedelta(0)
+                and abs((other - published).total_seconds()) < SAME_INSTANT_SECONDS):
+            return published.astimezone(other.tzinfo)
+    utc_wall = published.replace(tzinfo=None)
+    for wall in local_walls:
+        offset = timedelta(minutes=15 * round((wall - utc_wall).total_seconds() / 900))
+        if offset and MIN_OFFSET <= offset <= MAX_OFFSET:
+            return published.astimezone(timezone(offset))
+    for day in local_days:
+        if (offset := _offset_showing(published, day)) is not None:
+            return published.astimezone(timezone(offset))
+    return published
+
+
+def _offset_showing(published: datetime, day: date) -> timedelta | None:
+    """The smallest whole-hour UTC offset under which ``published`` falls on ``day`` (None if none)."""
+    since_midnight = published - published.replace(hour=0, minute=0, second=0, microsecond=0)
+    if day == published.date() - timedelta(days=1):
+        offset = -timedelta(hours=since_midnight // timedelta(hours=1) + 1)
+    elif day == published.date() + timedelta(days=1):
+        offset = timedelta(hours=24) - timedelta(hours=since_midnight // timedelta(hours=1))
+    else:
+        return None
+    return offset if MIN_OFFSET <= offset <= MAX_OFFSET else None

@@ -11,16 +11,29 @@ from __future__ import annotations
 import json
 import logging
 import re
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from newscrawler.extract.metadata.dates import parse_date, parse_date_raw, pick_published, url_date, with_page_zone
+from newscrawler.extract.metadata.byline import (
+    choose_authors,
+    is_generic_credit,
+    is_site_like,
+    page_byline,
+    split_byline,
+)
+from newscrawler.extract.metadata.datelines import dateline_dates, time_elements
+from newscrawler.extract.metadata.dates import (
+    as_published_locally,
+    parse_date,
+    parse_date_raw,
+    pick_published,
+    url_date,
+    with_page_zone,
+)
 from newscrawler.extract.metadata.names import (
     clean_authors,
     clean_section,
@@ -33,6 +46,7 @@ from newscrawler.extract.metadata.names import (
 )
 from newscrawler.extract.metadata.paywall import is_paywalled
 from newscrawler.extract.metadata.titles import markup_title, strip_host_suffix
+from newscrawler.extract.metadata.trees import per_tree
 
 __all__ = ["PageMetadata", "clean_authors", "clean_space", "jsonld_objects", "language_code", "page_metadata",
            "parse_date", "strip_site_suffix"]
@@ -70,6 +84,7 @@ class PageMetadata:
     date_source: str | None = None  # jsonld, meta, url or text (see metadata_dates)
     title_source: str | None = None  # jsonld, og, twitter, meta, h1, title or trafilatura (metadata_titles)
     is_paywalled: bool | None = None  # see metadata_paywall
+    credit: str | None = None  # a byline that names only a desk or the staff, as written (see metadata.byline)
 
 
 # --- JSON-LD -------------------------------------------------------------------------------
@@ -107,23 +122,6 @@ def _flatten(value: Any, out: list[dict], depth: int = 0) -> None:
         for key in ("@graph", "mainEntity"):
             if isinstance(value.get(key), (dict, list)):
                 _flatten(value[key], out, depth + 1)
-
-
-_LAST_TREE: dict[str, tuple[Any, Any]] = {}  # what -> (weak reference to a tree, its value)
-
-
-def per_tree(what: str, tree: Any, compute: Callable[[Any], Any]) -> Any:
-    """``compute(tree)``, remembered for the last tree asked: a crawl classifies a page and then
-    extracts it from the same tree, and both read its JSON-LD and ``<meta>`` tags (read-only)."""
-    last = _LAST_TREE.get(what)
-    if last is not None and last[0]() is tree:
-        return last[1]
-    value = compute(tree)
-    try:
-        _LAST_TREE[what] = (weakref.ref(tree), value)
-    except TypeError:  # not weak-referenceable (not an lxml element): nothing remembered
-        _LAST_TREE.pop(what, None)
-    return value
 
 
 def jsonld_objects(tree: Any) -> list[dict]:
@@ -349,10 +347,30 @@ def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[st
     published, source = pick_published(candidates, declared)
     if published is None and use_htmldate:
         published, source = _htmldate(tree), "text"
-    meta.published_at, meta.date_source = published, source if published else None
     others = [parse_date_raw(raw) for raw in declared]
+    if published is not None and source in ("jsonld", "meta") and published.utcoffset() == timedelta(0) \
+            and published.timetz().replace(tzinfo=None) != time(0):
+        published = _shown_locally(published, tree, others, url, meta.language)
+    meta.published_at, meta.date_source = published, source if published else None
     modified = [with_page_zone(m, others) for raw in modified_raw if (m := parse_date_raw(raw)) is not None]
     meta.modified_at = next((m for m in modified if published is None or m >= published), None)
+
+
+def _shown_locally(published: datetime, tree: Any, others: list[datetime | None], url: str,
+                   language: str | None) -> datetime:
+    """``published`` (declared in UTC) in the offset the page shows its readers (same instant).
+
+    Cheapest evidence first: other declared dates, ``<time datetime>`` values, the URL's
+    date; the datelines' text only when none of these tells.
+    """
+    times = time_elements(tree)
+    zoned = [*others, *(parse_date_raw(v) for v in tree.xpath(_PUBLISHED_MARKUP)), *times.zoned]
+    url_day = url_date(url)
+    local = as_published_locally(published, zoned, [url_day.date()] if url_day else [], times.walls)
+    if local is not published or url_day is not None:
+        return local
+    shown = dateline_dates(tree, language)
+    return as_published_locally(published, shown.zoned, shown.days, shown.walls)
 
 
 def _htmldate(tree: Any) -> datetime | None:
@@ -386,8 +404,7 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
         source.section = clean_section(source.section)
     merged = _merge(sources)
     merged.site_name = pick_site_name(sites, _host(url))
-    merged.authors = next((names for s in sources if (names := clean_authors(s.authors, not_people))), [])
-    merged.authors = merged.authors or clean_authors(org_authors, not_people, people=False)
+    _set_authors(merged, tree, sources, org_authors, not_people, _host(url))
     merged.title_source = next((s.title_source or "trafilatura" for s in sources if s.title), None)
     merged.title = strip_site_suffix(merged.title, merged.site_name)
     if merged.title_source == "title":
@@ -397,6 +414,34 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
     if merged.image_url:
         merged.image_url = urljoin(url or "", merged.image_url)
     return merged
+
+
+def _set_authors(meta: PageMetadata, tree: Any, sources: list[PageMetadata], org_authors: list[str],
+                 not_people: list[str | None], host: str) -> None:
+    """``authors`` and ``credit`` from the structured data and the visible byline (see metadata.byline)."""
+    raw = next((s.authors for s in sources if clean_authors(s.authors, not_people)), [])
+    structured = clean_authors(_split_raw(raw), not_people)
+    byline = page_byline(tree)
+    agencies = [a for value in raw for a in split_byline(value).agencies]
+    for agency in agencies:
+        if agency not in byline.order:
+            byline.order.append(agency)
+            byline.agencies.append(agency)
+    meta.authors = choose_authors(structured, byline, not_people, host)
+    if not meta.authors:
+        orgs = clean_authors(org_authors, not_people, people=False)
+        meta.authors = [o for o in orgs if not is_site_like(o, not_people, host)] or orgs
+    generic = [v for s in sources for v in s.authors if is_generic_credit(v)]
+    meta.credit = None if meta.authors else byline.credit or next(iter(generic), None)
+
+
+def _split_raw(raw: list[str]) -> list[str]:
+    """Raw author values split where a byline would be ("Felix Schröder und Jörg Soldwisch")."""
+    out: list[str] = []
+    for value in raw:
+        people = split_byline(value).people
+        out.extend(people if len(people) > 1 else [value])
+    return out
 
 
 def _host(url: str | None) -> str:

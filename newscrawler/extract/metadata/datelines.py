@@ -1,0 +1,93 @@
+"""The dates a page shows its readers: ``<time>`` elements and datelines, in many languages.
+
+Used to show a publication instant in the publisher's own time zone (see
+:func:`newscrawler.extract.metadata.dates.as_published_locally`), never to move it.
+Texts are read with dateparser (a dependency of htmldate), which knows month names and
+date orders of some 200 languages; it is only consulted when the page declares its
+publication time in UTC and gives no other offset for the same instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from newscrawler.extract.metadata.dates import parse_date_raw
+from newscrawler.extract.metadata.names import clean_space
+from newscrawler.extract.metadata.trees import marked_elements
+
+LOGGER = logging.getLogger(__name__)
+
+_DATELINE_MARK = re.compile(r"date|publish|timestamp|posted")
+_UPDATED = re.compile(r"\b(?:updated|modified|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt|"
+                      r"oppdatert|uppdaterad|opdateret|zaktualizowano|обновлено|更新|수정)\b", re.IGNORECASE)
+_HAS_DIGIT = re.compile(r"\d")
+MAX_DATELINE_WORDS = 14
+MAX_DATELINES = 3
+
+
+@dataclass
+class Shown:
+    """Dates the page shows: machine values with a zone, local wall-clock times, local days."""
+
+    zoned: list[datetime] = field(default_factory=list)
+    walls: list[datetime] = field(default_factory=list)  # naive: the time as the reader sees it
+    days: list[date] = field(default_factory=list)
+
+
+def time_elements(tree: Any) -> Shown:
+    """The machine-readable publication times of the page's ``<time datetime>`` elements."""
+    shown = Shown()
+    for node in tree.iter("time"):
+        value = parse_date_raw(node.get("datetime"))
+        if value is None or _UPDATED.search(clean_space(node.text_content())):
+            continue
+        (shown.zoned if value.tzinfo else shown.walls).append(value)
+    return shown
+
+
+def dateline_dates(tree: Any, language: str | None) -> Shown:
+    """The publication dates the page's datelines show as text (updates left out), first ones first."""
+    shown = Shown()
+    texts: list[str] = []
+    nodes = [*tree.iter("time"), *(node for node, words in marked_elements(tree) if _DATELINE_MARK.search(words))]
+    for node in nodes:
+        if node.tag in {"script", "style", "meta", "body", "html"}:
+            continue
+        text = clean_space(node.text_content())
+        if (text and _HAS_DIGIT.search(text) and len(text.split()) <= MAX_DATELINE_WORDS
+                and not _UPDATED.search(text) and text not in texts):
+            texts.append(text)
+        if len(texts) >= MAX_DATELINES:
+            break
+    for text in texts:
+        _read_text(text, language, shown)
+        if shown.walls or shown.days:
+            break
+    return shown
+
+
+def _read_text(text: str, language: str | None, shown: Shown) -> None:
+    found = _dateparser(text, language)
+    if found is None:
+        return
+    if found.tzinfo:
+        shown.zoned.append(found)
+    elif found.hour or found.minute:
+        shown.walls.append(found)
+    shown.days.append(found.date())
+
+
+def _dateparser(text: str, language: str | None) -> datetime | None:
+    try:
+        from dateparser.search import search_dates
+
+        found = search_dates(text, languages=[language] if language else None,
+                             settings={"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past"})
+    except Exception as err:  # dateparser has many failure modes on odd text
+        LOGGER.debug("dateparser failed on %r: %s", text, err)
+        return None
+    return found[0][1] if found else None
