@@ -56,36 +56,55 @@ _GENERIC = re.compile(
 _PREFIX = re.compile(
     r"^(?:(?:written|words|reporting|reported|story|text|posted|compiled)\s+by|by|von|vom|par|por|di|door|"
     r"av|af|fra|från|przez|autor(?:in|ka)?|auteur|autore|author|text|texte|testo|texto|tekst|teksti|"
-    r"от|автор|текст|文|作者|记者|記者|撰文|글|기자)\s*[:/：／|]?\s+|^(?:文|作者|记者|記者|撰文|글)\s*[:/：／]\s*",
+    r"от|автор|текст|文|作者|记者|記者|撰文|글|기자)\s*[:/：／|]?\s+|^(?:文|作者|记者|記者|撰文|글)\s*[:/：／]\s*"
+    r"|^(?:本报记者|本報記者|本报通讯员|本報通訊員|特约记者|特約記者|本报讯|本報訊)\s*[:：]?\s*",
     re.IGNORECASE,
 )
 _PHOTO = re.compile(r"\b(?:foto|photo|photos|fotos|bild|bilder|image|images|video|grafik|illustration|"
                     r"фото|写真|사진|图)\b\s*[:/：]?.*$", re.IGNORECASE)
 _JOINERS = re.compile(
-    r"\s*(?:,|;|&|\+|/|、|，|・|·|\|)\s*"
+    r"\s*(?:,|;|&|\+|/|、|，|・|·|\|)\s*|\s+[-–—]\s+"
     r"|\s+(?:and|AND|And|und|UND|et|ET|y|Y|e|og|och|en|i|и|И|oraz|ja|ve|és|a|mit|with|avec|con|com|met|med|z|с)\s+"
 )
 _LEAD_JOINER = re.compile(r"^(?:and|und|et|y|e|og|och|en|i|и|oraz|mit|with|avec|con|com|met|med|z|с)\s+")
 # A byline prefix after a label ("Capital Von Jemima Kelly"): capitalised, before a capitalised name.
 _MID_PREFIX = re.compile(r"\s(?:By|BY|Von|VON|Par|Por|Door|Autor|Text|Texte|Tekst):?\s+(?=[A-ZÀ-ÞĀ-Ž])")
-_PAREN = re.compile(r"\(([^()]{2,30})\)")
+_PAREN = re.compile(r"[(（]([^()（）]{2,30})[)）]")
 _ROLE_TAIL = re.compile(
     r"(?:\s*[,\-–—]\s*|\s+)(?:staff\s+(?:writer|reporter)|senior\s+\w+|chief\s+\w+|\w+\s+correspondent|"
     r"correspondent|reporter|editor|columnist|contributor|writer|analyst|redakteur(?:in)?|korrespondent(?:in)?|"
-    r"journaliste|periodista|giornalista|journalist|reporter\w*|korespondent)\b.*$",
+    r"journaliste|periodista|giornalista|journalist|reporter\w*|korespondent|redactor|redactora|rédacteur|"
+    r"rédactrice|redattore|redattrice|redacteur|redaktør|redaktör|toimittaja|dziennikarz|dziennikarka|"
+    r"корреспондент|журналист)s?\b.*$",
     re.IGNORECASE,
 )
 _CJK_ROLE = re.compile(r"\s*(?:記者|记者|기자|특파원|特派員|特派员|編集委員|论说委员|通讯员|報道|报道|撰稿)\s*$")
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af\u3040-\u30ff]{2,6}$")
 _HAN_OR_HANGUL = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")
-_TRAILING = re.compile(r"\s+(?:updated|published|posted|on|at|le|am|el|il|den|dnia)\b.*$|\s*\d.*$|\s*\(.*$",
-                       re.IGNORECASE)
+_TRAILING = re.compile(
+    r"\s+(?:updated|published|posted|on|at|le|am|el|il|den|dnia|publisert|oppdatert|publicerad|uppdaterad|"
+    r"offentliggjort|opdateret|julkaistu|päivitetty|veröffentlicht|aktualisiert|publié|publicado|pubblicato|"
+    r"aggiornato|gepubliceerd|bijgewerkt|opublikowano|опубликовано|обновлено)\b.*$"
+    r"|\s+[^\W\d_]{3,9}\.?\s+\d{1,2}\b.*$|\s*\d.*$|\s*\(.*$",
+    re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|[!?©]", re.IGNORECASE)
 MAX_NAME_WORDS = 5
 BYLINE_MAX_WORDS = 30
 
 # Markup that holds a byline: class/id words, rel=author, itemprop=author.
 _BYLINE_MARK = re.compile(r"byline|author|autor|auteur|writer|reporter|contributor")
+# Markup that credits a source: only a news agency is read from it ("(共同通信)", "Quelle: dpa").
+_AGENCY_MARK = re.compile(r"credit|agency|agentur|source|quelle|fuente|fonte|bron|kilde|källa|lähde|źródło|"
+                          r"источник|出典|来源|출처")
+_SOURCE_LABEL = re.compile(r"^[^:：]{1,12}[:：]\s*")
+# An unmarked element whose own text opens with a byline prefix and a capital ("By DONNA KESSLER"):
+# the byline of older layouts (<b>, <font>, a table cell).
+_TEXT_BYLINE = re.compile(r"^\s*(?:By|BY|Von|VON|Por|POR|Par|PAR|Di|DI|Door|DOOR|Av|AV|Af|Fra|Från|Przez|"
+                          r"Autor|Text|Texto|Testo|Tekst|Автор|От)\s*:?(?:\s+[A-ZÀ-ÞĀ-ŽА-Я]|\s*$)")
+_TEXT_BYLINE_TAGS = ("b", "strong", "font", "p", "div", "span", "td", "em", "i", "small")
+TEXT_BYLINE_MAX_WORDS = 14
+_MEDIA = re.compile(r"image|photo|caption|copyright|media|gallery|video|figure|picture")
+MEDIA_DEPTH = 6
 # Class words of author *boxes* and lists that are not the article's byline.
 _NOT_BYLINE_CLASS = re.compile(r"bio|avatar|image|img|photo|pic|social|follow|more-|other|related|comment|"
                                r"twitter|email|mail|description|about|card|promo|newsletter|tooltip")
@@ -106,7 +125,22 @@ class Byline:
 
 def agency_name(value: str) -> str | None:
     """The usual short name of a news agency credited as ``value``, else None."""
-    return AGENCIES.get(clean_space(value).strip(" .()").casefold())
+    return AGENCIES.get(_agency_text(value).casefold())
+
+
+def agency_as_written(value: str) -> str | None:
+    """A news agency credited as ``value``, as the page writes it less a leading "The"
+    ("The Associated Press" -> "Associated Press"; a name of several words in capitals in title
+    case); None when ``value`` is no known agency."""
+    if not agency_name(value):
+        return None
+    text = _agency_text(value)
+    text = text[4:] if text[:4].casefold() == "the " else text
+    return text.title() if text.isupper() and " " in text else text  # "ASSOCIATED PRESS", not "AFP"
+
+
+def _agency_text(value: str) -> str:
+    return _LEAD_JOINER.sub("", clean_space(value).strip(" .()（）")).strip(" .()（）")
 
 
 def is_generic_credit(value: str) -> bool:
@@ -135,7 +169,7 @@ def split_byline(text: str) -> Byline:
     if not text or len(text.split()) > BYLINE_MAX_WORDS:
         return Byline()
     text = _PHOTO.sub("", text).strip()
-    text = _PAREN.sub(lambda m: f", {m.group(1)}" if agency_name(m.group(1)) else m.group(0), text)
+    text = _PAREN.sub(lambda m: f", {_agency_text(m.group(1))}" if agency_name(m.group(1)) else m.group(0), text)
     mid = _MID_PREFIX.search(text)
     if mid and not _PREFIX.match(text):
         text = text[mid.end():]
@@ -145,17 +179,14 @@ def split_byline(text: str) -> Byline:
         byline.credit = stripped
         return byline
     seen: set[str] = set()
-    for part in _JOINERS.split(stripped):
-        part = _LEAD_JOINER.sub("", clean_space(part).strip(" .:-–—()"))
-        if not part:
-            continue
-        agency = agency_name(part)
+    for part in _parts(stripped):
+        agency = agency_as_written(_TRAILING.sub("", part))
         name = agency or _person(part)
         if name is None:
             if _GENERIC.match(part) and not byline.credit:
                 byline.credit = part
             continue
-        key = name_key(name) or name
+        key = credit_key(name)
         if key in seen:
             continue
         seen.add(key)
@@ -164,6 +195,24 @@ def split_byline(text: str) -> Byline:
     if byline.order:
         byline.credit = None
     return byline
+
+
+def _parts(text: str) -> list[str]:
+    """The parts of a byline between joiners; names in Han or Hangul also split at spaces."""
+    out: list[str] = []
+    for part in _JOINERS.split(text):
+        part = _LEAD_JOINER.sub("", clean_space(part).strip(" .:-–—()"))
+        words = part.split()
+        if len(words) > 1 and all(_CJK_NAME.match(w) for w in words):
+            out.extend(words)
+        elif part:
+            out.append(part)
+    return out
+
+
+def credit_key(name: str) -> str:
+    """One key for the ways a name is credited: an agency's short name, else the folded name."""
+    return (agency_name(name) or "").casefold() or name_key(name) or name
 
 
 def byline_texts(tree: Any) -> list[str]:
@@ -176,8 +225,8 @@ def byline_texts(tree: Any) -> list[str]:
             continue
         if _inside_unrelated(node):
             continue
-        name_node = node.find(".//*[@itemprop='name']")
-        text = clean_space((name_node if name_node is not None else node).text_content())
+        names = [clean_space(n.text_content()) for n in node.iterfind(".//*[@itemprop='name']")]
+        text = ", ".join(filter(None, names)) if names else clean_space(node.text_content())
         if text and len(text.split()) <= BYLINE_MAX_WORDS and text not in out:
             out.append(text)
     return out
@@ -193,15 +242,67 @@ def _inside_unrelated(node: Any) -> bool:
     return False
 
 
+def agency_credits(tree: Any) -> list[str]:
+    """News agencies named by elements that credit a source ("<span class=agency>(연합뉴스)</span>")."""
+    out: list[str] = []
+    for node, words in marked_elements(tree):
+        if not _AGENCY_MARK.search(words) or _MEDIA.search(words) or node.tag in {"meta", "link", "script", "img"}:
+            continue
+        if _in_media(node) or _inside_unrelated(node):
+            continue
+        text = clean_space(node.text_content())
+        if not text or len(text.split()) > 6:
+            continue
+        for part in _JOINERS.split(_SOURCE_LABEL.sub("", text.strip(" ()（）"))):
+            if (agency := agency_as_written(part)) and agency not in out:
+                out.append(agency)
+    return out
+
+
+def _in_media(node: Any) -> bool:
+    """Inside a figure, its caption or an image/video block (where a credit is a photo credit)."""
+    for depth, parent in enumerate(node.iterancestors()):
+        if depth >= MEDIA_DEPTH:
+            return False
+        if parent.tag in {"figure", "figcaption", "picture"} or _MEDIA.search(f"{parent.get('class') or ''}".casefold()):
+            return True
+    return False
+
+
+def text_byline(tree: Any) -> str | None:
+    """The first short unmarked element whose text opens as a byline does, or None."""
+    for node in tree.iter(*_TEXT_BYLINE_TAGS):
+        if node.text and _TEXT_BYLINE.match(node.text):
+            text = clean_space(node.text_content())
+            if len(text.split()) <= TEXT_BYLINE_MAX_WORDS and not _inside_unrelated(node):
+                return text
+    return None
+
+
 def page_byline(tree: Any) -> Byline:
-    """The article's byline: the names of the first byline element that names anyone."""
+    """The article's byline: the names of the first byline element that names anyone, with the
+    agencies credited beside it; an unmarked "By ..." line when no element is marked as a byline."""
+    merged = _marked_byline(tree)
+    if not merged.order:
+        found = split_byline(text) if (text := text_byline(tree)) else Byline()
+        if found.order:
+            found.credit, merged = None, found
+    for agency in agency_credits(tree):
+        if credit_key(agency) not in {credit_key(n) for n in merged.order}:
+            merged.order.append(agency)
+            merged.agencies.append(agency)
+            merged.credit = None
+    return merged
+
+
+def _marked_byline(tree: Any) -> Byline:
     credit: str | None = None
     merged = Byline()
     for text in byline_texts(tree):
         found = split_byline(text)
         if found.order:
             for name in found.order:
-                if name not in merged.order:
+                if credit_key(name) not in {credit_key(n) for n in merged.order}:
                     merged.order.append(name)
                     (merged.agencies if name in found.agencies else merged.people).append(name)
             if len(merged.people) >= 1:
@@ -243,14 +344,38 @@ def choose_authors(structured: list[str], byline: Byline, site_names: list[str |
     data names no one but the site; otherwise the data's names stand, with the byline's
     agencies added.
     """
-    data = [n for n in structured if not is_site_like(n, site_names, host)]
-    shown = [n for n in byline.order if n in byline.agencies or not is_site_like(n, site_names, host)]
+    data = [agency_as_written(n) or n for n in structured
+            if agency_name(n) or not is_site_like(n, site_names, host)]
+    shown = [n if n in byline.agencies else _without_site_tail(n, site_names, host) for n in byline.order]
+    shown = [n for n in shown if n in byline.agencies or not is_site_like(n, site_names, host)]
     if not shown:
-        return data
+        return _unique(data)
     if not data:
-        return shown
+        return _unique(shown)
     spelled = {_loose_key(n): n for n in data}
     if all(_loose_key(n) in {_loose_key(b) for b in shown} for n in data):
-        return [spelled.get(_loose_key(n), n) for n in shown]
-    known = {name_key(n) for n in data}
-    return data + [a for a in byline.agencies if name_key(a) not in known]
+        return _unique([_spelling(n, spelled.get(_loose_key(n))) for n in shown])
+    return _unique(data + byline.agencies)
+
+
+def _without_site_tail(name: str, site_names: list[str | None], host: str) -> str:
+    """A name less the site's name after it ("Timothy H.J. Nerozzi Fox News" on foxnews.com)."""
+    words = name.split()
+    keys = {name_key(s) for s in site_names if s}
+    label = host.casefold().removeprefix("www.").split(".")[0]
+    for tail in (1, 2, 3):
+        end = " ".join(words[-tail:])
+        if len(words) - tail >= 2 and (name_key(end) in keys or _LETTERS.sub("", end.casefold()) == label):
+            return " ".join(words[:-tail])
+    return name
+
+
+def _spelling(shown: str, data: str | None) -> str:
+    """The byline's spelling of a name ("Timothy H.J. Nerozzi"), the data's when they differ only
+    in case (a byline in capitals)."""
+    return data if data and data.casefold() == shown.casefold() else shown
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [n for n in names if not (credit_key(n) in seen or seen.add(credit_key(n)))]

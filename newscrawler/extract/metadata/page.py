@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from newscrawler.extract.metadata.byline import (
+    agency_as_written,
+    agency_name,
     choose_authors,
     is_generic_credit,
     is_site_like,
@@ -45,7 +47,14 @@ from newscrawler.extract.metadata.names import (
     strip_site_suffix,
 )
 from newscrawler.extract.metadata.paywall import is_paywalled
-from newscrawler.extract.metadata.titles import markup_title, strip_host_suffix
+from newscrawler.extract.metadata.sections import url_section, visible_section
+from newscrawler.extract.metadata.titles import (
+    headline_element,
+    markup_title,
+    strip_host_suffix,
+    title_parts,
+    visible_title,
+)
 from newscrawler.extract.metadata.trees import per_tree
 
 __all__ = ["PageMetadata", "clean_authors", "clean_space", "jsonld_objects", "language_code", "page_metadata",
@@ -235,7 +244,7 @@ _META_KEYS = {
     "section": ("article:section", "parsely-section", "section", "category"),
     "page_type": ("og:type",),
 }
-_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_AUTHOR_KEYS = ("author", "article:author", "article:author_name", "author_name", "parsely-author", "sailthru.author", "dc.creator", "byl")
 _TAG_KEYS = ("article:tag", "parsely-tags", "sailthru.tags", "news_keywords", "keywords")
 _BREADCRUMB_LINKS = "(//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')])[1]//a"
 _HOME = frozenset({"home", "homepage", "start", "front page"})
@@ -406,9 +415,16 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
     merged.site_name = pick_site_name(sites, _host(url))
     _set_authors(merged, tree, sources, org_authors, not_people, _host(url))
     merged.title_source = next((s.title_source or "trafilatura" for s in sources if s.title), None)
+    declared_title = merged.title
+    merged.title, merged.title_source = visible_title(tree, merged.title, merged.title_source,
+                                                      [*sites, merged.site_name, merged.section])
     merged.title = strip_site_suffix(merged.title, merged.site_name)
     if merged.title_source == "title":
         merged.title = strip_host_suffix(merged.title, _host(url))
+    merged.site_name = _site_beside(merged.site_name, merged.title, [*sites, *title_parts(declared_title)],
+                                    _host(url))
+    shown_section = visible_section(tree, headline_element(tree, merged.title))
+    merged.section = clean_section(shown_section) or merged.section or clean_section(url_section(url))
     _set_dates(merged, tree, objects, tags, url, fallback, use_htmldate)
     merged.is_paywalled = is_paywalled(tree, _article_object(objects), tags)
     if merged.image_url:
@@ -419,10 +435,11 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
 def _set_authors(meta: PageMetadata, tree: Any, sources: list[PageMetadata], org_authors: list[str],
                  not_people: list[str | None], host: str) -> None:
     """``authors`` and ``credit`` from the structured data and the visible byline (see metadata.byline)."""
-    raw = next((s.authors for s in sources if clean_authors(s.authors, not_people)), [])
+    raw = _declared_authors(sources, not_people)
     structured = clean_authors(_split_raw(raw), not_people)
     byline = page_byline(tree)
-    agencies = [a for value in raw for a in split_byline(value).agencies]
+    agencies = [a for value in [*raw, *org_authors] for a in split_byline(value).agencies]
+    agencies += [a for value in raw if (a := agency_as_written(value))]
     for agency in agencies:
         if agency not in byline.order:
             byline.order.append(agency)
@@ -433,6 +450,30 @@ def _set_authors(meta: PageMetadata, tree: Any, sources: list[PageMetadata], org
         meta.authors = [o for o in orgs if not is_site_like(o, not_people, host)] or orgs
     generic = [v for s in sources for v in s.authors if is_generic_credit(v)]
     meta.credit = None if meta.authors else byline.credit or next(iter(generic), None)
+
+
+def _site_beside(site_name: str | None, title: str | None, sites: list[str | None], host: str) -> str | None:
+    """The site name, unless a reader of the title took the headline for it: then another candidate."""
+    if not site_name or not title or name_key(site_name) != name_key(title):
+        return site_name
+    return pick_site_name([s for s in sites if s and name_key(s) != name_key(title)], host)
+
+
+def _declared_authors(sources: list[PageMetadata], not_people: list[str | None]) -> list[str]:
+    """The raw author values of the first source that names a person or an agency, or of a
+    later one that names everyone it names and more (a JSON-LD author beside a meta tag that
+    lists the whole team)."""
+    found = [s.authors for s in sources
+             if clean_authors(_split_raw(s.authors), not_people) or any(map(agency_name, s.authors))]
+    if not found:
+        return []
+    first = found[0]
+    names = {name_key(n) for n in clean_authors(_split_raw(first), not_people)}
+    for later in found[1:]:
+        more = {name_key(n) for n in clean_authors(_split_raw(later), not_people)}
+        if names < more:
+            return later
+    return first
 
 
 def _split_raw(raw: list[str]) -> list[str]:

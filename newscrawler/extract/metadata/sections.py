@@ -1,0 +1,89 @@
+"""The section a page shows its readers: the label above the headline ("eyebrow", "kicker",
+"Rubrik"), else what the page declares, else its breadcrumb, else the URL's first path segment.
+
+The visible label is an element whose class names a section, category or kicker, close to the
+article's headline (in the same header block: their common ancestor is at most
+``SECTION_LEVELS`` levels above the headline), with a short text that is not the headline.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from newscrawler.extract.metadata.names import GENERIC_LABELS, clean_space, name_key
+from newscrawler.extract.metadata.trees import marked_elements
+
+SECTION_LEVELS = 3  # how far above the headline the label's block may start
+SECTION_MAX_WORDS = 4
+SECTION_MAX_CHARS = 40
+_SECTION_MARK = re.compile(r"eyebrow|kicker|overline|rubri|ressort|dachzeile|section|categor|cat-links|"
+                           r"column-name|topic|label|rubrique|seccion|sezione|rubriek")
+_NOT_SECTION_MARK = re.compile(r"nav|menu|footer|share|social|tags\b|tag-list|related|teaser|promo|byline|"
+                               r"author|date|time|caption|comment|newsletter|title__container|headline|advert|sponsor|stories|"
+                               r"image|body")
+_LAYOUT_WORDS = frozenset({"section", "label", "sections", "labels", "topic", "topics"})
+_SEGMENT = re.compile(r"^[^\W\d_][\w-]{1,29}$")
+# First path segments that name a kind of page, a language or an edition rather than a section.
+_NOT_SECTIONS = GENERIC_LABELS | {"a", "p", "s", "amp", "index", "html", "en", "de", "fr", "es", "it", "nl", "pt",
+                                  "sv", "no", "da", "fi", "pl", "ru", "ja", "zh", "ko", "www", "m", "mobile",
+                                  "print", "articles", "nachrichten", "noticias", "notizie", "nieuws", "uutiset",
+                                  "nyheter", "nyheder", "wiadomosci", "novosti", "id", "item", "detail", "view",
+                                  "read", "doc", "cms", "node", "content", "post"}
+
+
+def visible_section(tree: Any, headline: Any | None) -> str | None:
+    """The section label shown beside the article's ``headline`` element, or None."""
+    if headline is None:
+        return None
+    above = list(headline.iterancestors())
+    near = {node: level for level, node in enumerate(above) if level < SECTION_LEVELS}
+    containers = set(above)
+    title_key = name_key(clean_space(headline.text_content()))
+    for node, marks in marked_elements(tree):
+        if node is headline:
+            return None  # a kicker stands above the headline
+        if node in containers or node.tag == "nav" or _NOT_SECTION_MARK.search(marks) or not _section_marked(marks):
+            continue
+        if not _beside(node, near):
+            continue
+        text = _label_text(node)
+        if text and name_key(text) != title_key:
+            return text
+    return None
+
+
+def _section_marked(marks: str) -> bool:
+    """A class/id word naming a section label; a bare "section" or "label" is a layout block."""
+    return any(_SECTION_MARK.search(word) and word not in _LAYOUT_WORDS for word in marks.split())
+
+
+def _beside(node: Any, near: dict[Any, int]) -> bool:
+    for depth, ancestor in enumerate(node.iterancestors()):
+        if ancestor in near:
+            return depth <= SECTION_LEVELS + 1
+        if depth > SECTION_LEVELS + 1:
+            return False
+    return False
+
+
+def _label_text(node: Any) -> str | None:
+    link = next(node.iter("a"), None)
+    text = clean_space((link if link is not None else node).text_content())
+    if not text or len(text) > SECTION_MAX_CHARS or len(text.split()) > SECTION_MAX_WORDS:
+        return None
+    if any(ch.isdigit() for ch in text) or text.casefold() in GENERIC_LABELS:
+        return None
+    return text
+
+
+def url_section(url: str | None) -> str | None:
+    """The URL's first path segment when it reads as a section name ("/region/2024/..." -> "Region")."""
+    try:
+        segments = [s for s in unquote(urlsplit(url or "").path).split("/") if s]
+    except ValueError:
+        return None
+    if len(segments) < 2 or not _SEGMENT.match(segments[0]) or segments[0].casefold() in _NOT_SECTIONS:
+        return None
+    return segments[0].replace("-", " ").replace("_", " ").capitalize()

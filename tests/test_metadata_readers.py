@@ -1,0 +1,192 @@
+"""The metadata readers of issue 20, one rule per test, on page snippets we write ourselves:
+bylines in many languages (prefixes, joiners, agencies, generic credits, CJK names), the
+publisher's own UTC offset, the visible headline, the visible section.
+
+The golden labels (tests/golden/labels/) score the same readers on whole pages
+(``make bench-extraction``); these tests pin each rule so a change that breaks one fails here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from lxml import html as lxml_html
+
+from newscrawler.extract.extractor import extract_article
+from newscrawler.extract.metadata.byline import (
+    agency_as_written,
+    choose_authors,
+    is_site_like,
+    page_byline,
+    split_byline,
+)
+from newscrawler.extract.metadata.dates import as_published_locally
+from newscrawler.extract.metadata.sections import url_section, visible_section
+from newscrawler.extract.metadata.titles import headline_element, headline_segment, visible_title
+
+pytestmark = pytest.mark.unit
+
+STORY = "".join(f"<p>Paragraph {i} of the story tells the reader what happened at the harbour that week "
+                f"and why the council decided as it did.</p>" for i in range(8))
+
+
+def tree(body: str, head: str = "") -> object:
+    return lxml_html.fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+# --- bylines ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, people", [
+    ("Felix Schröder und Jörg Soldwisch", ["Felix Schröder", "Jörg Soldwisch"]),
+    ("Par Marie Dubois et Paul Martin", ["Marie Dubois", "Paul Martin"]),
+    ("Por Ana García y Luis Pérez", ["Ana García", "Luis Pérez"]),
+    ("Av Lars Bergstad og Nina Dahl", ["Lars Bergstad", "Nina Dahl"]),
+    ("Text: Anna Svensson och Erik Holm", ["Anna Svensson", "Erik Holm"]),
+    ("Door Pieter de Vries en Sanne Bakker", ["Pieter de Vries", "Sanne Bakker"]),
+    ("Иван Петров и Мария Смирнова", ["Иван Петров", "Мария Смирнова"]),
+    ("Autor Monika Bolliger", ["Monika Bolliger"]),
+    ("Capital Von Jemima Kelly", ["Jemima Kelly"]),
+    ("By DONNA KESSLER, Staff Writer", ["Donna Kessler"]),
+    ("By MARK HOLLIS and ANGELA REYES, Gazette Staff Writers", ["Mark Hollis", "Angela Reyes"]),
+    ("Tom Cary, Senior Sports Correspondent, Fiona Parker", ["Tom Cary", "Fiona Parker"]),
+    ("本报记者 张磊 王海燕", ["张磊", "王海燕"]),
+    ("文/李明", ["李明"]),
+    ("김민수·이지은 기자", ["김민수", "이지은"]),
+    ("Deconstructed March 1, 2024", []),
+])
+def test_byline_people_in_many_languages(text: str, people: list[str]) -> None:
+    assert split_byline(text).people == people
+
+
+@pytest.mark.parametrize("text, people, agencies", [
+    ("Par Marie Dubois et Paul Martin (avec AFP)", ["Marie Dubois", "Paul Martin"], ["AFP"]),
+    ("di Giulia Ferrante e Marco Bellandi – ANSA", ["Giulia Ferrante", "Marco Bellandi"], ["ANSA"]),
+    ("Text: Nina Keller, SDA", ["Nina Keller"], ["SDA"]),
+    ("Lars Bergstad, Nina Dahl, NTB Publisert 12.03.2024", ["Lars Bergstad", "Nina Dahl"], ["NTB"]),
+    ("By THE ASSOCIATED PRESS", [], ["Associated Press"]),
+    ("Von Felix Schröder (dpa)", ["Felix Schröder"], ["dpa"]),
+])
+def test_agencies_beside_reporters_are_kept_as_written(text: str, people: list[str], agencies: list[str]) -> None:
+    found = split_byline(text)
+    assert (found.people, found.agencies) == (people, agencies)
+
+
+def test_an_agency_credited_twice_is_one_author() -> None:
+    assert split_byline("Associated Press, AP").agencies == ["Associated Press"]
+    assert agency_as_written("The Associated Press") == "Associated Press"
+    assert agency_as_written("The Western Journal") is None
+
+
+@pytest.mark.parametrize("text", ["By Staff Writer", "By Newsdesk", "Redaktion", "編集部", "CNBC.com staff"])
+def test_a_generic_byline_is_a_credit_not_a_person(text: str) -> None:
+    found = split_byline(text)
+    assert found.people == [] and found.credit
+
+
+def test_the_site_name_is_not_an_author_but_the_reporter_is() -> None:
+    assert is_site_like("Deutsche Welle", ["Deutsche Welle"], "www.dw.com")
+    assert is_site_like("Mdr De", [], "www.mdr.de")
+    assert not is_site_like("Monika Bolliger", ["Deutsche Welle"], "www.dw.com")
+    byline = split_byline("Monika Bolliger")
+    assert choose_authors(["Deutsche Welle"], byline, ["Deutsche Welle"], "www.dw.com") == ["Monika Bolliger"]
+
+
+def test_the_byline_spelling_wins_and_the_site_name_after_it_goes() -> None:
+    byline = split_byline("By Timothy H.J. Nerozzi Fox News")
+    assert choose_authors(["Timothy Nerozzi"], byline, ["Fox News"], "www.foxnews.com") == ["Timothy H.J. Nerozzi"]
+
+
+def test_byline_split_over_elements_and_agency_credit_elements() -> None:
+    page = tree("""<article><h1>Harbour reopens</h1>
+      <span class="byline"><span itemprop="name">Tom Cary, </span><span class="job">Senior Correspondent</span>
+        <span>and</span><span itemprop="name">Fiona Parker</span></span>
+      <span class="agency">(연합뉴스)</span>
+      <figure><img src="x.jpg"><figcaption><span class="credit">Photo: AFP</span></figcaption></figure>
+    </article>""")
+    found = page_byline(page)
+    assert found.people == ["Tom Cary", "Fiona Parker"]
+    assert found.agencies == ["연합뉴스"]  # the photo credit's AFP is no author
+
+
+def test_an_unmarked_byline_of_an_older_layout() -> None:
+    page = tree('<table><tr><td><font size="5"><b>Sewer upgrade approved</b></font><br>'
+                '<font size="2"><b>By DONNA KESSLER, Staff Writer</b></font><br>By the end of the year</td></tr></table>')
+    assert page_byline(page).people == ["Donna Kessler"]
+
+
+# --- the publisher's own offset ----------------------------------------------------------------
+
+
+def test_a_utc_date_is_shown_in_the_offset_another_declared_date_gives() -> None:
+    utc = datetime(2019, 11, 20, 2, 59, 46, tzinfo=timezone.utc)
+    local = datetime(2019, 11, 19, 20, 59, 46, tzinfo=timezone(timedelta(hours=-6)))
+    shown = as_published_locally(utc, [local], [])
+    assert shown == utc and shown.date() == date(2019, 11, 19) and shown.utcoffset() == timedelta(hours=-6)
+
+
+def test_a_local_day_in_the_url_decides_the_day_and_the_instant_never_moves() -> None:
+    utc = datetime(2019, 11, 20, 2, 59, 46, tzinfo=timezone.utc)
+    shown = as_published_locally(utc, [], [date(2019, 11, 19)])
+    assert shown == utc and shown.date() == date(2019, 11, 19)
+    assert as_published_locally(utc, [], [date(2019, 11, 20)]).utcoffset() == timedelta(0)
+
+
+def test_a_dateline_wall_clock_gives_the_offset() -> None:
+    utc = datetime(2024, 3, 2, 21, 36, tzinfo=timezone.utc)
+    shown = as_published_locally(utc, [], [], [datetime(2024, 3, 2, 16, 36)])
+    assert shown == utc and shown.utcoffset() == timedelta(hours=-5)
+
+
+def test_extraction_keeps_the_local_day_of_a_page_declaring_utc() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour reopens",'
+            ' "datePublished": "2019-11-20T02:59:46Z"}</script>'
+            '<meta property="article:published_time" content="2019-11-19T20:59:46-06:00">')
+    article = extract_article(f"<html><head>{head}</head><body><article><h1>Harbour reopens</h1>{STORY}"
+                              f"</article></body></html>", "https://news.example/2019/11/19/harbour/")
+    assert article is not None and article.published_at is not None
+    assert article.published_at.isoformat() == "2019-11-19T20:59:46-06:00"
+
+
+# --- titles --------------------------------------------------------------------------------------
+
+
+def test_the_visible_headline_wins_over_an_seo_title() -> None:
+    page = tree("<article><h1>Erdrutsch legt Bahnstrecke lahm</h1></article>")
+    assert visible_title(page, "Reppischtal: Erdrutsch sperrt S19 | Abendpost", "og", []) == \
+        ("Erdrutsch legt Bahnstrecke lahm", "h1")
+
+
+def test_a_site_wide_h1_is_not_the_headline() -> None:
+    page = tree('<header class="site-header"><h1>The Harbour Gazette</h1><nav><a href="/">Home</a></nav></header>'
+                "<div><p>story</p></div>")
+    assert headline_element(page, "Council approves budget", {"harbour gazette"}) is None
+    assert visible_title(page, "Council approves budget", "og", ["The Harbour Gazette"]) == \
+        ("Council approves budget", "og")
+
+
+def test_an_older_page_title_keeps_the_part_shown_as_a_heading() -> None:
+    page = tree('<table><tr><td><font size="5"><b>Reabren el camino a Las Cumbres</b></font></td></tr></table>')
+    assert headline_segment(page, "El Heraldo :: Regionales :: Reabren el camino a Las Cumbres") == \
+        "Reabren el camino a Las Cumbres"
+    assert headline_segment(page, "Something else - El Heraldo") is None
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+
+def test_the_kicker_above_the_headline_is_the_section() -> None:
+    page = tree('<nav class="main-nav"><a href="/sport">Sport</a></nav>'
+                '<article class="post category-news"><header class="article-header">'
+                '<span class="eyebrow"><a href="/nj">New Jersey</a></span><h1>Harbour reopens after storm</h1>'
+                '</header><div class="article-body section">text</div></article>')
+    assert visible_section(page, headline_element(page, None)) == "New Jersey"
+
+
+def test_no_kicker_no_section_and_the_url_segment_as_last_resort() -> None:
+    page = tree("<article><h1>Harbour reopens after storm</h1><p>text</p></article>")
+    assert visible_section(page, headline_element(page, None)) is None
+    assert url_section("https://news.example/region/2024/03/17/erdrutsch/") == "Region"
+    assert url_section("https://news.example/2024/03/17/erdrutsch/") is None
+    assert url_section("https://news.example/en/story/123") is None
