@@ -35,6 +35,7 @@ class Article:
     text: str
     canonical_url: str | None = None
     authors: list[str] = field(default_factory=list)
+    credit: str | None = None  # a byline naming no person ("By Staff Writer"), as written; None with authors
     published_at: datetime | None = None
     modified_at: datetime | None = None
     site_name: str | None = None
