@@ -15,7 +15,7 @@ from archive.errors import ArchiveError
 from archive.urls import site_of
 
 EXPORT_FIELDS = [
-    "id", "url", "canonical_url", "title", "authors", "published_at", "modified_at",
+    "id", "url", "canonical_url", "title", "authors", "credit", "published_at", "modified_at",
     "site_name", "section", "tags", "language", "description", "image_url", "text",
     "word_count", "fetched_at", "site", "date_source", "title_source", "is_paywalled", "markdown",
 ]
@@ -38,6 +38,7 @@ def article_to_dict(a: StoredArticle) -> dict[str, Any]:
         "canonical_url": a.canonical_url,
         "title": a.title,
         "authors": list(a.authors),
+        "credit": a.credit,
         "published_at": _iso(a.published_at),
         "modified_at": _iso(a.modified_at),
         "site_name": a.site_name,

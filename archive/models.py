@@ -91,6 +91,7 @@ class ArticleRow(Base):
     site: Mapped[str] = mapped_column(Text, index=True)
     title: Mapped[str] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSON)
+    credit: Mapped[str | None] = mapped_column(Text)  # a byline naming no person (migration 0008)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     site_name: Mapped[str | None] = mapped_column(Text)
@@ -115,7 +116,7 @@ class ArticleRow(Base):
 
 
 _STORED_COLUMNS = (
-    "url", "title", "text", "canonical_url", "authors", "published_at", "modified_at", "site_name",
+    "url", "title", "text", "canonical_url", "authors", "credit", "published_at", "modified_at", "site_name",
     "section", "tags", "language", "description", "image_url", "markdown", "date_source",
     "title_source", "is_paywalled", "id", "fetched_at", "content_hash", "word_count", "site",
 )
@@ -129,6 +130,7 @@ def stored_from_mapping(row: Mapping[str, Any]) -> StoredArticle:
         text=row["text"],
         canonical_url=row["canonical_url"],
         authors=list(row["authors"] or []),
+        credit=row["credit"],
         published_at=row["published_at"],
         modified_at=row["modified_at"],
         site_name=row["site_name"],

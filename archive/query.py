@@ -95,14 +95,16 @@ def _escape_like(value: str) -> str:
 
 
 def _author_matches(pattern: str, dialect: str) -> ColumnElement[bool]:
-    """Some author of the article contains ``pattern`` (a LIKE pattern, lower case)."""
+    """The byline contains ``pattern`` (a LIKE pattern, lower case): some author of the article,
+    or its credit ("Staff Writer", "Newsdesk"), which a page that names no person has instead."""
     a = ArticleRow
     if dialect == "postgresql":
         each = func.json_array_elements_text(a.authors).table_valued("value")
     else:
         each = func.json_each(a.authors).table_valued("value")
     matches = func.lower(each.c.value).like(pattern, escape="\\")
-    return exists(select(1).select_from(each).where(matches))
+    return or_(exists(select(1).select_from(each).where(matches)),
+               func.lower(a.credit).like(pattern, escape="\\"))
 
 
 def filter_clauses(filters: Filters, dialect: str = "sqlite") -> list[ColumnElement[bool]]:

@@ -81,6 +81,7 @@ def article_values(article: Article) -> dict[str, Any]:
     return {
         "title": article.title,
         "authors": list(article.authors),
+        "credit": article.credit,
         "published_at": article.published_at,
         "modified_at": article.modified_at,
         "site_name": article.site_name,

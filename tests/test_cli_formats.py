@@ -37,9 +37,10 @@ COMMANDS: dict[str, list[str]] = {
 ONE_OBJECT = {"show", "stats"}  # --format json gives one object, not a list
 
 
-def _article(n: int, title: str, text: str, fetched: datetime) -> tuple[Article, FetchedPage]:
+def _article(n: int, title: str, text: str, fetched: datetime, credit: str | None = None) -> tuple[Article, FetchedPage]:
     url = f"https://news.example/2026/03/0{n}/story-{n}/"
-    article = Article(url=url, title=title, text=text, authors=["Jane Doe", "-Minus Author"],
+    article = Article(url=url, title=title, text=text, authors=[] if credit else ["Jane Doe", "-Minus Author"],
+                      credit=credit,
                       published_at=datetime(2026, 3, n, 9, tzinfo=UTC), language="en", tags=["port", "city"],
                       section="+Local")
     page = FetchedPage(url=url, final_url=url, status=200, fetched_at=fetched,
@@ -49,7 +50,8 @@ def _article(n: int, title: str, text: str, fetched: datetime) -> tuple[Article,
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Three articles (one with a formula-looking title; article 1 in two versions) and one run."""
+    """Three articles (one with a formula-looking title; article 1 in two versions; article 3 credited
+    to "Staff Writer", naming no author) and one run."""
     path = tmp_path_factory.mktemp("formats") / "news.sqlite3"
     engine = open_archive(str(path))
     first = datetime(2026, 3, 5, tzinfo=UTC)
@@ -57,7 +59,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     with ArchiveWriter(engine) as writer:
         writer.add(*_article(1, "Harbor bridge reopens", "The harbor bridge reopened on Monday. " * 20, first))
         writer.add(*_article(2, FORMULA_TITLE, "A harbor story with a formula for a title. " * 20, first))
-        writer.add(*_article(3, "Ferry timetable", "Ferries run every hour from the harbor. " * 20, first))
+        writer.add(*_article(3, "Ferry timetable", "Ferries run every hour from the harbor. " * 20, first,
+                             credit="Staff Writer"))
     with ArchiveWriter(engine) as writer:  # a changed text: a second version of article 1
         writer.add(*_article(1, "Harbor bridge reopens", "The harbor bridge reopened on Tuesday. " * 20,
                              datetime(2026, 3, 6, tzinfo=UTC)))
@@ -135,6 +138,18 @@ def test_old_flags_still_work_as_hidden_shorthands(db: str, outputs: dict[tuple[
             assert run(db, *COMMANDS[command], flag).stdout == outputs[command, flag[2:]], (command, flag)
     help_text = run(db, "search", "--help").stdout
     assert "--format" in help_text and "--jsonl" not in help_text and "--csv" not in help_text
+
+
+def test_show_gives_the_credit_of_an_article_that_names_no_author(db: str, outputs: dict[tuple[str, str], str]) -> None:
+    table = run(db, "show", "3").stdout
+    assert [line.split(None, 1) for line in table.splitlines() if line.startswith(("authors", "credit"))] == [
+        ["authors"], ["credit", "Staff Writer"]]
+    shown = json.loads(run(db, "show", "3", "--format", "json").stdout)
+    assert (shown["authors"], shown["credit"]) == ([], "Staff Writer")
+    first = json.loads(outputs["show", "json"])
+    assert (first["authors"], first["credit"]) == (["Jane Doe", "-Minus Author"], None)
+    header, row = csv_rows(outputs["show", "csv"])
+    assert header.index("credit") == header.index("authors") + 1 and row[header.index("credit")] == ""
 
 
 def test_search_json_is_the_stored_fields_with_snippet_and_rank(outputs: dict[tuple[str, str], str]) -> None:

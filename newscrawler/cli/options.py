@@ -109,7 +109,9 @@ def filter_options(func: F) -> F:
         click.option("--since", metavar="DATE", callback=day_or_when,
                      help="Published on or after DATE (YYYY-MM-DD or ISO date-time)."),
         click.option("--until", metavar="DATE", callback=day_or_when, help="Published on or before DATE."),
-        click.option("--author", metavar="NAME", help="Author name contains NAME (case-insensitive)."),
+        click.option("--author", metavar="NAME",
+                     help="An author's name, or the credit of an article that names no person, contains NAME "
+                          "(case-insensitive)."),
         click.option("--lang", "language", metavar="xx", help="Language code (ISO 639-1), e.g. en."),
         click.option("--limit", type=click.IntRange(1), help="At most N articles."),
         db_option,

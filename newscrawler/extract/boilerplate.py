@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.article import words_in
 from newscrawler.extract.embeds import is_embedded
 
 _WORD = re.compile(r"\w+")
@@ -108,7 +109,7 @@ def text_key(text: str | None) -> str:
 
 
 def _word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return words_in(text)  # Chinese, Japanese and Thai lines are not one "word" per clause
 
 
 @dataclass

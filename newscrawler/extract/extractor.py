@@ -239,13 +239,15 @@ def _build_article(tree: Any, document: Any, url: str, fast: bool = False) -> Ar
     text = "\n".join(b.plain for b in blocks)
     if not text_key(text):
         return None
+    authors = meta.authors or signoff_authors(text.split("\n"), [meta.site_name])
     return Article(
         url=url,
         title=meta.title or headline_from_text(text),
         title_source=meta.title_source if meta.title else "text",
         text=text,
         canonical_url=meta.canonical_url,
-        authors=meta.authors or signoff_authors(text.split("\n"), [meta.site_name]),
+        authors=authors,
+        credit=None if authors else meta.credit,
         published_at=meta.published_at,
         modified_at=meta.modified_at,
         site_name=meta.site_name,

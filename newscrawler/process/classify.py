@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from archive.article import Article
+from archive.article import Article, words_in
 from newscrawler.extract.metadata.page import ARTICLE_TYPES, jsonld_objects, meta_tags
 
 # Page types that only listing or site pages declare (WebSite and WebPage appear
@@ -161,14 +161,15 @@ def body_profile(tree: etree._Element, article: Article) -> BodyProfile:
     The link share counts the body's text that is the text of one of the page's links
     (of two words or more: a one-word link such as "Home" would match ordinary words):
     teaser headlines and link lists, not a story's few inline links."""
-    keys = [key for line in article.text.split("\n") if (key := _key(line))]
+    lines = [(line, key) for line in article.text.split("\n") if (key := _key(line))]
+    keys = [key for _, key in lines]
     body = " ".join(keys)
     tokens = body.split()
     pairs = set(zip(tokens, tokens[1:]))  # an anchor's first two words must stand together in the body
     texts = {text for a in tree.iter("a") if len(text := " ".join(a.itertext())) > 4}  # (menus repeat theirs)
     anchors = {key for text in texts if " " in (key := _key(text))}
     linked = sum(body.count(key) * len(key) for key in anchors if tuple(key.split(" ", 2)[:2]) in pairs)
-    paragraphs = sum(1 for key in keys if key.count(" ") + 1 >= PARAGRAPH_WORDS)
+    paragraphs = sum(1 for line, _ in lines if words_in(line) >= PARAGRAPH_WORDS)  # (Chinese, Japanese, Thai too)
     return BodyProfile(article.word_count, paragraphs, min(1.0, linked / len(body)) if body else 0.0)
 
 
@@ -178,7 +179,7 @@ def teaser_share(tree: etree._Element, article: Article) -> float:
     whose extraction kept only the teasers' summaries reads like short prose otherwise."""
     from newscrawler.extract.boilerplate import locate_block  # (no trafilatura there)
 
-    sample = [line for line in article.text.split("\n") if len(line.split()) >= TEASER_MIN_WORDS][:TEASER_SAMPLE]
+    sample = [line for line in article.text.split("\n") if words_in(line) >= TEASER_MIN_WORDS][:TEASER_SAMPLE]
     located = teasers = 0
     for line in sample:
         block = locate_block(tree, line)

@@ -47,7 +47,8 @@ AGENCIES: dict[str, str] = {
 }
 # A byline that credits a desk or the staff, not a person (lower case, after prefixes go).
 _GENERIC = re.compile(
-    r"^(?:[\w .'-]{0,30}\s)?(?:staff(?:\s+(?:writer|reporter|report|reports))?|news\s*desk|newsdesk|web\s*desk|"
+    r"^(?:[\w .'-]{0,30}\s)?(?:staff(?:\s+(?:writer|reporter|report|reports))?|reporters|correspondents|"
+    r"news\s*desk|newsdesk|web\s*desk|"
     r"online\s*desk|digital\s*desk|editorial(?:\s+(?:staff|team|board))?|the\s+editors|editors|desk|"
     r"redaktion|red\.|la\s+rédaction|rédaction|redacción|redazione|redactie|redaksjonen|redaktionen|"
     r"redaksjon|redakcja|redakce|redação|toimitus|редакция|編集部|编辑部|本报|本報|新闻中心|편집국|편집부)$",

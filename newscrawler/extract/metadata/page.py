@@ -444,10 +444,11 @@ def _set_authors(meta: PageMetadata, tree: Any, sources: list[PageMetadata], org
         if agency not in byline.order:
             byline.order.append(agency)
             byline.agencies.append(agency)
-    meta.authors = choose_authors(structured, byline, not_people, host)
-    if not meta.authors:
+    chosen = choose_authors(structured, byline, not_people, host)
+    if not chosen:
         orgs = clean_authors(org_authors, not_people, people=False)
-        meta.authors = [o for o in orgs if not is_site_like(o, not_people, host)] or orgs
+        chosen = [o for o in orgs if not is_site_like(o, not_people, host)] or orgs
+    meta.authors = [a for a in chosen if not is_generic_credit(a)]  # "La rédaction" is no person
     generic = [v for s in sources for v in s.authors if is_generic_credit(v)]
     meta.credit = None if meta.authors else byline.credit or next(iter(generic), None)
 
