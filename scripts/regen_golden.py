@@ -24,7 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
 HANDMADE_DIR = REPO_ROOT / "tests" / "data" / "extraction"
 NEWS_DEV_DIR = REPO_ROOT.parent / "shared" / "corpus" / "news-dev"
-FIELDS = ("title", "authors", "published_at", "modified_at", "date_source", "language", "section", "tags",
+FIELDS = ("title", "authors", "credit", "published_at", "modified_at", "date_source", "language", "section", "tags",
           "description", "image_url", "site_name", "canonical_url", "is_paywalled")
 # The news-dev pages with golden files: the first two of each publisher.
 NEWS_DEV_PAGES = tuple(f"{publisher}_{n}.html.gz" for publisher in (
