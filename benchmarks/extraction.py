@@ -227,6 +227,10 @@ def print_metadata_report(misses: bool) -> None:
     results = {name: metadata.score_pages(labelled, system) for name, system in metadata.SYSTEMS.items()}
     print("\nmetadata accuracy on hand-labelled pages (tests/golden/labels):")
     print("\n".join(metadata.table(results)))
+    print("(-: the system gives no value for that field)\n\ntargets (issue 20), all labelled pages:")
+    print("\n".join(metadata.target_lines(results["extract_article"]["all"])))
+    if not any(page.set_name == "news-dev" for page in labelled):
+        print(f"news-dev pages skipped: corpus not found at {metadata.NEWS_DEV}")
     if misses:
         print("\nmisses of extract_article:")
         print("\n".join(metadata.miss_lines(results["extract_article"]["all"], limit=1000)))

@@ -157,6 +157,7 @@ class FieldScores:
     pages: int = 0
     right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     misses: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=lambda: {f: [] for f in FIELDS})
+    given: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))  # pages with a value
 
     def accuracy(self, name: str) -> float:
         return self.right[name] / self.pages if self.pages else 0.0
@@ -180,6 +181,7 @@ def score_pages(pages: Iterable[LabelledPage], system: Callable[[str, str], Foun
             scores.pages += 1
             for name, ok in verdict.items():
                 scores.right[name] += ok
+                scores.given[name] += bool(getattr(found, name))
                 if not ok:
                     scores.misses[name].append((page.label.name, _expected(page.label, name), getattr(found, name)))
     return out
@@ -190,9 +192,19 @@ def table(results: dict[str, dict[str, FieldScores]]) -> list[str]:
     lines = [f"{'system':18} {'set':9} {'pages':>5} " + " ".join(f"{n:>8}" for n in FIELDS)]
     for system, per_set in results.items():
         for set_name, scores in sorted(per_set.items(), key=lambda kv: kv[0] == "all"):
-            cells = " ".join(f"{scores.accuracy(n):8.3f}" for n in FIELDS)
+            cells = " ".join(f"{scores.accuracy(n):8.3f}" if scores.given[n] else f"{'-':>8}" for n in FIELDS)
             lines.append(f"{system:18} {set_name:9} {scores.pages:5d} {cells}")
     return lines
+
+
+# Issue 20's targets, on every labelled page ("all").
+TARGETS = {"title": 0.95, "authors": 0.90, "day": 0.97, "language": 0.98}
+
+
+def target_lines(scores: FieldScores) -> list[str]:
+    """One line per target: the figure and whether it is met."""
+    return [f"  {f'{name} >= {goal:.2f}':<20}{scores.accuracy(name):8.3f}  {'met' if scores.accuracy(name) >= goal else 'MISSED'}"
+            for name, goal in TARGETS.items()]
 
 
 def miss_lines(scores: FieldScores, limit: int = 12) -> list[str]:
