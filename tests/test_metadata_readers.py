@@ -21,6 +21,7 @@ from newscrawler.extract.metadata.byline import (
     page_byline,
     split_byline,
 )
+from newscrawler.extract.metadata.dateline_text import read_dateline
 from newscrawler.extract.metadata.dates import as_published_locally
 from newscrawler.extract.metadata.sections import url_section, visible_section
 from newscrawler.extract.metadata.titles import headline_element, headline_segment, visible_title
@@ -190,3 +191,27 @@ def test_no_kicker_no_section_and_the_url_segment_as_last_resort() -> None:
     assert url_section("https://news.example/region/2024/03/17/erdrutsch/") == "Region"
     assert url_section("https://news.example/2024/03/17/erdrutsch/") is None
     assert url_section("https://news.example/en/story/123") is None
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Published Wed, Feb 28 2024 7:00 AM EST", "en", "2024-02-28T07:00:00-05:00"),
+    ("3/4/2024 10:20 pm ET", "en", "2024-03-04T22:20:00-05:00"),  # US daylight time starts March 10
+    ("July 4, 2024 9 AM PT", "en", "2024-07-04T09:00:00-07:00"),
+    ("2 March 2024 • 9:36pm", "en", "2024-03-02T21:36:00"),
+    ("Veröffentlicht am 17.03.2024, 23:10 Uhr", "de", "2024-03-17T23:10:00"),
+    ("17. März 2024, 21.36 Uhr", "de", "2024-03-17T21:36:00"),
+    ("Publié le 17 mars 2024 et mis à jour", "fr", "2024-03-17T00:00:00"),  # "et" is no zone
+    ("17 de marzo de 2024 - 08:05 CET", "es", "2024-03-17T08:05:00+01:00"),
+    ("04/03/2024 08:05", "it", "2024-03-04T08:05:00"),
+    ("2024年3月17日 21:05", "ja", "2024-03-17T21:05:00"),
+    ("2024년 3월 17일 오후", "ko", "2024-03-17T00:00:00"),
+    ("17 марта 2024, 10:15", "ru", "2024-03-17T10:15:00"),
+])
+def test_dateline_texts_in_many_languages(text: str, language: str, expected: str) -> None:
+    found, understood = read_dateline(text, language)
+    assert understood and found is not None and found.isoformat() == expected
+
+
+def test_a_text_without_a_date_is_not_understood() -> None:
+    assert read_dateline("5:54 AM UTC", "en") == (None, False)
+    assert read_dateline("Updated 3 hours ago", "en") == (None, False)
