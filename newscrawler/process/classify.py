@@ -31,7 +31,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from archive.article import Article, words_in
-from newscrawler.extract.metadata.page import ARTICLE_TYPES, jsonld_objects, meta_tags
+from newscrawler.extract.metadata.jsonld import ARTICLE_TYPES, jsonld_objects
+from newscrawler.extract.metadata.page import meta_tags
 
 # Page types that only listing or site pages declare (WebSite and WebPage appear
 # on article pages too, e.g. in Yoast's @graph, so they say nothing).

@@ -8,15 +8,12 @@ and for the publication date htmldate last.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-
-from lxml import etree
 
 from newscrawler.extract.metadata.byline import (
     agency_as_written,
@@ -46,6 +43,16 @@ from newscrawler.extract.metadata.names import (
     pick_site_name,
     strip_site_suffix,
 )
+from newscrawler.extract.metadata.jsonld import (
+    article_object,
+    as_list,
+    first_text,
+    jsonld_objects,
+    keywords,
+    people_of,
+    resolve,
+    types_of,
+)
 from newscrawler.extract.metadata.paywall import is_paywalled
 from newscrawler.extract.metadata.sections import url_section, visible_section
 from newscrawler.extract.metadata.titles import (
@@ -62,16 +69,7 @@ __all__ = ["PageMetadata", "clean_authors", "clean_space", "jsonld_objects", "la
 
 LOGGER = logging.getLogger(__name__)
 
-# schema.org types of an article (lower case); a type ending in "article" counts too.
-ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
-    "askpublicnewsarticle", "blogposting", "liveblogposting", "socialmediaposting",
-    "report", "scholarlyarticle", "techarticle", "satiricalarticle",
-})  # fmt: skip
 _LANG = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
-_SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -96,122 +94,13 @@ class PageMetadata:
     credit: str | None = None  # a byline that names only a desk or the staff, as written (see metadata.byline)
 
 
-# --- JSON-LD -------------------------------------------------------------------------------
-
-
-def _parse_json(raw: str) -> list[Any]:
-    """The JSON values of one script, tolerating comment wrappers, trailing commas, concatenation."""
-    raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
-    raw = raw.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
-    decoder = json.JSONDecoder(strict=False)
-    for candidate in (raw, re.sub(r",\s*([}\]])", r"\1", raw)):
-        found: list[Any] = []
-        pos = 0
-        try:
-            while pos < len(candidate):
-                value, pos = decoder.raw_decode(candidate, pos)
-                found.append(value)
-                while pos < len(candidate) and candidate[pos] in " \t\r\n;,":
-                    pos += 1
-        except (ValueError, RecursionError):
-            pass
-        if found:
-            return found
-    return []
-
-
-def _flatten(value: Any, out: list[dict], depth: int = 0) -> None:
-    if depth > 20:
-        return
-    if isinstance(value, list):
-        for item in value:
-            _flatten(item, out, depth + 1)
-    elif isinstance(value, dict):
-        out.append(value)
-        for key in ("@graph", "mainEntity"):
-            if isinstance(value.get(key), (dict, list)):
-                _flatten(value[key], out, depth + 1)
-
-
-def jsonld_objects(tree: Any) -> list[dict]:
-    """All JSON-LD objects of the page, flattened (top-level lists, ``@graph``, ``mainEntity``).
-
-    Broken JSON is repaired where cheap and skipped otherwise; never raises. The result
-    is shared by the callers of the same tree: do not modify it.
-    """
-    return per_tree("jsonld", tree, _jsonld_objects)
-
-
-def _jsonld_objects(tree: Any) -> list[dict]:
-    out: list[dict] = []
-    try:
-        scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
-    except (AttributeError, etree.Error):
-        return out
-    for script in scripts:
-        if script.text:
-            _flatten(_parse_json(script.text), out)
-    return out
-
-
-def _types(obj: dict) -> list[str]:
-    return [v.rsplit("/", 1)[-1].lower() for v in _as_list(obj.get("@type")) if isinstance(v, str)]
-
-
-def _article_object(objects: list[dict]) -> dict | None:
-    articles = [o for o in objects if any(t in ARTICLE_TYPES or t.endswith("article") for t in _types(o))]
-    with_headline = [o for o in articles if o.get("headline") or o.get("articleBody")]
-    return (with_headline or articles or [None])[0]
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _resolve(value: Any, index: dict[str, dict]) -> Any:
-    """Follow a ``{"@id": ...}`` reference to the full object when the graph has it."""
-    if isinstance(value, dict) and len(value) <= 2 and isinstance(value.get("@id"), str):
-        return index.get(value["@id"], value)
-    return value
-
-
-def _people(value: Any, index: dict[str, dict]) -> tuple[list[str], list[str]]:
-    """(person names, organisation names) of a JSON-LD author value."""
-    people: list[str] = []
-    orgs: list[str] = []
-    for item in _as_list(value):
-        item = _resolve(item, index)
-        if isinstance(item, str):
-            people.append(item)
-        elif isinstance(item, dict):
-            name = _first_text(item.get("name"))
-            name = name or f"{clean_space(item.get('givenName'))} {clean_space(item.get('familyName'))}"
-            (orgs if any("organization" in t for t in _types(item)) else people).append(name.strip())
-    return people, orgs
-
-
-def _first_text(value: Any, key: str = "name") -> str | None:
-    """The first non-empty string of a value that may be a string, object or list of them."""
-    for item in _as_list(value):
-        if isinstance(item, dict):
-            item = item.get(key) or item.get("url")
-        if text := clean_space(item):
-            return text
-    return None
-
-
-def _keywords(value: Any) -> list[str]:
-    items = value.split(",") if isinstance(value, str) else _as_list(value)
-    return [text for item in items if (text := clean_space(item))]
-
-
 def _from_jsonld(objects: list[dict]) -> tuple[PageMetadata, list[str]]:
     """Metadata of the JSON-LD article object, and its organisation authors."""
-    art = _article_object(objects)
+    art = article_object(objects)
     if art is None:
         return PageMetadata(), []
     index = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
-    people, orgs = _people(art.get("author") or art.get("creator"), index)
+    people, orgs = people_of(art.get("author") or art.get("creator"), index)
     title = clean_space(art.get("headline")) or clean_space(art.get("name")) or None
     meta = PageMetadata(
         title=title,
@@ -219,13 +108,13 @@ def _from_jsonld(objects: list[dict]) -> tuple[PageMetadata, list[str]]:
         authors=people,
         published_at=parse_date(art.get("datePublished") or art.get("dateCreated")),
         modified_at=parse_date(art.get("dateModified")),
-        site_name=_first_text(_resolve(art.get("publisher"), index)),
-        section=next(iter(_keywords(art.get("articleSection"))), None),
-        tags=_keywords(art.get("keywords")),
-        language=language_code(_first_text(art.get("inLanguage"))),
+        site_name=first_text(resolve(art.get("publisher"), index)),
+        section=next(iter(keywords(art.get("articleSection"))), None),
+        tags=keywords(art.get("keywords")),
+        language=language_code(first_text(art.get("inLanguage"))),
         description=clean_space(art.get("description")) or None,
-        image_url=_first_text(_resolve(art.get("image"), index), "url"),
-        page_type=next(iter(_types(art)), None),
+        image_url=first_text(resolve(art.get("image"), index), "url"),
+        page_type=next(iter(types_of(art)), None),
     )
     return meta, orgs
 
@@ -275,7 +164,7 @@ def _from_markup(tree: Any, tags: dict[str, list[str]], url: str) -> PageMetadat
         value = _first_meta(tags, keys)
         setattr(meta, name, parse_date(value) if name.endswith("_at") else value)
     meta.authors = [a for k in _AUTHOR_KEYS for a in tags.get(k, []) if not a.startswith("http")]
-    meta.tags = [t for k in _TAG_KEYS for v in tags.get(k, []) for t in _keywords(v)]
+    meta.tags = [t for k in _TAG_KEYS for v in tags.get(k, []) for t in keywords(v)]
     meta.title, meta.title_source = markup_title(tree, tags)
     meta.language = _markup_language(tree, tags)
     meta.canonical_url = canonical_url(tree, url, tags)
@@ -308,10 +197,10 @@ def breadcrumb_section(tree: Any, objects: list[dict], title: str | None) -> str
     """The innermost breadcrumb level above the page itself (JSON-LD BreadcrumbList or markup)."""
     names: list[str] = []
     for obj in objects:
-        if "breadcrumblist" in _types(obj):
-            items = [i for i in _as_list(obj.get("itemListElement")) if isinstance(i, dict)]
+        if "breadcrumblist" in types_of(obj):
+            items = [i for i in as_list(obj.get("itemListElement")) if isinstance(i, dict)]
             items.sort(key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0)
-            names = [clean_space(i.get("name")) or _first_text(i.get("item")) or "" for i in items]
+            names = [clean_space(i.get("name")) or first_text(i.get("item")) or "" for i in items]
             break
     if not names:
         names = [clean_space(a.text_content()) for a in tree.xpath(_BREADCRUMB_LINKS)]
@@ -346,7 +235,7 @@ _PUBLISHED_MARKUP = "//*[@itemprop='datePublished']/@datetime | //*[@itemprop='d
 def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[str, list[str]], url: str,
                fallback: PageMetadata | None, use_htmldate: bool) -> None:
     """``published_at`` with its ``date_source``, and ``modified_at`` (see :mod:`metadata_dates`)."""
-    art = _article_object(objects) or {}
+    art = article_object(objects) or {}
     ld_published = art.get("datePublished") or art.get("dateCreated")
     markup_published = _first_meta(tags, _META_KEYS["published_at"]) or next(iter(tree.xpath(_PUBLISHED_MARKUP)), None)
     modified_raw = [art.get("dateModified"), _first_meta(tags, _META_KEYS["modified_at"])]
@@ -426,7 +315,7 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
     shown_section = visible_section(tree, headline_element(tree, merged.title))
     merged.section = clean_section(shown_section) or merged.section or clean_section(url_section(url))
     _set_dates(merged, tree, objects, tags, url, fallback, use_htmldate)
-    merged.is_paywalled = is_paywalled(tree, _article_object(objects), tags)
+    merged.is_paywalled = is_paywalled(tree, article_object(objects), tags)
     if merged.image_url:
         merged.image_url = urljoin(url or "", merged.image_url)
     return merged
