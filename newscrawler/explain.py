@@ -161,6 +161,10 @@ def _decided(out: Explanation, engine: Engine | None, url: str, result: PageResu
 def _describe(out: Explanation, article: Article) -> None:
     out.add("extracted", f"{article.word_count} words in {len(article.text.splitlines())} paragraphs")
     out.add("title", f"{article.title!r} (from {article.title_source or 'unknown'})")
+    if article.authors or article.credit:
+        out.add("byline", ", ".join(article.authors) if article.authors else f"{article.credit!r} (a credit: no person named)")
+    if article.section:
+        out.add("section", article.section)
     when = article.published_at.isoformat() if article.published_at else "none found"
     out.add("date", f"{when}" + (f" (from {article.date_source})" if article.date_source else ""))
     if article.canonical_url:

@@ -215,3 +215,15 @@ def test_dateline_texts_in_many_languages(text: str, language: str, expected: st
 def test_a_text_without_a_date_is_not_understood() -> None:
     assert read_dateline("5:54 AM UTC", "en") == (None, False)
     assert read_dateline("Updated 3 hours ago", "en") == (None, False)
+
+
+def test_explain_shows_the_byline_or_the_credit_and_the_section() -> None:
+    from archive.article import Article
+    from newscrawler.explain import Explanation, _describe
+
+    out = Explanation("https://news.example/a")
+    _describe(out, Article(url=out.url, title="Harbour reopens", text="story", authors=["Nina Keller", "SDA"],
+                           section="Region"))
+    _describe(out, Article(url=out.url, title="Harbour reopens", text="story", credit="Staff Writer"))
+    steps = [text for topic, text in out.steps if topic in ("byline", "section")]
+    assert steps == ["Nina Keller, SDA", "Region", "'Staff Writer' (a credit: no person named)"]
