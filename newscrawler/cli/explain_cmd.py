@@ -26,7 +26,7 @@ from newscrawler.explain import VIA_CHOICES, explain as explain_url
 def explain(url: str, via: str | None, from_archive: bool, as_json: bool, overrides: dict[str, str],
             db: str | None) -> None:
     """Why a page is (or is not) archived: robots.txt, blocking, the article decision and its
-    evidence, the extracted words, title and date sources, a duplicate's owner, and whether a
+    evidence, the extracted words, byline, section, title and date sources, a duplicate's owner, and whether a
     crawl would store it. Fetches the page as a crawl would (nothing is stored), or reads the
     archive's copy with --from-archive; adds what the last crawl recorded about the URL.
 
