@@ -32,6 +32,7 @@ from newscrawler.extract.markdown import Block, body_blocks, render_markdown
 from newscrawler.extract.metadata.page import PageMetadata, is_incomplete, language_code, page_metadata, parse_date
 from newscrawler.extract.metadata.names import signoff_authors
 from newscrawler.extract.metadata.titles import headline_from_text
+from newscrawler.extract.oldlayout import reshaped
 
 LOGGER = logging.getLogger(__name__)
 
@@ -79,10 +80,11 @@ def extract_parsed(tree: Any, chars: int, url: str) -> Article | None:
     """
     try:
         fast = chars > FAST_ABOVE_CHARS or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
-        document = _run_trafilatura(tree, url, fast)
+        body_tree = reshaped(tree)  # older layouts: layout tables and <br> runs as paragraphs
+        document = _run_trafilatura(body_tree, url, fast)
         if document is None:
             return None
-        return _build_article(tree, document, url, fast)
+        return _build_article(tree, document, url, fast, body_tree)
     except Exception as err:  # last line of defence: one bad page must not stop a crawl
         LOGGER.warning("extraction failed for %s: %s", url, err)
         return None
@@ -233,9 +235,11 @@ def story_blocks(tree: Any, document: Any, meta: PageMetadata) -> list[Block]:
     return kept
 
 
-def _build_article(tree: Any, document: Any, url: str, fast: bool = False) -> Article | None:
+def _build_article(tree: Any, document: Any, url: str, fast: bool = False,
+                   body_tree: Any = None) -> Article | None:
+    """The article of ``document``: metadata from ``tree``, body rules on ``body_tree`` (what trafilatura read)."""
     meta = _metadata(tree, url, fast)
-    blocks = story_blocks(tree, document, meta)
+    blocks = story_blocks(tree if body_tree is None else body_tree, document, meta)
     text = "\n".join(b.plain for b in blocks)
     if not text_key(text):
         return None
