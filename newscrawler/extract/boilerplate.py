@@ -42,7 +42,9 @@ _FURNITURE = re.compile(
     | share\ (?:this|on|via|the)\b.* | copy\ (?:the\ )?link | link\ copied
     | connect\ with\ us | follow\ us\b.* | stay\ connected | social\ media
     | .*\b(?:swipe|scroll)\ (?:left|right|up|down|to|for)\b.*
-    | advertisement | sponsored(?:\ content)? | skip\ to\b.* | back\ to\ top | scroll\ to\ continue.*
+    | advertisement | sponsored(?:\ content)? | story\ continues\ below(?:\ (?:the\ )?advertisement)?
+    | anzeige | werbung | publicidad | publicidade | publicité | pubblicità | advertentie | annons | annonse
+    | reklame | reklama | mainos | реклама | 광고 | 広告 | skip\ to\b.* | back\ to\ top | scroll\ to\ continue.*
     | (?:show|load|view)\ (?:more|less|comments).* | leave\ a\ (?:reply|comment).* | add\ a\ comment
     | (?:sign\ up|subscribe)(?:\ now|\ today|\ here)? | newsletter | all\ rights\ reserved.*
     | (?:image|photo|photograph|picture|video)(?:\ credit)?s?
@@ -59,6 +61,7 @@ _PROMO_START = re.compile(
     | (?:read|see)\ (?:more|also|next)\s*: | related(?:\ \w+)?\s*: | more\ on\ this\b.*:
     | (?:photo|image|picture|video|credit|source)s?\s*(?:credit)?\s*:
     | © | copyright\s+(?:©|\(c\)|\d{4})
+    | (?:article|story|page)\ (?:url|link|address)\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -71,8 +74,14 @@ _TAIL_HEADING = re.compile(
     | (?:recommended|suggested)(?:\ for\ you|\ stories|\ articles|\ reading)?
     | most\ (?:read|popular|viewed|shared|watched)\b.* | popular(?:\ (?:now|stories|posts))?
     | trending(?:\ (?:now|stories|news))? | you\ (?:may|might)\ also\ (?:like|enjoy)\b.*
-    | (?:top|latest|recent|other)\ (?:stories|news|posts|articles)
+    | (?:top|latest|recent|other)\ (?:stories|news|posts|articles|headlines)(?:\ (?:this|today|from)\b.*)?
     | editor'?s?’?s?\ picks? | what\ to\ read\ next | around\ the\ web
+    | mehr\ zum\ thema | weitere\ (?:artikel|meldungen|nachrichten) | meistgelesen | meist\ gelesen
+    | sur\ le\ même\ sujet | à\ lire\ aussi | lire\ aussi | les\ plus\ lus
+    | noticias\ relacionadas | lo\ más\ leído | (?:te\ puede\ )?interesar | leia\ (?:mais|também) | mais\ lidas
+    | articoli\ correlati | i\ più\ letti | leggi\ anche | gerelateerd(?:\ nieuws)? | meest\ gelezen
+    | läs\ (?:också|mer) | mest\ lästa | les\ også | mest\ leste | zobacz\ (?:także|też) | najczęściej\ czytane
+    | другие\ новости | читайте\ также | по\ теме
     )[.:!]?$""",
     re.IGNORECASE | re.VERBOSE,
 )
