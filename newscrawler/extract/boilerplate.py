@@ -23,7 +23,8 @@ from newscrawler.extract.embeds import is_embedded
 _WORD = re.compile(r"\w+")
 _ALNUM = re.compile(r"[^\W_]")
 TEASER_MAX_WORDS = 40  # a teaser blurb is shorter than this; a story paragraph often is not
-CARD_MAX_CHARS = 600  # a teaser card (headline link + blurb) is smaller than this
+CARD_MAX_CHARS = 600
+HEADER_MAX_WORDS = 12  # the article header ends at the first line this long (a story sentence)  # a teaser card (headline link + blurb) is smaller than this
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "figcaption"})
 # figcaption, or a class with [Cc]aption / [Cc]redit in it
@@ -130,6 +131,9 @@ class PageHints:
     authors: list[str] = field(default_factory=list)
     embedded: list[str] = field(default_factory=list)  # keys of social embeds and pull quotes
     link_footers: set[str] = field(default_factory=set)  # keys of short, mostly-link closing lines
+    # An older page laid out with tables: its article header (kicker, headline, dek, byline,
+    # date, print bar) shares the story's container, so the extractor cannot leave it out.
+    layout_tables: bool = False
 
     @property
     def author_keys(self) -> set[str]:
@@ -312,15 +316,17 @@ def kept_indices(lines: list[str], hints: PageHints) -> list[int]:
     """Indices of the story paragraphs among extracted ``lines`` (whitespace already collapsed).
 
     Lines before the first real paragraph (a sentence of 12+ words) are the header
-    zone, where labels and bylines are dropped too.
+    zone, where labels and bylines are dropped too; on a table layout, the whole header zone.
     """
     kept: list[int] = []
     header = True
     for index, line in enumerate(lines):
         if not line or _is_furniture(line, hints, header):
             continue
+        if header and hints.layout_tables and _word_count(line) < HEADER_MAX_WORDS:
+            continue
         kept.append(index)
-        header = header and _word_count(line) < 12
+        header = header and _word_count(line) < HEADER_MAX_WORDS
     kept = _drop_bios(_cut_tail(kept, lines), lines, hints)
     return kept[:-2] + [i for i in kept[-2:] if text_key(lines[i]) not in hints.link_footers]
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 LAYOUT_CELL_WORDS = 60  # a cell with this many words holds prose, not a datum
 _WORD = re.compile(r"\w+")
@@ -43,17 +43,26 @@ _PROSE_TAGS = ("p", "div", "ul", "ol", "blockquote")
 _SECTIONS = frozenset({"tbody", "thead", "tfoot"})
 
 
-def reshaped(tree: Any) -> Any:
+class Reshaped(NamedTuple):
+    """The tree for the extractor and what was changed in it."""
+
+    tree: Any
+    layout_tables: int = 0  # tables unwrapped into divs
+    break_containers: int = 0  # containers whose <br> runs became paragraphs
+
+
+def reshaped(tree: Any) -> Reshaped:
     """``tree``, or a copy with layout tables unwrapped and ``<br>`` runs made paragraphs."""
     layout = [is_layout_table(t) for t in tree.iter("table")]
     if not any(layout) and not br_containers(tree):
-        return tree
+        return Reshaped(tree)
     tree = copy.deepcopy(tree)
     for table in [t for t, flag in zip(tree.iter("table"), layout, strict=True) if flag]:
         unwrap_table(table)
-    for container in reversed(br_containers(tree)):  # innermost first
+    containers = br_containers(tree)
+    for container in reversed(containers):  # innermost first
         split_at_breaks(container)
-    return tree
+    return Reshaped(tree, sum(layout), len(containers))
 
 
 # --- layout tables ---------------------------------------------------------------------------
