@@ -34,7 +34,7 @@ _CAPTION_XPATH = "//figcaption | //*[contains(@class, 'aption') or contains(@cla
 _FURNITURE = re.compile(
     r"""^(?:
       (?:published|updated|posted|last\ updated|modified)(?:\ on)?:?
-    | on | by | and | at | share | tweet | email | print | comments? | \d+\ comments?
+    | on | by | and | at | share | tweet | email | print | comments? | \d+\ comments? | comments?\ \(\d+\)
     | \d+(?:[.,]\d+)?\ ?x                                  # playback speed: 1x, 1.5x
     | (?:\d{1,2}:)?\d{1,2}:\d{2}(?:\ ?/\ ?(?:\d{1,2}:)?\d{1,2}:\d{2})?   # 0:00, 00:00 / 4:32
     | (?:listen|play|pause|mute|unmute|playback\ speed|speed|audio)
@@ -63,6 +63,7 @@ _PROMO_START = re.compile(
     | (?:photo|image|picture|video|credit|source)s?\s*(?:credit)?\s*:
     | © | copyright\s+(?:©|\(c\)|\d{4})
     | (?:article|story|page)\ (?:url|link|address)\s*:
+    | (?:labels|tags|tagged|filed\ under|categories|keywords|schlagworte|stichwörter|mots-clés|etiquetas|tag)\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -253,12 +254,21 @@ def is_detached_standfirst(tree: Any, lines: list[str], description: str | None)
     return dek is not None and body is not None and dek.getparent() is not body.getparent()
 
 
+_BYLINE = re.compile(r"^(?P<before>.*?)\b(?:by|written by|words by|reporting by|posted by)\s+(?P<rest>.+)$", re.IGNORECASE)
+_NAME_END = re.compile(r"\s*(?:,|\||\s-\s|/)")
+
+
 def _is_byline(line: str, hints: PageHints) -> bool:
-    match = re.match(r"^(?:by|written by|words by|reporting by)\s+(.+)$", line, re.IGNORECASE)
+    """A byline: "By Jane Doe", "By JANE DOE, Staff Writer", "April 7th, 2009 by Jane Doe"."""
+    match = _BYLINE.match(line)
     if not match or _word_count(line) > 12:
         return False
-    rest = text_key(match.group(1))
-    return any(text_key(a) in rest for a in hints.authors) or _word_count(rest) <= 4
+    before = match.group("before").strip(" ,|-")
+    if before and not is_date_line(before):
+        return False
+    rest = text_key(match.group("rest"))
+    name = _NAME_END.split(match.group("rest"), maxsplit=1)[0]
+    return any(text_key(a) in rest for a in hints.authors) or _word_count(name) <= 4
 
 
 def _is_bio(line: str, hints: PageHints) -> bool:
@@ -306,10 +316,14 @@ def _cut_tail(kept: list[int], lines: list[str]) -> list[int]:
     return out
 
 
+_CONTACT = re.compile(r"^(?:contact|reach)\s+\w.{0,160}(?:@|\d{3}[-.]\d{4})", re.IGNORECASE)
+
+
 def _drop_bios(kept: list[int], lines: list[str], hints: PageHints) -> list[int]:
-    """Drop "About the author" sentences among the last few lines."""
+    """Drop "About the author" sentences and "Contact X at x@example.com" lines among the last few lines."""
     tail_start = max(1, len(kept) - 3)
-    return kept[:tail_start] + [i for i in kept[tail_start:] if not _is_bio(lines[i], hints)]
+    return kept[:tail_start] + [i for i in kept[tail_start:]
+                                if not _is_bio(lines[i], hints) and not _CONTACT.match(lines[i])]
 
 
 def kept_indices(lines: list[str], hints: PageHints) -> list[int]:
