@@ -27,6 +27,9 @@ CARD_MAX_CHARS = 600
 HEADER_MAX_WORDS = 12  # the article header ends at the first line this long (a story sentence)  # a teaser card (headline link + blurb) is smaller than this
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "figcaption"})
+# Boxes that may frame an image and its caption (older pages: a one-cell table, a div, <center>).
+_FRAMES = frozenset({"div", "td", "table", "center", "span", "font", "tr", "tbody"})
+FRAME_MAX_CHARS = 300
 # figcaption, or a class with [Cc]aption / [Cc]redit in it
 _CAPTION_XPATH = "//figcaption | //*[contains(@class, 'aption') or contains(@class, 'redit')]"
 
@@ -194,7 +197,23 @@ def _caption_texts(tree: Any, wanted: set[str]) -> set[str]:
             found.add(key)
     for img in tree.iter("img"):
         found.update(k for attr in ("alt", "title") if (k := text_key(img.get(attr))) in wanted)
+        if (frame := image_frame(img)) is not None:
+            found.update(k for el in frame.iter() if (k := text_key(_element_text(el))) in wanted)
     return found
+
+
+def image_frame(img: Any) -> Any | None:
+    """The small box that shows ``img`` with its caption (an older page's caption table or div), or None.
+
+    The nearest ancestor with text, when it is a box (not a paragraph, list item or link)
+    holding at most :data:`FRAME_MAX_CHARS` characters of text.
+    """
+    for _depth, node in zip(range(3), img.iterancestors()):
+        text = _element_text(node).strip()
+        if not text:
+            continue
+        return node if node.tag in _FRAMES and len(text) <= FRAME_MAX_CHARS else None
+    return None
 
 
 def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
