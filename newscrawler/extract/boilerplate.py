@@ -335,6 +335,42 @@ def _cut_tail(kept: list[int], lines: list[str]) -> list[int]:
     return out
 
 
+# A date or time as comment signatures write them: 10/09/2009, 04-07-2006, 12h14, 4:31, 20 novembre 2007, April 7th, 2009.
+_STAMP = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}\.?\s+[^\W\d_]{3,}\.?\s+\d{4}\b"
+                    r"|\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b")
+SIGNATURE_MAX_WORDS = 10
+_NOTICE = re.compile(r"^\W*[^\W\d_]+(?:['’]s)?(?:\s[^\W\d_]+)?\s*:")
+COMMENTS_MAX_SHARE = 0.5  # readers' comments are cut only when shorter than half the story before them
+
+
+def is_comment_signature(line: str) -> bool:
+    """A reader comment's signature: a name with a date or time, not a sentence.
+
+    "Robert, 20 novembre 2007", "Jacques49 le 10/09/2009 à 12h14", "At 4:31 PM, Anonymous said...".
+    """
+    if _word_count(line) > SIGNATURE_MAX_WORDS or not _STAMP.search(line) or is_date_line(line):
+        return False
+    if _NOTICE.match(line):  # "Update: February 29, 2024", "Correction: ..."
+        return False
+    return not re.search(r"(?<!\.)[.!?]\W*$", line)  # a sentence ends with a stop; "said..." does not
+
+
+def _cut_comments(kept: list[int], lines: list[str]) -> list[int]:
+    """Cut readers' comments after the story: from the first signature line on, when what follows
+    is short lines with at least one more signature (or, for a single signature, at most 3 lines)."""
+    words = [_word_count(lines[i]) for i in kept]
+    for position, index in enumerate(kept):
+        if position == 0 or not is_comment_signature(lines[index]):
+            continue
+        rest = kept[position:]
+        signatures = sum(is_comment_signature(lines[i]) for i in rest)
+        short = all(w < TEASER_MAX_WORDS * 2 for w in words[position:])
+        few = signatures >= 2 or (len(rest) <= 4 and all(w < TEASER_MAX_WORDS for w in words[position:]))
+        if short and few and sum(words[position:]) <= COMMENTS_MAX_SHARE * sum(words[:position]):
+            return kept[:position]
+    return kept
+
+
 _CONTACT = re.compile(r"^(?:contact|reach)\s+\w.{0,160}(?:@|\d{3}[-.]\d{4})", re.IGNORECASE)
 
 
@@ -360,7 +396,7 @@ def kept_indices(lines: list[str], hints: PageHints) -> list[int]:
             continue
         kept.append(index)
         header = header and _word_count(line) < HEADER_MAX_WORDS
-    kept = _drop_bios(_cut_tail(kept, lines), lines, hints)
+    kept = _drop_bios(_cut_comments(_cut_tail(kept, lines), lines), lines, hints)
     return kept[:-2] + [i for i in kept[-2:] if text_key(lines[i]) not in hints.link_footers]
 
 
