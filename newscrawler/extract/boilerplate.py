@@ -125,6 +125,15 @@ def _word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+# Chinese, Japanese (kana too) and Korean: written without spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def sentence_words(text: str) -> int:
+    """Words of ``text`` for telling a story sentence from a header line; two CJK characters count as one."""
+    return max(_word_count(text), len(_CJK.findall(text)) // 2)
+
+
 @dataclass
 class PageHints:
     """What the source page tells about texts that are not story paragraphs."""
@@ -392,10 +401,10 @@ def kept_indices(lines: list[str], hints: PageHints) -> list[int]:
     for index, line in enumerate(lines):
         if not line or _is_furniture(line, hints, header):
             continue
-        if header and hints.layout_tables and _word_count(line) < HEADER_MAX_WORDS:
+        if header and hints.layout_tables and sentence_words(line) < HEADER_MAX_WORDS:
             continue
         kept.append(index)
-        header = header and _word_count(line) < HEADER_MAX_WORDS
+        header = header and sentence_words(line) < HEADER_MAX_WORDS
     kept = _drop_bios(_cut_comments(_cut_tail(kept, lines), lines), lines, hints)
     return kept[:-2] + [i for i in kept[-2:] if text_key(lines[i]) not in hints.link_footers]
 
