@@ -87,6 +87,7 @@ _TAIL_HEADING = re.compile(
     | articoli\ correlati | i\ più\ letti | leggi\ anche | gerelateerd(?:\ nieuws)? | meest\ gelezen
     | läs\ (?:också|mer) | mest\ lästa | les\ også | mest\ leste | zobacz\ (?:także|też) | najczęściej\ czytane
     | другие\ новости | читайте\ также | по\ теме
+    | 関連記事 | 関連ニュース | 相关新闻 | 相关阅读 | 相關新聞 | 관련\ ?기사 | 관련\ ?뉴스
     )[.:!]?$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -357,11 +358,12 @@ def is_comment_signature(line: str) -> bool:
 
     "Robert, 20 novembre 2007", "Jacques49 le 10/09/2009 à 12h14", "At 4:31 PM, Anonymous said...".
     """
-    if _word_count(line) > SIGNATURE_MAX_WORDS or not _STAMP.search(line) or is_date_line(line):
+    if len(line.split()) > SIGNATURE_MAX_WORDS or not _STAMP.search(line) or is_date_line(line):
         return False
     if _NOTICE.match(line):  # "Update: February 29, 2024", "Correction: ..."
         return False
-    return not re.search(r"(?<!\.)[.!?]\W*$", line)  # a sentence ends with a stop; "said..." does not
+    line = line.rstrip()
+    return line.endswith(("...", "…")) or not re.search(r"[.!?]\W*$", line)  # a sentence ends with a stop
 
 
 def _cut_comments(kept: list[int], lines: list[str]) -> list[int]:

@@ -8,8 +8,8 @@ line break inside one block. Two general rules make the page look like a modern 
 
 1. **Layout tables become divs.** A table is layout, not data, when it nests another table,
    is marked ``role="presentation"``, has a single column, or has a cell that holds a
-   paragraph of text (a ``<p>``/``<div>``/list, a ``<br>`` pair, or 60+ words). A data table
-   (short cells in several columns) is left alone, so tables in modern stories survive.
+   paragraph of text (60+ words, or 20+ inside a ``<p>``/``<div>``/list or two ``<br>``). A data
+   table (short cells in several columns) is left alone, so tables in modern stories survive.
 2. **``<br>`` breaks become paragraphs.** In a container that is not itself a paragraph
    (``<td>``, ``<div>``, ``<font>``, ``<span>``, ...), the inline runs between ``<br>``s are
    each wrapped in a ``<p>``; block children stay where they are.
@@ -26,6 +26,7 @@ import re
 from typing import Any, NamedTuple
 
 LAYOUT_CELL_WORDS = 60  # a cell with this many words holds prose, not a datum
+PROSE_CELL_WORDS = 20  # ... and with paragraph markup, one with this many
 _WORD = re.compile(r"\w+")
 # Containers whose <br>-separated runs are paragraphs (not <p>, <li>, headings, <pre>...).
 _BR_CONTAINERS = frozenset({"div", "td", "th", "font", "center", "span", "body", "blockquote",
@@ -89,17 +90,17 @@ def _cells(row: Any) -> list[Any]:
 
 
 def _holds_prose(cell: Any) -> bool:
-    """A cell with a paragraph in it: block markup, a ``<br><br>`` pair, or many words."""
-    breaks = 0
+    """A cell with a paragraph in it: a nested table, many words, or paragraph markup (a block
+    element or two ``<br>``s) around more words than a datum has."""
+    breaks, blocks = 0, False
     for el in cell.iterdescendants():
         tag = _tag(el)
-        if tag in _PROSE_TAGS or tag == "table":
+        if tag == "table":
             return True
-        if tag == "br":
-            breaks += 1
-            if breaks >= 2:
-                return True
-    return len(_WORD.findall(cell.text_content())) >= LAYOUT_CELL_WORDS
+        blocks = blocks or tag in _PROSE_TAGS
+        breaks += tag == "br"
+    words = len(_WORD.findall(cell.text_content()))
+    return words >= LAYOUT_CELL_WORDS or ((blocks or breaks >= 2) and words >= PROSE_CELL_WORDS)
 
 
 def is_layout_table(table: Any) -> bool:
