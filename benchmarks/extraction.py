@@ -28,6 +28,13 @@ from benchmarks.scoring import PageScore, aggregate, reference_text, score_page,
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "news-dev"
+LABELS = REPO_ROOT / "tests" / "golden" / "labels"
+# Older layouts (2005-2010: <br> paragraphs, layout tables, <font>) that we wrote ourselves:
+# (label folder, page folder, label file pattern).
+OLD_LAYOUT_SETS = (
+    (LABELS / "oldlayouts", REPO_ROOT / "tests" / "data" / "oldlayouts", "*.json"),
+    (LABELS / "intl", REPO_ROOT / "tests" / "data" / "metadata", "old_*.json"),
+)
 
 Extractor = Callable[[str, str], str | None]
 
@@ -67,6 +74,24 @@ def load_corpus(corpus: Path) -> list[Page]:
         raw = gzip.decompress((corpus / "html" / name).read_bytes())
         pages.append(Page(name, entry.get("url", ""), raw.decode("utf-8", "replace"),
                           reference_text(entry.get("body", []))))
+    return pages
+
+
+def read_page(path: Path) -> str:
+    """A page file decoded as the crawl decodes a response (meta charset, else detection)."""
+    from newscrawler.process.page import decode_page
+
+    return decode_page(path.read_bytes(), "text/html")[1]
+
+
+def load_labelled(sets: tuple[tuple[Path, Path, str], ...] = OLD_LAYOUT_SETS) -> list[Page]:
+    """Hand-labelled pages (``tests/golden/labels`` format) with their ``body`` as the reference."""
+    pages = []
+    for labels, html_dir, pattern in sets:
+        for path in sorted(labels.glob(pattern)):
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            pages.append(Page(entry["file"], entry.get("url", ""), read_page(html_dir / entry["file"]),
+                              reference_text(entry.get("body", []))))
     return pages
 
 
@@ -131,6 +156,27 @@ def _run_all(corpus: Path) -> tuple[list[Page], dict[str, SystemResult]]:
     return pages, {name: run_system(name, fn, pages) for name, fn in systems().items()}
 
 
+def run_old_layouts() -> tuple[list[Page], dict[str, SystemResult]]:
+    """The systems on the older-layout pages we wrote (:data:`OLD_LAYOUT_SETS`)."""
+    pages = load_labelled()
+    return pages, {name: run_system(name, fn, pages) for name, fn in systems().items()} if pages else {}
+
+
+def set_table(rows: dict[str, dict[str, SystemResult]]) -> list[str]:
+    """Body F1 per page set (rows) and system (columns), with precision/recall and ms/page."""
+    names = list(next(iter(rows.values())).keys()) if rows else []
+    head = f"{'set':14} {'pages':>5}" + "".join(f"  {name:>27}" for name in names)
+    lines = [head, f"{'':20}" + "".join(f"  {'F1   prec  recall  ms':>27}" for _ in names)]
+    for set_name, results in rows.items():
+        cells = []
+        for name in names:
+            s = results[name].summary()
+            cells.append(f"  {s['f1']:.3f} {s['precision']:.3f} {s['recall']:.3f} {s['median_ms']:5.1f}".rjust(29))
+        pages = next(iter(results.values())).summary()["pages"]
+        lines.append(f"{set_name:14} {pages:5d}" + "".join(cells))
+    return lines
+
+
 def _shorten(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -183,8 +229,11 @@ def print_report(pages: list[Page], results: dict[str, SystemResult], worst: int
               f"{s['exact']:6.3f} {s['median_ms']:8.1f}")
     print("\ntargets (issue 3):")
     print("\n".join(target_lines(results)))
-    ours = results["extract_article"]
-    refs = {p.name: p.reference for p in pages}
+    print_worst(results["extract_article"], {p.name: p.reference for p in pages}, worst)
+
+
+def print_worst(ours: SystemResult, refs: dict[str, str], worst: int) -> None:
+    """The ``worst`` pages of ``ours`` with their extra (+) and missing (-) lines."""
     ranked = sorted(ours.scores.items(), key=lambda item: item[1].f1)[:worst]
     if ranked:
         print(f"\nworst {len(ranked)} pages of extract_article:")
@@ -212,8 +261,20 @@ def main(argv: list[str] | None = None) -> int:
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
     pages, results = _run_all(args.corpus)
     print_report(pages, results, args.worst)
+    print_old_layouts(results, args.worst)
     print_metadata_report(args.misses)
     return 0
+
+
+def print_old_layouts(news_dev: dict[str, SystemResult], worst: int) -> None:
+    """Body F1 by page set: news-dev beside the older layouts (and their worst pages)."""
+    old_pages, old = run_old_layouts()
+    rows = {"news-dev": news_dev, **({"old layouts": old} if old else {})}
+    print("\nbody F1 by set (old layouts: tests/data/oldlayouts + tests/data/metadata/old_*):")
+    print("\n".join(set_table(rows)))
+    if old:
+        refs = {p.name: p.reference for p in old_pages}
+        print_worst(old["extract_article"], refs, min(worst, 5))
 
 
 def print_metadata_report(misses: bool) -> None:

@@ -24,9 +24,13 @@ from newscrawler.extract.embeds import is_embedded
 _WORD = re.compile(r"\w+")
 _ALNUM = re.compile(r"[^\W_]")
 TEASER_MAX_WORDS = 40  # a teaser blurb is shorter than this; a story paragraph often is not
-CARD_MAX_CHARS = 600  # a teaser card (headline link + blurb) is smaller than this
+CARD_MAX_CHARS = 600
+HEADER_MAX_WORDS = 12  # the article header ends at the first line this long (a story sentence)  # a teaser card (headline link + blurb) is smaller than this
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "figcaption"})
+# Boxes that may frame an image and its caption (older pages: a one-cell table, a div, <center>).
+_FRAMES = frozenset({"div", "td", "table", "center", "span", "font", "tr", "tbody"})
+FRAME_MAX_CHARS = 300
 # figcaption, or a class with [Cc]aption / [Cc]redit in it
 _CAPTION_XPATH = "//figcaption | //*[contains(@class, 'aption') or contains(@class, 'redit')]"
 
@@ -34,7 +38,7 @@ _CAPTION_XPATH = "//figcaption | //*[contains(@class, 'aption') or contains(@cla
 _FURNITURE = re.compile(
     r"""^(?:
       (?:published|updated|posted|last\ updated|modified)(?:\ on)?:?
-    | on | by | and | at | share | tweet | email | print | comments? | \d+\ comments?
+    | on | by | and | at | share | tweet | email | print | comments? | \d+\ comments? | comments?\ \(\d+\)
     | \d+(?:[.,]\d+)?\ ?x                                  # playback speed: 1x, 1.5x
     | (?:\d{1,2}:)?\d{1,2}:\d{2}(?:\ ?/\ ?(?:\d{1,2}:)?\d{1,2}:\d{2})?   # 0:00, 00:00 / 4:32
     | (?:listen|play|pause|mute|unmute|playback\ speed|speed|audio)
@@ -43,7 +47,9 @@ _FURNITURE = re.compile(
     | share\ (?:this|on|via|the)\b.* | copy\ (?:the\ )?link | link\ copied
     | connect\ with\ us | follow\ us\b.* | stay\ connected | social\ media
     | .*\b(?:swipe|scroll)\ (?:left|right|up|down|to|for)\b.*
-    | advertisement | sponsored(?:\ content)? | skip\ to\b.* | back\ to\ top | scroll\ to\ continue.*
+    | advertisement | sponsored(?:\ content)? | story\ continues\ below(?:\ (?:the\ )?advertisement)?
+    | anzeige | werbung | publicidad | publicidade | publicité | pubblicità | advertentie | annons | annonse
+    | reklame | reklama | mainos | реклама | 광고 | 広告 | skip\ to\b.* | back\ to\ top | scroll\ to\ continue.*
     | (?:show|load|view)\ (?:more|less|comments).* | leave\ a\ (?:reply|comment).* | add\ a\ comment
     | (?:sign\ up|subscribe)(?:\ now|\ today|\ here)? | newsletter | all\ rights\ reserved.*
     | (?:image|photo|photograph|picture|video)(?:\ credit)?s?
@@ -60,6 +66,8 @@ _PROMO_START = re.compile(
     | (?:read|see)\ (?:more|also|next)\s*: | related(?:\ \w+)?\s*: | more\ on\ this\b.*:
     | (?:photo|image|picture|video|credit|source)s?\s*(?:credit)?\s*:
     | © | copyright\s+(?:©|\(c\)|\d{4})
+    | (?:article|story|page)\ (?:url|link|address)\s*:
+    | (?:labels|tags|tagged|filed\ under|categories|keywords|schlagworte|stichwörter|mots-clés|etiquetas|tag)\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -72,8 +80,15 @@ _TAIL_HEADING = re.compile(
     | (?:recommended|suggested)(?:\ for\ you|\ stories|\ articles|\ reading)?
     | most\ (?:read|popular|viewed|shared|watched)\b.* | popular(?:\ (?:now|stories|posts))?
     | trending(?:\ (?:now|stories|news))? | you\ (?:may|might)\ also\ (?:like|enjoy)\b.*
-    | (?:top|latest|recent|other)\ (?:stories|news|posts|articles)
+    | (?:top|latest|recent|other)\ (?:stories|news|posts|articles|headlines)(?:\ (?:this|today|from)\b.*)?
     | editor'?s?’?s?\ picks? | what\ to\ read\ next | around\ the\ web
+    | mehr\ zum\ thema | weitere\ (?:artikel|meldungen|nachrichten) | meistgelesen | meist\ gelesen
+    | sur\ le\ même\ sujet | à\ lire\ aussi | lire\ aussi | les\ plus\ lus
+    | noticias\ relacionadas | lo\ más\ leído | (?:te\ puede\ )?interesar | leia\ (?:mais|também) | mais\ lidas
+    | articoli\ correlati | i\ più\ letti | leggi\ anche | gerelateerd(?:\ nieuws)? | meest\ gelezen
+    | läs\ (?:också|mer) | mest\ lästa | les\ også | mest\ leste | zobacz\ (?:także|też) | najczęściej\ czytane
+    | другие\ новости | читайте\ также | по\ теме
+    | 関連記事 | 関連ニュース | 相关新闻 | 相关阅读 | 相關新聞 | 관련\ ?기사 | 관련\ ?뉴스
     )[.:!]?$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -112,6 +127,15 @@ def _word_count(text: str) -> int:
     return words_in(text)  # Chinese, Japanese and Thai lines are not one "word" per clause
 
 
+# Chinese, Japanese (kana too) and Korean: written without spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def sentence_words(text: str) -> int:
+    """Words of ``text`` for telling a story sentence from a header line; two CJK characters count as one."""
+    return max(_word_count(text), len(_CJK.findall(text)) // 2)
+
+
 @dataclass
 class PageHints:
     """What the source page tells about texts that are not story paragraphs."""
@@ -122,6 +146,9 @@ class PageHints:
     authors: list[str] = field(default_factory=list)
     embedded: list[str] = field(default_factory=list)  # keys of social embeds and pull quotes
     link_footers: set[str] = field(default_factory=set)  # keys of short, mostly-link closing lines
+    # An older page laid out with tables: its article header (kicker, headline, dek, byline,
+    # date, print bar) shares the story's container, so the extractor cannot leave it out.
+    layout_tables: bool = False
 
     @property
     def author_keys(self) -> set[str]:
@@ -181,7 +208,23 @@ def _caption_texts(tree: Any, wanted: set[str]) -> set[str]:
             found.add(key)
     for img in tree.iter("img"):
         found.update(k for attr in ("alt", "title") if (k := text_key(img.get(attr))) in wanted)
+        if (frame := image_frame(img)) is not None:
+            found.update(k for el in frame.iter() if (k := text_key(_element_text(el))) in wanted)
     return found
+
+
+def image_frame(img: Any) -> Any | None:
+    """The small box that shows ``img`` with its caption (an older page's caption table or div), or None.
+
+    The nearest ancestor with text, when it is a box (not a paragraph, list item or link)
+    holding at most :data:`FRAME_MAX_CHARS` characters of text.
+    """
+    for _depth, node in zip(range(3), img.iterancestors()):
+        text = _element_text(node).strip()
+        if not text:
+            continue
+        return node if node.tag in _FRAMES and len(text) <= FRAME_MAX_CHARS else None
+    return None
 
 
 def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
@@ -241,12 +284,21 @@ def is_detached_standfirst(tree: Any, lines: list[str], description: str | None)
     return dek is not None and body is not None and dek.getparent() is not body.getparent()
 
 
+_BYLINE = re.compile(r"^(?P<before>.*?)\b(?:by|written by|words by|reporting by|posted by)\s+(?P<rest>.+)$", re.IGNORECASE)
+_NAME_END = re.compile(r"\s*(?:,|\||\s-\s|/)")
+
+
 def _is_byline(line: str, hints: PageHints) -> bool:
-    match = re.match(r"^(?:by|written by|words by|reporting by)\s+(.+)$", line, re.IGNORECASE)
+    """A byline: "By Jane Doe", "By JANE DOE, Staff Writer", "April 7th, 2009 by Jane Doe"."""
+    match = _BYLINE.match(line)
     if not match or _word_count(line) > 12:
         return False
-    rest = text_key(match.group(1))
-    return any(text_key(a) in rest for a in hints.authors) or _word_count(rest) <= 4
+    before = match.group("before").strip(" ,|-")
+    if before and not is_date_line(before):
+        return False
+    rest = text_key(match.group("rest"))
+    name = _NAME_END.split(match.group("rest"), maxsplit=1)[0]
+    return any(text_key(a) in rest for a in hints.authors) or _word_count(name) <= 4
 
 
 def _is_bio(line: str, hints: PageHints) -> bool:
@@ -294,26 +346,69 @@ def _cut_tail(kept: list[int], lines: list[str]) -> list[int]:
     return out
 
 
+# A date or time as comment signatures write them: 10/09/2009, 04-07-2006, 12h14, 4:31, 20 novembre 2007, April 7th, 2009.
+_STAMP = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}\.?\s+[^\W\d_]{3,}\.?\s+\d{4}\b"
+                    r"|\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b")
+SIGNATURE_MAX_WORDS = 10
+_NOTICE = re.compile(r"^\W*[^\W\d_]+(?:['’]s)?(?:\s[^\W\d_]+)?\s*:")
+COMMENTS_MAX_SHARE = 0.5  # readers' comments are cut only when shorter than half the story before them
+
+
+def is_comment_signature(line: str) -> bool:
+    """A reader comment's signature: a name with a date or time, not a sentence.
+
+    "Robert, 20 novembre 2007", "Jacques49 le 10/09/2009 à 12h14", "At 4:31 PM, Anonymous said...".
+    """
+    if len(line.split()) > SIGNATURE_MAX_WORDS or not _STAMP.search(line) or is_date_line(line):
+        return False
+    if _NOTICE.match(line):  # "Update: February 29, 2024", "Correction: ..."
+        return False
+    line = line.rstrip()
+    return line.endswith(("...", "…")) or not re.search(r"[.!?]\W*$", line)  # a sentence ends with a stop
+
+
+def _cut_comments(kept: list[int], lines: list[str]) -> list[int]:
+    """Cut readers' comments after the story: from the first signature line on, when what follows
+    is short lines with at least one more signature (or, for a single signature, at most 3 lines)."""
+    words = [_word_count(lines[i]) for i in kept]
+    for position, index in enumerate(kept):
+        if position == 0 or not is_comment_signature(lines[index]):
+            continue
+        rest = kept[position:]
+        signatures = sum(is_comment_signature(lines[i]) for i in rest)
+        short = all(w < TEASER_MAX_WORDS * 2 for w in words[position:])
+        few = signatures >= 2 or (len(rest) <= 4 and all(w < TEASER_MAX_WORDS for w in words[position:]))
+        if short and few and sum(words[position:]) <= COMMENTS_MAX_SHARE * sum(words[:position]):
+            return kept[:position]
+    return kept
+
+
+_CONTACT = re.compile(r"^(?:contact|reach)\s+\w.{0,160}(?:@|\d{3}[-.]\d{4})", re.IGNORECASE)
+
+
 def _drop_bios(kept: list[int], lines: list[str], hints: PageHints) -> list[int]:
-    """Drop "About the author" sentences among the last few lines."""
+    """Drop "About the author" sentences and "Contact X at x@example.com" lines among the last few lines."""
     tail_start = max(1, len(kept) - 3)
-    return kept[:tail_start] + [i for i in kept[tail_start:] if not _is_bio(lines[i], hints)]
+    return kept[:tail_start] + [i for i in kept[tail_start:]
+                                if not _is_bio(lines[i], hints) and not _CONTACT.match(lines[i])]
 
 
 def kept_indices(lines: list[str], hints: PageHints) -> list[int]:
     """Indices of the story paragraphs among extracted ``lines`` (whitespace already collapsed).
 
     Lines before the first real paragraph (a sentence of 12+ words) are the header
-    zone, where labels and bylines are dropped too.
+    zone, where labels and bylines are dropped too; on a table layout, the whole header zone.
     """
     kept: list[int] = []
     header = True
     for index, line in enumerate(lines):
         if not line or _is_furniture(line, hints, header):
             continue
+        if header and hints.layout_tables and sentence_words(line) < HEADER_MAX_WORDS:
+            continue
         kept.append(index)
-        header = header and _word_count(line) < 12
-    kept = _drop_bios(_cut_tail(kept, lines), lines, hints)
+        header = header and sentence_words(line) < HEADER_MAX_WORDS
+    kept = _drop_bios(_cut_comments(_cut_tail(kept, lines), lines), lines, hints)
     return kept[:-2] + [i for i in kept[-2:] if text_key(lines[i]) not in hints.link_footers]
 
 

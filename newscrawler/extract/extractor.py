@@ -32,6 +32,7 @@ from newscrawler.extract.markdown import Block, body_blocks, render_markdown
 from newscrawler.extract.metadata.page import PageMetadata, is_incomplete, language_code, page_metadata, parse_date
 from newscrawler.extract.metadata.names import signoff_authors
 from newscrawler.extract.metadata.titles import headline_from_text
+from newscrawler.extract.oldlayout import Reshaped, reshaped
 
 LOGGER = logging.getLogger(__name__)
 
@@ -79,10 +80,11 @@ def extract_parsed(tree: Any, chars: int, url: str) -> Article | None:
     """
     try:
         fast = chars > FAST_ABOVE_CHARS or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
-        document = _run_trafilatura(tree, url, fast)
+        body = reshaped(tree)  # older layouts: layout tables and <br> runs as paragraphs
+        document = _run_trafilatura(body.tree, url, fast)
         if document is None:
             return None
-        return _build_article(tree, document, url, fast)
+        return _build_article(tree, document, url, fast, body)
     except Exception as err:  # last line of defence: one bad page must not stop a crawl
         LOGGER.warning("extraction failed for %s: %s", url, err)
         return None
@@ -197,7 +199,7 @@ def _as_page_metadata(document: Any) -> PageMetadata:
     )
 
 
-def page_hints(tree: Any, meta: PageMetadata, lines: list[str]) -> PageHints:
+def page_hints(tree: Any, meta: PageMetadata, lines: list[str], layout_tables: bool = False) -> PageHints:
     """What the page tells about which of the extracted ``lines`` are not story text."""
     titles = {meta.title, *(h.text_content() for h in tree.iter("h1"))}
     labels = {meta.section, meta.site_name, *meta.tags}
@@ -208,6 +210,7 @@ def page_hints(tree: Any, meta: PageMetadata, lines: list[str]) -> PageHints:
         authors=list(meta.authors),
         embedded=embedded_texts(tree),
         link_footers=link_footers(tree, lines),
+        layout_tables=layout_tables,
     )
 
 
@@ -223,19 +226,22 @@ def link_footers(tree: Any, lines: list[str]) -> set[str]:
     return found
 
 
-def story_blocks(tree: Any, document: Any, meta: PageMetadata) -> list[Block]:
-    """The body blocks of trafilatura's ``document`` that pass the boilerplate rules."""
+def story_blocks(tree: Any, document: Any, meta: PageMetadata, layout_tables: bool = False) -> list[Block]:
+    """The body blocks of trafilatura's ``document`` (read from ``tree``) that pass the boilerplate rules."""
     blocks = body_blocks(getattr(document, "body", None))
     lines = [b.plain for b in blocks]
-    kept = [blocks[i] for i in kept_indices(lines, page_hints(tree, meta, lines))]
+    kept = [blocks[i] for i in kept_indices(lines, page_hints(tree, meta, lines, layout_tables))]
     if is_detached_standfirst(tree, [b.plain for b in kept], meta.description):
         kept = kept[1:]  # the dek is kept as Article.description
     return kept
 
 
-def _build_article(tree: Any, document: Any, url: str, fast: bool = False) -> Article | None:
+def _build_article(tree: Any, document: Any, url: str, fast: bool = False,
+                   body: Reshaped | None = None) -> Article | None:
+    """The article of ``document``: metadata from ``tree``, body rules on what trafilatura read (``body``)."""
     meta = _metadata(tree, url, fast)
-    blocks = story_blocks(tree, document, meta)
+    body = body or Reshaped(tree)
+    blocks = story_blocks(body.tree, document, meta, body.layout_tables > 0)
     text = "\n".join(b.plain for b in blocks)
     if not text_key(text):
         return None
