@@ -28,6 +28,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LABELS = REPO_ROOT / "tests" / "golden" / "labels"
 PAGES = REPO_ROOT / "tests" / "data" / "metadata"
+OLD_PAGES = REPO_ROOT / "tests" / "data" / "oldlayouts"  # older layouts, labelled in labels/oldlayouts/
 NEWS_DEV = REPO_ROOT.parent / "shared" / "corpus" / "news-dev"
 FIELDS = ("title", "authors", "day", "language", "section")
 
@@ -69,7 +70,7 @@ class Found:
 class LabelledPage:
     label: Label
     html: str
-    set_name: str  # news-dev or intl
+    set_name: str  # news-dev, intl or old
 
 
 def norm_text(value: str | None) -> str:
@@ -104,7 +105,17 @@ def load_pages(labels: Path = LABELS, pages: Path = PAGES, news_dev: Path = NEWS
     for path in sorted((labels / "intl").glob("*.json")):
         label = load_label(path)
         out.append(LabelledPage(label, (pages / label.name).read_text(encoding="utf-8"), "intl"))
+    for path in sorted((labels / "oldlayouts").glob("*.json")):
+        label = load_label(path)
+        out.append(LabelledPage(label, _decoded(OLD_PAGES / label.name), "old"))
     return out
+
+
+def _decoded(path: Path) -> str:
+    """A page file decoded as the crawl decodes a response (meta charset, else detection)."""
+    from newscrawler.process.page import decode_page
+
+    return decode_page(path.read_bytes(), "text/html")[1]
 
 
 def judge(label: Label, found: Found) -> dict[str, bool]:

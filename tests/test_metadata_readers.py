@@ -23,7 +23,7 @@ from newscrawler.extract.metadata.byline import (
 )
 from newscrawler.extract.metadata.dateline_text import read_dateline
 from newscrawler.extract.metadata.dates import as_published_locally
-from newscrawler.extract.metadata.sections import url_section, visible_section
+from newscrawler.extract.metadata.sections import title_section, url_section, visible_section
 from newscrawler.extract.metadata.titles import headline_element, headline_segment, visible_title
 
 pytestmark = pytest.mark.unit
@@ -227,3 +227,53 @@ def test_explain_shows_the_byline_or_the_credit_and_the_section() -> None:
     _describe(out, Article(url=out.url, title="Harbour reopens", text="story", credit="Staff Writer"))
     steps = [text for topic, text in out.steps if topic in ("byline", "section")]
     assert steps == ["Nina Keller, SDA", "Region", "'Staff Writer' (a credit: no person named)"]
+
+
+# --- older layouts ---------------------------------------------------------------------------------
+
+
+def test_an_older_page_whose_title_names_only_the_site_takes_its_large_bold_heading() -> None:
+    page = tree('<div id="header"><h1><a href="/">Riverton Daily Star</a></h1></div>'
+                '<b><font size="+2">River crests at 24 feet; downtown spared</font></b><br>' + STORY)
+    assert visible_title(page, "Riverton Daily Star - Printer friendly version", "title", []) == \
+        ("River crests at 24 feet; downtown spared", "heading")
+
+
+def test_a_blog_logo_h1_is_no_headline_and_the_title_part_shown_as_a_heading_is() -> None:
+    html = ('<html><head><title>Lakeside News: Ferry service to resume next week</title></head><body>'
+            '<div id="header"><h1><a href="http://lakeside.example/">Lakeside News</a></h1></div>'
+            f'<div class="post"><h3 class="post-title">Ferry service to resume next week</h3>{STORY}</div></body></html>')
+    article = extract_article(html, "http://lakeside.example/2007/08/ferry.html")
+    assert article is not None and article.title == "Ferry service to resume next week"
+
+
+def test_the_section_between_the_site_and_the_headline_of_a_title() -> None:
+    assert title_section("Tri-County Gazette :: Local News :: Voters approve school", "Voters approve school",
+                         ["Tri-County Gazette"]) == "Local News"
+    assert title_section("Voters approve school - Gazette", "Voters approve school", []) is None
+
+
+@pytest.mark.parametrize("line, people", [
+    ("posted by Tom Becker at 4:05 PM", ["Tom Becker"]),
+    ("April 7th, 2009 by Mark Ellison", ["Mark Ellison"]),
+    ("par Jean-Luc Bessière, le mardi 20 novembre 2007", ["Jean-Luc Bessière"]),
+    ("By Alicia Monroe<br>Post Staff Writer", ["Alicia Monroe"]),
+    ("By Judy Harmon<br>Thursday, June 30, 2005", ["Judy Harmon"]),
+])
+def test_unmarked_bylines_of_older_pages(line: str, people: list[str]) -> None:
+    page = tree(f"<table><tr><td><font size=4><b>Harbour reopens</b></font><br><small>{line}</small></td></tr></table>")
+    assert page_byline(page).people == people
+
+
+def test_an_illustration_credit_is_no_byline() -> None:
+    page = tree('<figure><span class="caption__credit">Illustration by Millie von Platen</span></figure>'
+                "<p><small>Illustration by Millie von Platen</small></p>")
+    assert page_byline(page).people == []
+
+
+def test_a_dateline_dates_a_page_that_declares_nothing() -> None:
+    html = (f'<html><head><title>Gustav</title></head><body><h2>Residents return</h2>'
+            f'<p class="timestamp">Posted on Tue, Sep. 02, 2008</p>{STORY}</body></html>')
+    article = extract_article(html, "http://journal.example/news/story/381102.html")
+    assert article is not None and article.published_at is not None
+    assert (article.published_at.date(), article.date_source) == (date(2008, 9, 2), "text")

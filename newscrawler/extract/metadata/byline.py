@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from newscrawler.extract.metadata.names import clean_space, name_key
 from newscrawler.extract.metadata.trees import marked_elements
 
@@ -64,7 +66,7 @@ _PREFIX = re.compile(
 _PHOTO = re.compile(r"\b(?:foto|photo|photos|fotos|bild|bilder|image|images|video|grafik|illustration|"
                     r"фото|写真|사진|图)\b\s*[:/：]?.*$", re.IGNORECASE)
 _JOINERS = re.compile(
-    r"\s*(?:,|;|&|\+|/|、|，|・|·|\|)\s*|\s+[-–—]\s+"
+    r"\s*(?:,|;|&|\+|/|、|，|・|·|•|\|)\s*|\s+[-–—]\s+"
     r"|\s+(?:and|AND|And|und|UND|et|ET|y|Y|e|og|och|en|i|и|И|oraz|ja|ve|és|a|mit|with|avec|con|com|met|med|z|с)\s+"
 )
 _LEAD_JOINER = re.compile(r"^(?:and|und|et|y|e|og|och|en|i|и|oraz|mit|with|avec|con|com|met|med|z|с)\s+")
@@ -93,7 +95,7 @@ MAX_NAME_WORDS = 5
 BYLINE_MAX_WORDS = 30
 
 # Markup that holds a byline: class/id words, rel=author, itemprop=author.
-_BYLINE_MARK = re.compile(r"byline|author|autor|auteur|writer|reporter|contributor")
+_BYLINE_MARK = re.compile(r"byline|author|autor|auteur|writer|reporter|contributor|firma|signatur|podpis|assinatura")
 # Markup that credits a source: only a news agency is read from it ("(共同通信)", "Quelle: dpa").
 _AGENCY_MARK = re.compile(r"credit|agency|agentur|source|quelle|fuente|fonte|bron|kilde|källa|lähde|źródło|"
                           r"источник|出典|来源|출처")
@@ -101,7 +103,10 @@ _SOURCE_LABEL = re.compile(r"^[^:：]{1,12}[:：]\s*")
 # An unmarked element whose own text opens with a byline prefix and a capital ("By DONNA KESSLER"):
 # the byline of older layouts (<b>, <font>, a table cell).
 _TEXT_BYLINE = re.compile(r"^\s*(?:By|BY|Von|VON|Por|POR|Par|PAR|Di|DI|Door|DOOR|Av|AV|Af|Fra|Från|Przez|"
-                          r"Autor|Text|Texto|Testo|Tekst|Автор|От)\s*:?(?:\s+[A-ZÀ-ÞĀ-ŽА-Я]|\s*$)")
+                          r"Autor|Text|Texto|Testo|Tekst|Автор|От|by|von|por|par|di|door|av|af|przez|от)"
+                          r"\s*:?(?:\s+[A-ZÀ-ÞĀ-ŽА-Я]|\s*$)")
+# ... or that names its author after a few words ("posted by Tom Becker at 4:05 PM", "April 7th, 2009 by X").
+_LATE_BYLINE = re.compile(r"^(?:[^\s]+\s+){1,4}?(?:by|By|BY|von|par|por|di|door|av)\s+(?=[A-ZÀ-ÞĀ-ŽА-Я])")
 _TEXT_BYLINE_TAGS = ("b", "strong", "font", "p", "div", "span", "td", "em", "i", "small")
 TEXT_BYLINE_MAX_WORDS = 14
 _MEDIA = re.compile(r"image|photo|caption|copyright|media|gallery|video|figure|picture")
@@ -227,7 +232,7 @@ def byline_texts(tree: Any) -> list[str]:
         if _inside_unrelated(node):
             continue
         names = [clean_space(n.text_content()) for n in node.iterfind(".//*[@itemprop='name']")]
-        text = ", ".join(filter(None, names)) if names else clean_space(node.text_content())
+        text = ", ".join(filter(None, names)) if names else first_line(node)
         if text and len(text.split()) <= BYLINE_MAX_WORDS and text not in out:
             out.append(text)
     return out
@@ -273,11 +278,28 @@ def _in_media(node: Any) -> bool:
 def text_byline(tree: Any) -> str | None:
     """The first short unmarked element whose text opens as a byline does, or None."""
     for node in tree.iter(*_TEXT_BYLINE_TAGS):
-        if node.text and _TEXT_BYLINE.match(node.text):
-            text = clean_space(node.text_content())
-            if len(text.split()) <= TEXT_BYLINE_MAX_WORDS and not _inside_unrelated(node):
-                return text
+        if not node.text or not (_TEXT_BYLINE.match(node.text) or _LATE_BYLINE.match(node.text)):
+            continue
+        text = first_line(node)
+        if _MEDIA.search(f"{node.get('class') or ''}".casefold()) or _PHOTO.match(text) or _in_media(node):
+            continue  # "Illustration by ...", a photo credit
+        if len(text.split()) <= TEXT_BYLINE_MAX_WORDS and not _inside_unrelated(node):
+            late = _LATE_BYLINE.match(text)
+            return text[late.end():] if late and not _TEXT_BYLINE.match(text) else text
     return None
+
+
+def first_line(node: Any) -> str:
+    """The element's text up to its first ``<br>`` ("By Alicia Monroe<br>Post Staff Writer")."""
+    parts: list[str] = []
+    for event, element in etree.iterwalk(node, events=("start", "end")):
+        if event == "start":
+            if element.tag == "br" and clean_space("".join(parts)):
+                break
+            parts.append(element.text or "")
+        elif element is not node:
+            parts.append(element.tail or "")
+    return clean_space("".join(parts))
 
 
 def page_byline(tree: Any) -> Byline:

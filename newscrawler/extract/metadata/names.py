@@ -10,7 +10,7 @@ from html import unescape
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _URL = re.compile(r"https?://\S*|www\.\S*", re.IGNORECASE)
 # Tags and sections that name a kind of page rather than a subject.

@@ -54,9 +54,9 @@ from newscrawler.extract.metadata.jsonld import (
     types_of,
 )
 from newscrawler.extract.metadata.paywall import is_paywalled
-from newscrawler.extract.metadata.sections import url_section, visible_section
+from newscrawler.extract.metadata.sections import title_section, url_section, visible_section
 from newscrawler.extract.metadata.titles import (
-    headline_element,
+    heading_element,
     markup_title,
     strip_host_suffix,
     title_parts,
@@ -242,6 +242,8 @@ def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[st
     candidates = [("jsonld", ld_published), ("meta", markup_published), ("url", url_date(url)),
                   ("text", fallback.published_at if fallback else None)]
     declared = [ld_published, markup_published, *modified_raw]
+    if not any(raw for _, raw in candidates[:3]):  # nothing declared: the page's dateline before any guess
+        candidates.insert(3, ("text", _dateline_published(tree, meta.language)))
     published, source = pick_published(candidates, declared)
     if published is None and use_htmldate:
         published, source = _htmldate(tree), "text"
@@ -269,6 +271,14 @@ def _shown_locally(published: datetime, tree: Any, others: list[datetime | None]
         return local
     shown = dateline_dates(tree, language)
     return as_published_locally(published, shown.zoned, shown.days, shown.walls)
+
+
+def _dateline_published(tree: Any, language: str | None) -> datetime | None:
+    """The publication date a dateline shows ("Posted on Tue, Sep. 02, 2008"), or None."""
+    shown = dateline_dates(tree, language)
+    if shown.zoned or shown.walls:
+        return (shown.zoned or shown.walls)[0]
+    return datetime.combine(shown.days[0], time(0)) if shown.days else None
 
 
 def _htmldate(tree: Any) -> datetime | None:
@@ -312,8 +322,10 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
         merged.title = strip_host_suffix(merged.title, _host(url))
     merged.site_name = _site_beside(merged.site_name, merged.title, [*sites, *title_parts(declared_title)],
                                     _host(url))
-    shown_section = visible_section(tree, headline_element(tree, merged.title))
-    merged.section = clean_section(shown_section) or merged.section or clean_section(url_section(url))
+    shown_section = visible_section(tree, heading_element(tree, merged.title))
+    merged.section = (clean_section(shown_section) or merged.section
+                      or clean_section(title_section(declared_title, merged.title, sites))
+                      or clean_section(url_section(url)))
     _set_dates(merged, tree, objects, tags, url, fallback, use_htmldate)
     merged.is_paywalled = is_paywalled(tree, article_object(objects), tags)
     if merged.image_url:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from newscrawler.extract.metadata.names import GENERIC_LABELS, clean_space, name_key
+from newscrawler.extract.metadata.titles import title_parts
 from newscrawler.extract.metadata.trees import marked_elements
 
 SECTION_LEVELS = 3  # how far above the headline the label's block may start
@@ -87,3 +88,18 @@ def url_section(url: str | None) -> str | None:
     if len(segments) < 2 or not _SEGMENT.match(segments[0]) or segments[0].casefold() in _NOT_SECTIONS:
         return None
     return segments[0].replace("-", " ").replace("_", " ").capitalize()
+
+
+def title_section(declared: str | None, headline: str | None, sites: list[str | None]) -> str | None:
+    """The part of a "Site :: Section :: Headline" ``<title>`` between the site's name and the headline."""
+    if not declared or not headline or name_key(headline) == name_key(declared):
+        return None
+    parts = title_parts(declared)
+    keys = [name_key(p) for p in parts]
+    if len(parts) < 3 or name_key(headline) not in keys:
+        return None
+    at = keys.index(name_key(headline))
+    site_keys = {name_key(s) for s in sites if s}
+    beside = [parts[i] for i in (at - 1, at + 1) if 0 <= i < len(parts)]
+    beside = [p for p in beside if name_key(p) not in site_keys and 0 < len(p.split()) <= SECTION_MAX_WORDS]
+    return beside[0] if len(beside) == 1 or (beside and at == len(parts) - 1) else None

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from newscrawler.extract.metadata.names import _TITLE_SEPARATORS, clean_space, name_key
-from newscrawler.extract.metadata.trees import marked_elements
+from newscrawler.extract.metadata.trees import marked_elements, per_tree
 
 TITLE_META = (("og:title", "og"), ("twitter:title", "twitter"), ("parsely-title", "meta"),
               ("sailthru.title", "meta"), ("dc.title", "meta"))
@@ -30,18 +31,14 @@ ARTICLE_H1_PATHS = H1_PATHS[:3]  # an <h1> here is the article's own; a page-wid
 HEADLINE_MAX_CHARS = 300
 _NOT_STORY = frozenset({"header", "nav", "footer", "aside"})
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f]")
+# id/class words (whole) of a site's masthead
+_MASTHEAD = frozenset({"header", "masthead", "banner", "branding", "logo", "site-header", "site-title", "blog-title",
+                       "siteheader", "page-header", "headerimg", "top"})
 _SITE_HEADER = re.compile(r"site|masthead|global|page-header|top-?bar|navbar")
+_HEADLINE_CLASS = re.compile(r"headline|post-title|entry-title|article-title|story-title|titulo|titel\b|titre")
+_ASIDE_CLASS = re.compile(r"nav|menu|sidebar|side-bar|rail|related|comment|footer|teaser|promo|widget")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "b", "strong")
-_HEADING_CLASS = re.compile(r"head|title|titel|titulo|titre|titolo")
-
-
-def article_h1(tree: Any) -> str | None:
-    """The text of the article's ``<h1>`` (inside ``<article>`` or ``<main>`` if there is one)."""
-    for path in H1_PATHS:
-        for node in tree.xpath(path):
-            if text := clean_space(node.text_content()):
-                return text
-    return None
+_HEADING_CLASS = re.compile(r"head|title|titel|titulo|titre|titolo|rubrik|overskrift|otsikko|kop\b")
 
 
 def markup_title(tree: Any, tags: dict[str, list[str]]) -> tuple[str | None, str | None]:
@@ -49,7 +46,7 @@ def markup_title(tree: Any, tags: dict[str, list[str]]) -> tuple[str | None, str
     for key, source in TITLE_META:
         if value := next(filter(None, map(clean_space, tags.get(key, []))), None):
             return value, source
-    if heading := article_h1(tree):
+    if heading := own_headline(tree, tree.findtext(".//title"), set(), any_h1=True):
         return heading, "h1"
     if title := clean_space(tree.findtext(".//title")):
         return title, "title"
@@ -97,24 +94,66 @@ def visible_title(tree: Any, title: str | None, source: str | None,
     if heading and name_key(heading) != name_key(title or ""):
         return heading, "h1"
     if source == "title" and title and not heading:
-        return headline_segment(tree, title) or title, source
+        if part := headline_segment(tree, title):
+            return part, source
+        if shown := prominent_heading(tree, avoid_keys):
+            return shown, "heading"
     return title, source
 
 
-def own_headline(tree: Any, title: str | None, avoid_keys: set[str]) -> str | None:
-    """The text of the article's ``<h1>`` (see :func:`headline_element`)."""
-    node = headline_element(tree, title, avoid_keys)
+def prominent_heading(tree: Any, avoid_keys: set[str] = frozenset()) -> str | None:
+    """The first heading set large (``<h2>``/``<h3>``, bold text in ``<font size=4>`` or larger, an
+    element whose class names a headline) outside navigation and side columns: the headline of
+    an older page whose ``<title>`` names only the site ("Daily Star - Printer friendly version")."""
+    for node in tree.iter("h2", "h3", "font", "b", "strong", "div", "span", "td", "p"):
+        if not _looks_prominent(node):
+            continue
+        text = clean_space(node.text_content())
+        if _headline_like(text, avoid_keys) and len(text.split()) >= 3 and not _aside(node):
+            return text
+    return None
+
+
+def _looks_prominent(node: Any) -> bool:
+    if node.tag in ("h2", "h3"):
+        return True
+    if node.tag == "font":
+        return _large_font(node.get("size")) and (node.find(".//b") is not None or node.getparent().tag in ("b", "strong"))
+    if node.tag in ("b", "strong"):
+        return node.find("font") is not None and _large_font(node.find("font").get("size"))
+    return bool(_HEADLINE_CLASS.search((node.get("class") or "").casefold()))
+
+
+def _large_font(size: str | None) -> bool:
+    size = (size or "").strip()
+    return size.startswith("+") and size[1:].isdigit() and int(size[1:]) >= 1 or size.isdigit() and int(size) >= 4
+
+
+def _aside(node: Any) -> bool:
+    """In navigation, a header, footer or side column, a comment or a related-story list."""
+    for ancestor in node.iterancestors():
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".casefold()
+        if ancestor.tag in ("nav", "aside", "footer", "header") or _ASIDE_CLASS.search(marks):
+            return True
+    return False
+
+
+def own_headline(tree: Any, title: str | None, avoid_keys: set[str], any_h1: bool = False) -> str | None:
+    """The text of the article's ``<h1>`` (see :func:`headline_element`; ``any_h1``: a page-wide
+    ``<h1>`` need not share words with ``title``, for a page that declares no title)."""
+    node = headline_element(tree, title, avoid_keys, any_h1)
     return clean_space(node.text_content()) if node is not None else None
 
 
-def headline_element(tree: Any, title: str | None, avoid_keys: set[str] = frozenset()) -> Any | None:
+def headline_element(tree: Any, title: str | None, avoid_keys: set[str] = frozenset(),
+                     any_h1: bool = False) -> Any | None:
     """The article's ``<h1>``: one inside the article, or a page's ``<h1>`` sharing words with ``title``."""
     for path in H1_PATHS:
         for node in tree.xpath(path):
             text = clean_space(node.text_content())
             if not _headline_like(text, avoid_keys) or _outside_story(node):
                 continue
-            if path in ARTICLE_H1_PATHS or _shares_words(text, title or ""):
+            if path in ARTICLE_H1_PATHS or any_h1 or _shares_words(text, title or ""):
                 return node
     return None
 
@@ -125,13 +164,14 @@ def headline_segment(tree: Any, title: str) -> str | None:
     parts = title_parts(title)
     if len(parts) < 2:
         return None
-    headings = _heading_texts(tree)
+    headings = per_tree("headings", tree, _headings)
     runs = sorted(((i, j) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)),
                   key=lambda run: -sum(len(p) for p in parts[run[0]:run[1]]))
     for i, j in runs:
         start = title.find(parts[i])
         end = title.find(parts[j - 1], start) + len(parts[j - 1])
-        if name_key(run := title[start:end]) in headings:
+        node = headings.get(name_key(run := title[start:end]))
+        if node is not None and not _outside_story(node):
             return run
     return None
 
@@ -141,16 +181,29 @@ def title_parts(title: str | None) -> list[str]:
     if not title:
         return []
     parts = [title]
-    for sep in _TITLE_SEPARATORS:
+    for sep in (*_TITLE_SEPARATORS, ": ", "："):
         parts = [p for part in parts for p in part.split(sep)]
     return [p.strip() for p in parts if p.strip()]
 
 
-def _heading_texts(tree: Any) -> set[str]:
+def _headings(tree: Any) -> dict[str, Any]:
+    """name_key(text) -> the first heading-like element with that text."""
     nodes = [n for n in tree.iter(*_HEADING_TAGS)]
     nodes += [n for n, marks in marked_elements(tree) if _HEADING_CLASS.search(marks)]
-    texts = (clean_space(n.text_content()) for n in nodes)
-    return {name_key(t) for t in texts if 3 < len(t) <= HEADLINE_MAX_CHARS}
+    out: dict[str, Any] = {}
+    for node in nodes:
+        text = clean_space(node.text_content())
+        if 3 < len(text) <= HEADLINE_MAX_CHARS:
+            out.setdefault(name_key(text), node)
+    return out
+
+
+def heading_element(tree: Any, title: str | None) -> Any | None:
+    """The article's ``<h1>``, else the heading-like element that shows ``title`` (older layouts)."""
+    node = headline_element(tree, title)
+    if node is None and title:
+        node = per_tree("headings", tree, _headings).get(name_key(title))
+    return node
 
 
 def _headline_like(text: str, avoid_keys: set[str]) -> bool:
@@ -167,7 +220,21 @@ def _outside_story(node: Any) -> bool:
             return False
         if ancestor.tag in _NOT_STORY and ancestor.tag != "header":
             return True
-    return any(a.tag == "header" and _site_header(a) for a in node.iterancestors())
+    # no <article> or <main> around it: a site's header, masthead or logo link is no headline
+    return any(a.tag == "header" and _site_header(a) or _masthead(a) for a in node.iterancestors()) or _home_link(node)
+
+
+def _masthead(node: Any) -> bool:
+    return not _MASTHEAD.isdisjoint(f"{node.get('id') or ''} {node.get('class') or ''}".casefold().split())
+
+
+def _home_link(node: Any) -> bool:
+    """An ``<h1>`` that is only a link to the site's front page (the logo of a blog or an older site)."""
+    links = node.findall(".//a")
+    if len(links) != 1 or clean_space(links[0].text_content()) != clean_space(node.text_content()):
+        return False
+    path = urlsplit(links[0].get("href") or "").path
+    return path in ("", "/", "/index.html", "/index.php", "/index.htm")
 
 
 def _site_header(header: Any) -> bool:
