@@ -32,6 +32,18 @@ from newscrawler.extract.markdown import Block, body_blocks, render_markdown
 from newscrawler.extract.metadata.page import PageMetadata, is_incomplete, language_code, page_metadata, parse_date
 from newscrawler.extract.metadata.names import signoff_authors
 from newscrawler.extract.metadata.titles import headline_from_text
+from newscrawler.extract.profile import (
+    CompiledProfile,
+    Profile,
+    SelectorError,
+    author_names,
+    body_element,
+    compile_profile,
+    date_value,
+    first_text,
+    pruned,
+    restricted,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -54,13 +66,15 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "deduplicate": False,
 }
 
+PROFILE_SOURCE = "profile"  # title_source/date_source of a value a publisher profile selected
 _BULKY_OPEN = re.compile(r"<(script|style|svg)\b")
 
 
-def extract_article(html: str, url: str) -> Article | None:
+def extract_article(html: str, url: str, profile: Profile | None = None) -> Article | None:
     """The article on ``html`` (fetched from ``url``), or None when there is no article text.
 
-    Never raises: unparseable or empty input gives None.
+    ``profile``: the site's publisher profile (:mod:`newscrawler.extract.profile`), applied
+    over the general rules. Never raises: unparseable or empty input gives None.
     """
     try:
         html = prepare_html(html)
@@ -68,17 +82,20 @@ def extract_article(html: str, url: str) -> Article | None:
     except Exception as err:  # last line of defence: one bad page must not stop a crawl
         LOGGER.warning("extraction failed for %s: %s", url, err)
         return None
-    return None if tree is None else extract_parsed(tree, len(html), url)
+    return None if tree is None else extract_parsed(tree, len(html), url, profile)
 
 
-def extract_parsed(tree: Any, chars: int, url: str) -> Article | None:
+def extract_parsed(tree: Any, chars: int, url: str, profile: Profile | None = None) -> Article | None:
     """:func:`extract_article` of a tree that :func:`parse_prepared` made of ``chars`` characters.
 
     For callers that read the same tree first (the crawl classifies the page and lists
-    its links on it); they must not modify it. Never raises.
+    its links on it); they must not modify it (a profile works on a copy). Never raises.
     """
     try:
         fast = chars > FAST_ABOVE_CHARS or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
+        compiled = _compiled(profile, url)
+        if compiled is not None:
+            return _extract_with_profile(tree, url, fast, compiled)
         document = _run_trafilatura(tree, url, fast)
         if document is None:
             return None
@@ -86,6 +103,43 @@ def extract_parsed(tree: Any, chars: int, url: str) -> Article | None:
     except Exception as err:  # last line of defence: one bad page must not stop a crawl
         LOGGER.warning("extraction failed for %s: %s", url, err)
         return None
+
+
+def _compiled(profile: Profile | None, url: str) -> CompiledProfile | None:
+    """``profile`` compiled; None (the general rules alone) without one or when a selector is bad."""
+    if profile is None:
+        return None
+    try:
+        return compile_profile(profile)
+    except SelectorError as err:  # sources files are checked when read: only a hand-made profile gets here
+        LOGGER.warning("publisher profile not applied to %s: %s", url, err)
+        return None
+
+
+def _extract_with_profile(tree: Any, url: str, fast: bool, compiled: CompiledProfile) -> Article | None:
+    """The general extraction on the page without the drop selectors' elements (and, with a body
+    selector, trafilatura on that element only), then the profile's fields over the metadata."""
+    page = pruned(tree, compiled)
+    body = body_element(page, compiled)
+    document = _run_trafilatura(page if body is None else restricted(page, body), url, fast)
+    if document is None:
+        return None
+    meta = profile_metadata(_metadata(page, url, fast), page, compiled)
+    return _article(page, document, url, meta)
+
+
+def profile_metadata(meta: PageMetadata, tree: Any, compiled: CompiledProfile) -> PageMetadata:
+    """``meta`` with the fields the profile's selectors find on ``tree`` (the others as they were)."""
+    if title := first_text(tree, compiled.get("title")):
+        meta.title, meta.title_source = title, PROFILE_SOURCE
+    if authors := author_names(tree, compiled.get("authors")):
+        meta.authors = authors
+    others = [meta.published_at, meta.modified_at]
+    if published := date_value(tree, compiled.get("date"), others, meta.language):
+        meta.published_at, meta.date_source = published, PROFILE_SOURCE
+    if section := first_text(tree, compiled.get("section")):
+        meta.section = section
+    return meta
 
 
 def prepare_html(html: str | bytes) -> str:
@@ -234,7 +288,10 @@ def story_blocks(tree: Any, document: Any, meta: PageMetadata) -> list[Block]:
 
 
 def _build_article(tree: Any, document: Any, url: str, fast: bool = False) -> Article | None:
-    meta = _metadata(tree, url, fast)
+    return _article(tree, document, url, _metadata(tree, url, fast))
+
+
+def _article(tree: Any, document: Any, url: str, meta: PageMetadata) -> Article | None:
     blocks = story_blocks(tree, document, meta)
     text = "\n".join(b.plain for b in blocks)
     if not text_key(text):
