@@ -271,12 +271,13 @@ def parse_sources(text: str, path: str = "sources.toml") -> tuple[list[Source], 
     return sources, errors
 
 
-def load_sources(path: str | Path) -> list[Source]:
-    """The enabled sites of a sources file; raises SourcesError listing every problem, OSError if unreadable."""
+def load_sources(path: str | Path, *, disabled: bool = False) -> list[Source]:
+    """The enabled sites of a sources file (``disabled``: all of them); raises SourcesError listing
+    every problem, OSError if unreadable."""
     sources, errors = parse_sources(Path(path).read_text(encoding="utf-8"), str(path))
     if errors:
         raise SourcesError(errors)
-    return [s for s in sources if s.enabled]
+    return [s for s in sources if s.enabled or disabled]
 
 
 class SiteRules:
