@@ -209,3 +209,19 @@ def test_the_crawl_job_carries_the_profile_to_the_worker() -> None:
     result = process_page(job)
     assert result.article is not None and result.article.title_source == "profile"
     assert process_page(PageJob(URL, HARBOR.encode(), "text/html", single=True)).article.title_source == "og"
+
+
+def test_the_check_compares_each_field_and_says_what_matched() -> None:
+    from newscrawler.profilecheck import SamplePage, compare
+
+    profile = Profile(title=HARBOR_PROFILE.title, date="p.none", body="div.story-text", drop=(".newsletter-signup",))
+    records = {r["field"]: r for r in compare(SamplePage(URL, HARBOR), profile)}
+    assert records["title"]["matched"] == "Old swing bridge to close for a year of repairs"
+    assert records["published"] == {"field": "published", "selector": "p.none", "matched": "no match",
+                                    "without_profile": "2024-01-02T08:00:00+00:00 (meta)",
+                                    "with_profile": "2024-01-02T08:00:00+00:00 (meta)"}
+    assert records["authors"]["selector"] is None and records["authors"]["matched"] is None
+    assert records["words"]["matched"] == f"{records['words']['with_profile']} words"  # the body, after drop
+    assert records["drop"]["matched"] == "1 element removed"
+    plain = {r["field"]: r for r in compare(SamplePage(URL, HARBOR), None)}
+    assert "drop" not in plain and plain["title"]["without_profile"] == plain["title"]["with_profile"]

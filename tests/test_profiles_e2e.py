@@ -76,6 +76,14 @@ def test_crawl_applies_the_profile_and_reextract_reapplies_it(harbor: str, tmp_p
     assert (title, title_source) == (HEADLINE, "profile") and LETTERS not in text
     assert rows(db, "SELECT count(*) FROM article_versions") == [(3,)]  # each title change kept
 
+    explained = cli("explain", harbor + ARTICLE, "--from-archive", "--sources", str(sources), "--db", str(db))
+    assert explained.code == 0, explained.stderr
+    assert "the site's publisher profile applies (title, authors, date, body, section, drop)" in explained.stdout
+    assert f"'{HEADLINE}' (from profile)" in explained.stdout
+    assert "2019-11-19T20:59:00+00:00 (from profile)" in explained.stdout
+    plain = cli("explain", harbor + ARTICLE, "--from-archive", "--db", str(db))
+    assert plain.code == 0 and "(from og)" in plain.stdout and "publisher profile" not in plain.stdout
+
 
 def test_sources_check_url_shows_each_field_without_and_with_the_profile(harbor: str, tmp_path: Path) -> None:
     no_section = PROFILE.replace("section = \"//div[@class='kicker']\"", 'section = "nav.breadcrumb"')
