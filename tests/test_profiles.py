@@ -3,6 +3,7 @@ extract_article with a profile on a page where the general rules go wrong (tests
 
 from __future__ import annotations
 
+import json
 import pickle
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +15,7 @@ from newscrawler.extract.extractor import extract_article
 from newscrawler.extract.profile import (
     Profile,
     SelectorError,
+    author_names,
     compile_profile,
     compile_selector,
     first_text,
@@ -81,6 +83,16 @@ def test_a_profile_is_compiled_once_and_travels_as_data() -> None:
     assert Profile.from_dict({}) is None and Profile.from_dict({"drop": []}) is None
 
 
+@pytest.mark.parametrize(("byline", "name"), [
+    ("By Jane Doe", "Jane Doe"), ("BY: Jane Doe", "Jane Doe"), ("Par Jean Dupont", "Jean Dupont"),
+    ("Von Jemima Kelly", "Jemima Kelly"), ("Von der Leyen", "Von der Leyen"), ("Von Miller", "Von Miller"),
+    ("Byron Bay", "Byron Bay"), ("Avery Jones", "Avery Jones"), ("  Ursula von der Leyen ,", "Ursula von der Leyen"),
+])
+def test_each_author_match_is_one_name_without_its_byline_prefix(byline: str, name: str) -> None:
+    page = tree(f"<div><span class='a'>{byline}</span><span class='a'>{byline}</span><span class='a'> </span></div>")
+    assert author_names(page, compile_selector(".a")) == [name]
+
+
 def test_drop_works_on_a_copy_and_keeps_the_text_after_a_dropped_element() -> None:
     page = tree("<div><p>One <span class='ad'>AD</span> two</p><aside>x</aside></div>")
     compiled = compile_profile(Profile(drop=(".ad", "//aside")))
@@ -138,6 +150,9 @@ url = "https://plain.test/"
     assert sources[1].profile is None
     rules = SiteRules([s.to_dict() for s in sources])
     assert rules.profile("https://harbor-herald.test/x") == sources[0].profile
+    # As a resumed crawl reads them back from the run's stored arguments (JSON):
+    resumed = SiteRules(json.loads(json.dumps([s.to_dict() for s in sources])))
+    assert resumed.profile("https://www.harbor-herald.test/y") == sources[0].profile
     assert rules.profile("https://plain.test/x") is None
     assert rules.profile("https://elsewhere.test/x") is None
 

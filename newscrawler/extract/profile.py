@@ -40,7 +40,8 @@ MAX_AUTHORS = 20
 _CSS_ATTRIBUTE = re.compile(r"(?:::attr\(\s*([\w:.-]+)\s*\)|/@([\w:.-]+))\s*$")
 _CSS_TEXT = re.compile(r"::text\s*$")
 _XPATH_START = re.compile(r"^(?:[/(]|\.\.?/|[a-z][\w-]*\s*\()")
-_BY = re.compile(r"^(?:by|von|par|por|di|door|av|de)\s+", re.IGNORECASE)
+# A byline prefix: "By", "Par", "Por", "Door", "Av"; "Von" only before two capitalised words ("von der Leyen" stays).
+_BY = re.compile(r"^(?:(?i:by|par|por|door|av)|[Vv]on(?=\s+\w+\s+\w)(?!\s+[a-z]))\s*:?\s+")
 _EMPTY_PAGE = etree.fromstring("<html><body/></html>")
 
 
@@ -85,7 +86,7 @@ class SelectorError(ValueError):
 
 @dataclass(frozen=True)
 class Selector:
-    """One compiled selector: an XPath (CSS translated) and the attribute it reads, if any."""
+    """One compiled selector: its text as written and its XPath (CSS translated)."""
 
     text: str
     xpath: etree.XPath
@@ -216,7 +217,7 @@ def restricted(tree: Any, element: Any) -> Any:
 def match_text(match: Any) -> str:
     """The text of an element (whitespace collapsed), or a string result as it is."""
     if isinstance(match, etree._Element):
-        return clean_space(match.text_content()) if not isinstance(match, etree._Comment) else ""
+        return "" if callable(match.tag) else clean_space(match.text_content())  # a comment: no text
     return clean_space(str(match))
 
 
@@ -228,7 +229,7 @@ def first_text(tree: Any, selector: Selector | None) -> str | None:
 
 
 def author_names(tree: Any, selector: Selector | None) -> list[str]:
-    """One author per match (a leading "By" dropped), duplicates removed, in page order."""
+    """One author per match (a leading "By", "Par", "Von"... dropped), duplicates removed, in page order."""
     if selector is None:
         return []
     names: list[str] = []
