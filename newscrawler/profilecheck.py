@@ -22,7 +22,7 @@ from newscrawler.extract.profile import (
     CompiledProfile,
     Profile,
     author_names,
-    body_element,
+    body_elements,
     compile_profile,
     date_value,
     first_text,
@@ -104,8 +104,9 @@ def _matched(page: SamplePage, compiled: CompiledProfile) -> dict[str, str]:
         texts = [match_text(m) for m in selector.matches(tree)]
         found["date"] = date.isoformat() if date else ("not a date: " + texts[0][:60] if texts else "no match")
     if compiled.get("body") is not None:
-        body = body_element(tree, compiled)
-        found["body"] = f"{len(match_text(body).split())} words" if body is not None else "no match"
+        body = body_elements(tree, compiled)
+        words = sum(len(match_text(element).split()) for element in body)
+        found["body"] = f"{len(body)} element{'' if len(body) == 1 else 's'}, {words} words" if body else "no match"
     if compiled.drop:
         count = sum(len(s.matches(whole)) for s in compiled.drop)
         found["drop"] = f"{count} element{'' if count == 1 else 's'} removed"

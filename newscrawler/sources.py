@@ -19,7 +19,7 @@
     title = "h1.headline"                       # CSS, or XPath when it starts with / or (
     authors = ".byline a[rel=author]"           # every match is one author
     date = "time.published::attr(datetime)"
-    body = "div.article-body"                   # extraction runs only on this element
+    body = "div.article-body"                   # extraction runs only on the matching elements
     section = "nav.breadcrumb li:last-child"
     drop = [".newsletter-signup", "//aside"]    # removed before extraction
 

@@ -236,7 +236,15 @@ def test_the_check_compares_each_field_and_says_what_matched() -> None:
                                     "without_profile": "2024-01-02T08:00:00+00:00 (meta)",
                                     "with_profile": "2024-01-02T08:00:00+00:00 (meta)"}
     assert records["authors"]["selector"] is None and records["authors"]["matched"] is None
-    assert records["words"]["matched"] == f"{records['words']['with_profile']} words"  # the body, after drop
+    assert records["words"]["matched"] == f"1 element, {records['words']['with_profile']} words"  # after drop
     assert records["drop"]["matched"] == "1 element removed"
     plain = {r["field"]: r for r in compare(SamplePage(URL, HARBOR), None)}
     assert "drop" not in plain and plain["title"]["without_profile"] == plain["title"]["with_profile"]
+
+
+def test_a_body_selector_may_match_several_elements_and_nested_matches_count_once() -> None:
+    article = extract_article(HARBOR, URL, Profile(body="div.story-text > p, div.story-text"))
+    assert article is not None and article.text.startswith(STORY_START) and LETTERS not in article.text
+    assert len(article.text.splitlines()) == 5  # the paragraphs inside div.story-text are not doubled
+    paragraphs = extract_article(HARBOR, URL, Profile(body="//div[@class='story-text']/p[position() > 3]"))
+    assert paragraphs is not None and paragraphs.text.splitlines()[0].startswith("Shop owners on Quay Street")

@@ -37,7 +37,7 @@ from newscrawler.extract.profile import (
     Profile,
     SelectorError,
     author_names,
-    body_element,
+    body_elements,
     compile_profile,
     date_value,
     first_text,
@@ -118,10 +118,10 @@ def _compiled(profile: Profile | None, url: str) -> CompiledProfile | None:
 
 def _extract_with_profile(tree: Any, url: str, fast: bool, compiled: CompiledProfile) -> Article | None:
     """The general extraction on the page without the drop selectors' elements (and, with a body
-    selector, trafilatura on that element only), then the profile's fields over the metadata."""
+    selector, trafilatura on the elements it matches only), then the profile's fields over the metadata."""
     page = pruned(tree, compiled)
-    body = body_element(page, compiled)
-    document = _run_trafilatura(page if body is None else restricted(page, body), url, fast)
+    body = body_elements(page, compiled)
+    document = _run_trafilatura(restricted(page, body) if body else page, url, fast)
     if document is None:
         return None
     meta = profile_metadata(_metadata(page, url, fast), page, compiled)

@@ -5,7 +5,7 @@ A profile is data (``[site.profile]`` in sources.toml, see :mod:`newscrawler.sou
     title = "h1.headline"                 # text of the first match
     authors = ".byline a[rel=author]"     # every match is one author
     date = "time.published::attr(datetime)"  # an attribute, else datetime/content, else text
-    body = "div.article-body"             # extraction runs only on this element
+    body = "div.article-body"             # extraction runs only on the matching elements
     section = "nav.breadcrumb li:last-child"
     drop = [".newsletter-signup", "//aside"]  # removed before extraction
 
@@ -186,20 +186,28 @@ def remove_element(node: Any) -> None:
     parent.remove(node)
 
 
-def body_element(tree: Any, compiled: CompiledProfile) -> Any | None:
-    """The first element the body selector matches, or None."""
+def body_elements(tree: Any, compiled: CompiledProfile) -> list[Any]:
+    """The elements the body selector matches, in page order, less those inside an earlier one."""
     selector = compiled.get("body")
     if selector is None:
-        return None
-    return next((n for n in selector.matches(tree) if isinstance(n, etree._Element)), None)
+        return []
+    found: list[Any] = []
+    kept: set[Any] = set()  # (the proxies stay alive in ``found``, so identity holds)
+    for node in selector.matches(tree):
+        if not isinstance(node, etree._Element) or callable(node.tag) or node in kept:
+            continue
+        if not any(ancestor in kept for ancestor in node.iterancestors()):
+            found.append(node)
+            kept.add(node)
+    return found
 
 
-def restricted(tree: Any, element: Any) -> Any:
-    """A copy of ``tree`` whose ``<body>`` holds only (a copy of) ``element``; the head stays.
+def restricted(tree: Any, elements: list[Any]) -> Any:
+    """A copy of ``tree`` whose ``<body>`` holds only (copies of) ``elements``; the head stays.
 
-    ``tree`` itself when ``element`` is the whole page or its body.
+    ``tree`` itself when one of them is the whole page or its body.
     """
-    if element.tag in ("html", "body"):
+    if any(element.tag in ("html", "body") for element in elements):
         return tree
     root = copy.deepcopy(tree.getroottree().getroot())
     body = root.find("body")
@@ -208,9 +216,10 @@ def restricted(tree: Any, element: Any) -> Any:
     for child in list(body):
         body.remove(child)
     body.text = None
-    inside = copy.deepcopy(element)
-    inside.tail = None
-    body.append(inside)
+    for element in elements:
+        inside = copy.deepcopy(element)
+        inside.tail = None
+        body.append(inside)
     return root
 
 
