@@ -115,3 +115,19 @@ def test_sources_check_url_fails_in_one_line_naming_the_url(harbor: str, tmp_pat
     assert refused.stderr.startswith(f"Error: cannot fetch {closed}/x: ")
     elsewhere = cli("sources", "check", str(sources_file(tmp_path, harbor)), "--url", "https://elsewhere.test/a")
     assert elsewhere.code == 1 and "its site (elsewhere.test) is not in" in elsewhere.stderr
+
+
+def test_sources_check_lists_profiles_and_compares_a_saved_page(harbor: str, tmp_path: Path) -> None:
+    sources = sources_file(tmp_path, harbor)
+    listed = cli("sources", "check", str(sources), "--format", "json")
+    assert listed.code == 0, listed.stderr
+    (site,) = json.loads(listed.stdout)
+    assert site["profile"]["title"] == ".story-head .headline-text" and site["profile"]["drop"] == [".newsletter-signup"]
+    table = cli("sources", "check", str(sources))
+    assert f"Harbor Herald: {harbor}/ (profile: title, authors, date, body, section, drop)" in table.stdout
+    saved = tmp_path / "saved.html"
+    saved.write_bytes(HARBOR)
+    offline = cli("sources", "check", str(sources), "--html", str(saved), "--format", "jsonl")  # the one profiled site
+    assert offline.code == 0, offline.stderr
+    title = json.loads(offline.stdout.splitlines()[0])
+    assert title["with_profile"] == f"{HEADLINE} (profile)"
