@@ -25,6 +25,7 @@ from archive.state import UrlState
 from archive.trace import body_owner, stored_page, stored_under, url_trace
 from archive.urls import canonicalize_url
 from newscrawler.config import setting_default
+from newscrawler.extract.profile import Profile
 from newscrawler.process.page import PageJob, PageResult, process_page
 
 VIA_CHOICES = ("link", "sitemap", "sitemap_lastmod", "feed", "news_sitemap", "archived")
@@ -48,19 +49,23 @@ class Explanation:
 
 
 def explain(url: str, engine: Engine | None, via: str | None = None, from_archive: bool = False,
-            settings: dict[str, Any] | None = None, min_words: int | None = None) -> Explanation:
+            settings: dict[str, Any] | None = None, min_words: int | None = None,
+            profile: Profile | None = None) -> Explanation:
     """Explain what a crawl decides about ``url`` (``engine``: the archive, read-only, or None; ``min_words``:
-    ARTICLE_MIN_WORDS's default unless given)."""
+    ARTICLE_MIN_WORDS's default unless given; ``profile``: the site's publisher profile)."""
     out = Explanation(url)
+    if profile is not None:
+        fields = ", ".join(dict.fromkeys(name for name, _ in profile.selectors()))
+        out.add("profile", f"the site's publisher profile applies ({fields})")
     trace = url_trace(engine, url) if engine is not None else None
     if trace is not None:
         out.add("archive", _state_line(trace.state, trace.article.id if trace.article else None))
     if via is None and trace is not None and trace.state is not None and trace.state.kind == "article":
         via = "archived"
     if from_archive:
-        result = _from_archive(out, engine, trace, via)
+        result = _from_archive(out, engine, trace, via, profile)
     else:
-        result = _fetched(out, url, via, settings or {})
+        result = _fetched(out, url, via, settings or {}, profile)
     if result is not None:
         _decided(out, engine, url, result, setting_default("ARTICLE_MIN_WORDS") if min_words is None else min_words)
     return out
@@ -82,7 +87,8 @@ def _state_line(state: UrlState | None, article_id: int | None) -> str:
     return ", ".join(parts)
 
 
-def _from_archive(out: Explanation, engine: Engine | None, trace: Any, via: str | None) -> PageResult | None:
+def _from_archive(out: Explanation, engine: Engine | None, trace: Any, via: str | None,
+                  profile: Profile | None = None) -> PageResult | None:
     if engine is None or trace is None or trace.article is None:
         raise ValueError(f"no stored page for {out.url} in the archive (use explain without --from-archive)")
     page = stored_page(engine, trace.article.id)
@@ -90,10 +96,11 @@ def _from_archive(out: Explanation, engine: Engine | None, trace: Any, via: str 
         raise ValueError(f"article {trace.article.id} has no raw page in the archive")
     out.add("fetch", f"read from the archive: HTTP {page.status}, {len(page.body):,} bytes as fetched from "
                      f"{page.final_url} (robots.txt and blocking not checked)")
-    return process_page(PageJob(page.final_url, page.body, page.content_type or "", via=via))
+    return process_page(PageJob(page.final_url, page.body, page.content_type or "", via=via, profile=profile))
 
 
-def _fetched(out: Explanation, url: str, via: str | None, overrides: dict[str, Any]) -> PageResult | None:
+def _fetched(out: Explanation, url: str, via: str | None, overrides: dict[str, Any],
+             profile: Profile | None = None) -> PageResult | None:
     from newscrawler.spiders.explain import ExplainSpider
 
     settings = Settings()
@@ -103,7 +110,7 @@ def _fetched(out: Explanation, url: str, via: str | None, overrides: dict[str, A
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ExplainSpider)
-    process.crawl(crawler, url=url, via=via)
+    process.crawl(crawler, url=url, via=via, profile=profile)
     process.start()
     report: dict[str, Any] = getattr(crawler.spider, "report", {})
     if "error" in report:

@@ -15,6 +15,14 @@
     crawl_delay = 5                             # instead of robots.txt's Crawl-delay (0: ignore it)
     enabled = true
 
+    [site.profile]                              # optional publisher profile (newscrawler.extract.profile)
+    title = "h1.headline"                       # CSS, or XPath when it starts with / or (
+    authors = ".byline a[rel=author]"           # every match is one author
+    date = "time.published::attr(datetime)"
+    body = "div.article-body"                   # extraction runs only on the matching elements
+    section = "nav.breadcrumb li:last-child"
+    drop = [".newsletter-signup", "//aside"]    # removed before extraction
+
 :func:`load_sources` returns the sites and every error with the line and field.
 """
 
@@ -29,9 +37,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.urls import site_of
+from newscrawler.extract.profile import FIELD_SELECTORS, PROFILE_FIELDS, Profile, profile_errors
 
 FIELDS = {"name", "url", "urls", "feeds", "sitemaps", "allow", "deny", "depth", "max_articles", "language",
-          "user_agent", "delay", "crawl_delay", "enabled"}
+          "user_agent", "delay", "crawl_delay", "enabled", "profile"}
 
 
 @dataclass
@@ -49,6 +58,7 @@ class Source:
     delay: float | None = None
     crawl_delay: float | None = None
     enabled: bool = True
+    profile: Profile | None = None
     line: int = 0
 
     @property
@@ -81,21 +91,27 @@ class SourcesError(ValueError):
 
 
 _HEADER = re.compile(r"^\s*\[\[\s*site\s*\]\]")
+_SUBTABLE = re.compile(r"^\s*\[\s*site\s*\.\s*([A-Za-z0-9_-]+)\s*\]")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 
 
 def _site_lines(text: str) -> list[tuple[int, dict[str, int]]]:
-    """For each ``[[site]]`` table: its header line and the line of each key (1-based)."""
+    """For each ``[[site]]`` table: its header line and the line of each key (1-based); the keys
+    of a ``[site.NAME]`` sub-table as ``NAME.key`` (its header as ``NAME``)."""
     tables: list[tuple[int, dict[str, int]]] = []
     current: dict[str, int] | None = None
+    prefix = ""
     for number, line in enumerate(text.splitlines(), start=1):
         if _HEADER.match(line):
-            current = {}
+            current, prefix = {}, ""
             tables.append((number, current))
+        elif current is not None and (sub := _SUBTABLE.match(line)):
+            prefix = sub.group(1) + "."
+            current.setdefault(sub.group(1), number)
         elif line.lstrip().startswith("["):
             current = None
         elif current is not None and (match := _KEY.match(line)):
-            current.setdefault(match.group(1), number)
+            current.setdefault(prefix + match.group(1), number)
     return tables
 
 
@@ -112,7 +128,7 @@ class _Checker:
         self.errors: list[SourceError] = []
 
     def error(self, name: str | None, message: str) -> None:
-        line = self.lines.get(name, self.header) if name else self.header
+        line = (self.lines.get(name) or self.lines.get(name.split(".")[0], self.header)) if name else self.header
         self.errors.append(SourceError(self.path, line, name, message))
 
     def url_list(self, name: str) -> list[str]:
@@ -164,6 +180,35 @@ class _Checker:
             return None
         return value
 
+    def profile(self, site: str) -> Profile | None:
+        """The ``[site.profile]`` table: known fields, strings (drop: a list), selectors that compile."""
+        table = self.table.get("profile")
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            self.error("profile", "must be a table: write [site.profile] under the site")
+            return None
+        errors = len(self.errors)
+        for unknown in sorted(set(table) - set(PROFILE_FIELDS)):
+            self.error(f"profile.{unknown}", f"unknown profile field (known: {', '.join(PROFILE_FIELDS)})")
+        values: dict[str, Any] = {}
+        for name in FIELD_SELECTORS:
+            value = table.get(name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                self.error(f"profile.{name}", f"must be a selector (a non-empty string), got {value!r}")
+            elif value is not None:
+                values[name] = value
+        drop = table.get("drop", [])
+        drop = [drop] if isinstance(drop, str) else drop
+        if not isinstance(drop, list) or not all(isinstance(v, str) and v.strip() for v in drop):
+            self.error("profile.drop", "must be a list of selectors (non-empty strings)")
+        else:
+            values["drop"] = drop
+        profile = Profile.from_dict(values)
+        for exc in profile_errors(profile) if profile else []:
+            self.error(f"profile.{exc.field}", f"{exc} (site {site!r})")
+        return profile if len(self.errors) == errors else None
+
     def source(self) -> Source | None:
         for unknown in sorted(set(self.table) - FIELDS):
             self.error(unknown, f"unknown field (known: {', '.join(sorted(FIELDS))})")
@@ -187,6 +232,7 @@ class _Checker:
             crawl_delay=self.number("crawl_delay", float, 0),
             enabled=enabled is not False, line=self.header,
         )
+        source.profile = self.profile(source.name)
         return None if self.errors or not urls else source
 
 
@@ -225,12 +271,13 @@ def parse_sources(text: str, path: str = "sources.toml") -> tuple[list[Source], 
     return sources, errors
 
 
-def load_sources(path: str | Path) -> list[Source]:
-    """The enabled sites of a sources file; raises SourcesError listing every problem, OSError if unreadable."""
+def load_sources(path: str | Path, *, disabled: bool = False) -> list[Source]:
+    """The enabled sites of a sources file (``disabled``: all of them); raises SourcesError listing
+    every problem, OSError if unreadable."""
     sources, errors = parse_sources(Path(path).read_text(encoding="utf-8"), str(path))
     if errors:
         raise SourcesError(errors)
-    return [s for s in sources if s.enabled]
+    return [s for s in sources if s.enabled or disabled]
 
 
 class SiteRules:
@@ -243,9 +290,14 @@ class SiteRules:
                 self.by_site.setdefault(site_of(url), source)
         self._allow = {s: [re.compile(p) for p in src.get("allow") or []] for s, src in self.by_site.items()}
         self._deny = {s: [re.compile(p) for p in src.get("deny") or []] for s, src in self.by_site.items()}
+        self._profiles = {s: Profile.from_dict(src.get("profile")) for s, src in self.by_site.items()}
 
     def get(self, url_or_site: str, name: str) -> Any:
         return self.by_site.get(site_of(url_or_site), {}).get(name)
+
+    def profile(self, url: str) -> Profile | None:
+        """The publisher profile of the site ``url`` belongs to, if it has one."""
+        return self._profiles.get(site_of(url))
 
     def allowed(self, url: str) -> bool:
         """False when the site's ``deny`` patterns match ``url`` or its ``allow`` patterns do not."""

@@ -277,3 +277,9 @@ def test_a_dateline_dates_a_page_that_declares_nothing() -> None:
     article = extract_article(html, "http://journal.example/news/story/381102.html")
     assert article is not None and article.published_at is not None
     assert (article.published_at.date(), article.date_source) == (date(2008, 9, 2), "text")
+
+
+def test_a_breaking_news_ticker_or_flag_is_no_section() -> None:
+    page = tree('<article><div class="ticker"><span class="ticker-label">Breaking</span></div>'
+                '<span class="kicker">Live</span><h1>Harbour reopens after storm</h1></article>')
+    assert visible_section(page, headline_element(page, None)) is None

@@ -198,7 +198,7 @@ def test_sources_check_names_line_and_field(tmp_path: Path) -> None:
         f"error: {bad}:8: urls: not an http(s) URL: 'ftp://nope'",
         f"error: {bad}:9: deny: bad regular expression '(unclosed': missing ), unterminated subpattern at position 0",
         f"error: {bad}:10: colour: unknown field (known: allow, crawl_delay, delay, deny, depth, enabled, feeds, "
-        "language, max_articles, name, sitemaps, url, urls, user_agent)",
+        "language, max_articles, name, profile, sitemaps, url, urls, user_agent)",
         f"error: {bad}:12: site has no 'url' or 'urls'",
     ]
     crawl_result = cli("crawl", "--sources", str(bad), "--db", str(tmp_path / "x.sqlite3"))

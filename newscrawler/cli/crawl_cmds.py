@@ -8,18 +8,8 @@ from typing import Any
 import click
 
 from archive.engine import describe_db, resolve_db_url
-from newscrawler.cli.options import crawl_options, when_text
+from newscrawler.cli.options import crawl_options, read_sources, when_text
 from newscrawler.runner import EXIT_FAILED, CrawlOptions, CrawlReport, interrupted_run, resume_options, run_crawl
-from newscrawler.sources import Source, SourcesError, load_sources
-
-def read_sources(path: str) -> list[Source]:
-    """The enabled sites of a sources file; a click error naming the first problem otherwise."""
-    try:
-        return load_sources(path)
-    except OSError as exc:
-        raise click.ClickException(f"cannot read sources file {path}: {exc.strerror or exc}") from exc
-    except SourcesError as exc:
-        raise click.ClickException(f"bad sources file {exc}") from exc
 
 
 def finish(report: CrawlReport, db: str | None, quiet: bool) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from archive.engine import describe_db, open_archive
 from archive.errors import ArchiveError
-from newscrawler.cli.options import db_option, settings_option
+from newscrawler.cli.options import db_option, read_sources, settings_option
 from newscrawler.explain import VIA_CHOICES, explain as explain_url
 
 
@@ -20,11 +20,13 @@ from newscrawler.explain import VIA_CHOICES, explain as explain_url
                    "article, else a link).")
 @click.option("--from-archive", is_flag=True,
               help="Decide on the archive's raw copy of the page instead of fetching it.")
+@click.option("--sources", type=click.Path(dir_okay=False),
+              help="Apply the publisher profile ([site.profile]) of the URL's site in this sources file.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the steps, would_store and the verdict.")
 @settings_option
 @db_option
-def explain(url: str, via: str | None, from_archive: bool, as_json: bool, overrides: dict[str, str],
-            db: str | None) -> None:
+def explain(url: str, via: str | None, from_archive: bool, sources: str | None, as_json: bool,
+            overrides: dict[str, str], db: str | None) -> None:
     """Why a page is (or is not) archived: robots.txt, blocking, the article decision and its
     evidence, the extracted words, byline, section, title and date sources, a duplicate's owner, and whether a
     crawl would store it. Fetches the page as a crawl would (nothing is stored), or reads the
@@ -34,12 +36,16 @@ def explain(url: str, via: str | None, from_archive: bool, as_json: bool, overri
     Example:
       newscrawler explain https://www.example-news.com/2026/03/04/harbor-bridge-reopens/
       newscrawler explain https://www.example-news.com/weather --db news.sqlite3 --json
+      newscrawler explain https://www.example-news.com/2026/03/04/bridge/ --sources sources.toml
     """
+    from newscrawler.sources import SiteRules
+
+    rules = SiteRules([s.to_dict() for s in read_sources(sources, disabled=True)] if sources else None)
     engine = _archive(db)
     from newscrawler import settings
 
     result = explain_url(url, engine, via=via, from_archive=from_archive, settings=overrides,
-                         min_words=settings.ARTICLE_MIN_WORDS)
+                         min_words=settings.ARTICLE_MIN_WORDS, profile=rules.profile(url))
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

@@ -8,13 +8,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from archive.query import Filters
 from archive.when import parse_day_or_when, parse_when
 from newscrawler.render import FORMATS
+
+if TYPE_CHECKING:
+    from newscrawler.sources import Source
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -159,3 +162,16 @@ def open_output(path: str | None) -> Iterator[TextIO]:
             yield handle
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def read_sources(path: str, *, disabled: bool = False) -> list[Source]:
+    """The enabled sites of a sources file (``disabled``: every site); a click error naming the
+    first problem otherwise."""
+    from newscrawler.sources import SourcesError, load_sources
+
+    try:
+        return load_sources(path, disabled=disabled)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read sources file {path}: {exc.strerror or exc}") from exc
+    except SourcesError as exc:
+        raise click.ClickException(f"bad sources file {exc}") from exc

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from archive.article import Article
 from archive.aliases import AliasInfo, find_article, with_aliases
 from archive.engine import open_archive
 from archive.export import DUPLICATE_FIELDS, EXPORT_FIELDS, article_to_dict
 from archive.query import Filters, archive_stats, iter_articles, search as search_archive
 from archive.search_sqlite import DEFAULT_CANDIDATES
 from newscrawler import render
-from newscrawler.cli.options import db_option, filter_options, open_output, output_options
+from newscrawler.cli.options import db_option, filter_options, open_output, output_options, read_sources
 
 EXPORT_COLUMNS = ["id", "published_at", "site", "title", "word_count"]
 
@@ -142,20 +143,37 @@ def stats(days: int, runs: int, fmt: str, output: str | None, db: str | None) ->
 
 
 @click.command()
+@click.option("--sources", type=click.Path(dir_okay=False),
+              help="Apply the publisher profiles ([site.profile]) of this sources file to their sites' articles.")
 @filter_options
-def reextract(db: str | None, filters: Filters) -> None:
-    """Rebuild articles from their stored raw HTML (after an extractor upgrade).
+def reextract(db: str | None, filters: Filters, sources: str | None) -> None:
+    """Rebuild articles from their stored raw HTML (after an extractor upgrade, or a new profile).
+
+    Without --sources, the general extraction rules alone; with it, each article's
+    site profile (by the URL its page was fetched from) too, disabled sites included.
 
     \b
     Example:
       newscrawler reextract --site example-news.com --since 2026-01-01
+      newscrawler reextract --sources sources.toml --site example-news.com
     """
     from archive.reextract import reextract as run_reextract
     from newscrawler.extract.extractor import extract_article
+    from newscrawler.sources import SiteRules
+
+    rules = SiteRules([s.to_dict() for s in read_sources(sources, disabled=True)] if sources else None)
+    profiled = 0
+
+    def extract(html: str, url: str) -> Article | None:
+        nonlocal profiled
+        profile = rules.profile(url)
+        profiled += profile is not None
+        return extract_article(html, url, profile)
 
     engine = open_archive(db)
-    result = run_reextract(engine, filters, extract_article)
-    click.echo(f"re-extracted {result.checked} articles: {result.updated} updated, "
+    result = run_reextract(engine, filters, extract)
+    with_profile = f" ({profiled} with a publisher profile)" if sources else ""
+    click.echo(f"re-extracted {result.checked} articles{with_profile}: {result.updated} updated, "
                f"{result.unchanged} unchanged, {result.failed} failed", err=True)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -14,7 +14,7 @@ from archive.versions import Version, article_versions, version_diff
 from newscrawler import render
 from newscrawler.cli.options import db_option, open_output, output_options
 from newscrawler.cli.query_cmds import note_alias
-from newscrawler.sources import parse_sources
+from newscrawler.sources import Source, parse_sources
 
 RUN_COUNTERS = ["discovered", "fetched", "not_modified", "skipped", "new", "updated", "unchanged", "duplicates"]
 
@@ -139,12 +139,24 @@ def sources() -> None:
 
 @sources.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
-def sources_check(file: str) -> None:
+@click.option("--url", metavar="URL", help="Fetch this sample page of a site in FILE and show, for each field, what "
+                                           "the site's publisher profile changes.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, exists=True),
+              help="Compare on this saved page instead of fetching (with --url: the page's address).")
+@output_options()
+def sources_check(file: str, url: str | None, html_file: str | None, fmt: str, output: str | None) -> None:
     """Validate a sources file: each error with its line and field; exit 1 if any.
+
+    With --url (or --html), also extract a sample page twice, with the general rules and
+    with its site's [site.profile], and show each field (title, authors, published,
+    section, words, first line) without and with the profile, and what each selector
+    matched ("no match": the general value stays). Exit 1 if the page cannot be fetched.
 
     \b
     Example:
       newscrawler sources check sources.toml
+      newscrawler sources check sources.toml --url https://www.example-news.com/2026/03/04/bridge/
+      newscrawler sources check sources.toml --html saved.html --url https://www.example-news.com/a --format json
     """
     try:
         with open(file, encoding="utf-8") as handle:
@@ -156,11 +168,67 @@ def sources_check(file: str) -> None:
         click.echo(f"error: {error}", err=True)
     if errors:
         sys.exit(1)
+    if url or html_file:
+        _check_sample(file, found, url, html_file, fmt, output)
+        return
+    with open_output(output) as out:
+        _list_sources(found, fmt, out)
     enabled = [s for s in found if s.enabled]
+    click.echo(f"{file}: ok, {len(found)} sites ({len(enabled)} enabled)", err=True)
+
+
+def _list_sources(found: list[Source], fmt: str, out: TextIO) -> None:
+    if fmt != "table":
+        records = [{"name": s.name, "urls": s.urls, "enabled": s.enabled,
+                    "profile": s.profile.to_dict() if s.profile else None} for s in found]
+        render.write_records(records, fmt, out, columns=[])
+        return
     for source in found:
         state = "" if source.enabled else " (disabled)"
-        click.echo(f"{source.name}: {', '.join(source.urls)}{state}")
-    click.echo(f"{file}: ok, {len(found)} sites ({len(enabled)} enabled)", err=True)
+        profile = f" (profile: {', '.join(dict.fromkeys(f for f, _ in source.profile.selectors()))})" \
+            if source.profile else ""
+        out.write(f"{source.name}: {', '.join(source.urls)}{state}{profile}\n")
+
+
+def _check_sample(file: str, found: list[Source], url: str | None, html_file: str | None, fmt: str,
+                  output: str | None) -> None:
+    """Extract the sample page without and with its site's profile; print the comparison."""
+    from archive.urls import site_of
+    from newscrawler import profilecheck
+
+    if url:
+        site = next((s for s in found if any(site_of(u) == site_of(url) for u in s.urls)), None)
+        if site is None:
+            raise click.ClickException(f"{url}: its site ({site_of(url)}) is not in {file}")
+    else:
+        profiled = [s for s in found if s.profile]
+        if len(profiled) != 1:
+            raise click.UsageError(f"--html without --url: give --url (the page's address); {file} has "
+                                   f"{len(profiled)} sites with a profile")
+        site = profiled[0]
+    if site.profile is None:
+        click.echo(f"note: {site.name} has no [site.profile]: only the general rules apply", err=True)
+    try:
+        page = _sample_page(url or site.urls[0], html_file, site.user_agent)
+    except profilecheck.FetchFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    records = profilecheck.compare(page, site.profile)
+    with open_output(output) as out:
+        render.write_records(records, fmt, out, columns=profilecheck.COLUMNS, title=f"{site.name}: {page.url}")
+
+
+def _sample_page(url: str, html_file: str | None, user_agent: str | None) -> Any:
+    from newscrawler import profilecheck
+    from newscrawler.process.page import decode_page
+
+    if html_file is None:
+        return profilecheck.fetch_sample(url, user_agent)
+    try:
+        with open(html_file, "rb") as handle:
+            body = handle.read()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {html_file}: {exc.strerror or exc}") from exc
+    return profilecheck.SamplePage(url, decode_page(body, "")[1])
 
 
 @click.command()

@@ -33,6 +33,18 @@ from newscrawler.extract.metadata.page import PageMetadata, is_incomplete, langu
 from newscrawler.extract.metadata.names import signoff_authors
 from newscrawler.extract.metadata.titles import headline_from_text
 from newscrawler.extract.oldlayout import Reshaped, reshaped
+from newscrawler.extract.profile import (
+    CompiledProfile,
+    Profile,
+    SelectorError,
+    author_names,
+    body_elements,
+    compile_profile,
+    date_value,
+    first_text,
+    pruned,
+    restricted,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -55,13 +67,15 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "deduplicate": False,
 }
 
+PROFILE_SOURCE = "profile"  # title_source/date_source of a value a publisher profile selected
 _BULKY_OPEN = re.compile(r"<(script|style|svg)\b")
 
 
-def extract_article(html: str, url: str) -> Article | None:
+def extract_article(html: str, url: str, profile: Profile | None = None) -> Article | None:
     """The article on ``html`` (fetched from ``url``), or None when there is no article text.
 
-    Never raises: unparseable or empty input gives None.
+    ``profile``: the site's publisher profile (:mod:`newscrawler.extract.profile`), applied
+    over the general rules. Never raises: unparseable or empty input gives None.
     """
     try:
         html = prepare_html(html)
@@ -69,17 +83,20 @@ def extract_article(html: str, url: str) -> Article | None:
     except Exception as err:  # last line of defence: one bad page must not stop a crawl
         LOGGER.warning("extraction failed for %s: %s", url, err)
         return None
-    return None if tree is None else extract_parsed(tree, len(html), url)
+    return None if tree is None else extract_parsed(tree, len(html), url, profile)
 
 
-def extract_parsed(tree: Any, chars: int, url: str) -> Article | None:
+def extract_parsed(tree: Any, chars: int, url: str, profile: Profile | None = None) -> Article | None:
     """:func:`extract_article` of a tree that :func:`parse_prepared` made of ``chars`` characters.
 
     For callers that read the same tree first (the crawl classifies the page and lists
-    its links on it); they must not modify it. Never raises.
+    its links on it); they must not modify it (a profile works on a copy). Never raises.
     """
     try:
         fast = chars > FAST_ABOVE_CHARS or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
+        compiled = _compiled(profile, url)
+        if compiled is not None:
+            return _extract_with_profile(tree, url, fast, compiled)
         body = reshaped(tree)  # older layouts: layout tables and <br> runs as paragraphs
         document = _run_trafilatura(body.tree, url, fast)
         if document is None:
@@ -88,6 +105,44 @@ def extract_parsed(tree: Any, chars: int, url: str) -> Article | None:
     except Exception as err:  # last line of defence: one bad page must not stop a crawl
         LOGGER.warning("extraction failed for %s: %s", url, err)
         return None
+
+
+def _compiled(profile: Profile | None, url: str) -> CompiledProfile | None:
+    """``profile`` compiled; None (the general rules alone) without one or when a selector is bad."""
+    if profile is None:
+        return None
+    try:
+        return compile_profile(profile)
+    except SelectorError as err:  # sources files are checked when read: only a hand-made profile gets here
+        LOGGER.warning("publisher profile not applied to %s: %s", url, err)
+        return None
+
+
+def _extract_with_profile(tree: Any, url: str, fast: bool, compiled: CompiledProfile) -> Article | None:
+    """The general extraction on the page without the drop selectors' elements (and, with a body
+    selector, trafilatura on the elements it matches only), then the profile's fields over the metadata."""
+    page = pruned(tree, compiled)
+    shaped = reshaped(page)
+    body = body_elements(shaped.tree, compiled)
+    document = _run_trafilatura(restricted(shaped.tree, body) if body else shaped.tree, url, fast)
+    if document is None:
+        return None
+    meta = profile_metadata(_metadata(page, url, fast), page, compiled)
+    return _article(page, document, url, meta, shaped)
+
+
+def profile_metadata(meta: PageMetadata, tree: Any, compiled: CompiledProfile) -> PageMetadata:
+    """``meta`` with the fields the profile's selectors find on ``tree`` (the others as they were)."""
+    if title := first_text(tree, compiled.get("title")):
+        meta.title, meta.title_source = title, PROFILE_SOURCE
+    if authors := author_names(tree, compiled.get("authors")):
+        meta.authors = authors
+    others = [meta.published_at, meta.modified_at]
+    if published := date_value(tree, compiled.get("date"), others, meta.language):
+        meta.published_at, meta.date_source = published, PROFILE_SOURCE
+    if section := first_text(tree, compiled.get("section")):
+        meta.section = section
+    return meta
 
 
 def prepare_html(html: str | bytes) -> str:
@@ -238,8 +293,11 @@ def story_blocks(tree: Any, document: Any, meta: PageMetadata, layout_tables: bo
 
 def _build_article(tree: Any, document: Any, url: str, fast: bool = False,
                    body: Reshaped | None = None) -> Article | None:
-    """The article of ``document``: metadata from ``tree``, body rules on what trafilatura read (``body``)."""
-    meta = _metadata(tree, url, fast)
+    return _article(tree, document, url, _metadata(tree, url, fast), body)
+
+
+def _article(tree: Any, document: Any, url: str, meta: PageMetadata, body: Reshaped | None = None) -> Article | None:
+    """The article of ``document``: metadata ``meta`` of ``tree``, body rules on what trafilatura read (``body``)."""
     body = body or Reshaped(tree)
     blocks = story_blocks(body.tree, document, meta, body.layout_tables > 0)
     text = "\n".join(b.plain for b in blocks)

@@ -30,6 +30,7 @@ from archive.urls import site_of
 from newscrawler.process.charsets import decode_checked, labels
 from newscrawler.process.classify import PageDecision, classify_page, pre_decision
 from newscrawler.discover.links import Link, feed_links, page_links
+from newscrawler.extract.profile import Profile
 
 DEFAULT_ENCODING = "ascii"  # Scrapy's TextResponse default when nothing declares or reveals one
 
@@ -44,6 +45,7 @@ class PageJob:
     feeds: bool = False  # a start page: also list the feeds it announces
     single: bool = False  # extract without classifying or following (``mode=single``)
     via: str | None = None  # how the URL was found: news_sitemap, feed, sitemap_lastmod... (see classify)
+    profile: Profile | None = None  # the site's publisher profile (sources.toml), applied by extraction
 
 
 @dataclass
@@ -127,7 +129,7 @@ def process_page(job: PageJob) -> PageResult:
     early = None if job.single else pre_decision(job.url, view, job.via)
     article = None
     if early is None and tree is not None:
-        article = extract_parsed(tree, len(prepared), job.url)
+        article = extract_parsed(tree, len(prepared), job.url, job.profile)
     if job.single:
         decision = PageDecision(True, "single")
     else:

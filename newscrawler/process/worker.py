@@ -5,7 +5,7 @@ result frame, until the pool closes its end of the job pipe (EOF). No threads, q
 locks: the crawling process owns the other ends and reads them in its event loop.
 
 Frames: a job is ``JOB_HEADER`` (meta length, body length), a pickled
-``(url, content_type, feeds, single, via)`` and the raw body, so the crawling process sends the
+``(url, content_type, feeds, single, via, profile)`` and the raw body, so the crawling process sends the
 response's bytes as they are (``os.writev``, no copy into a pickle). A result is
 ``RESULT_HEADER`` (length) and a pickled ``(ok, PageResult | error message)``. Before each
 page the worker writes ``STARTED``, an empty frame (length 0; a pickle never is): the pool
@@ -42,7 +42,8 @@ STARTED = RESULT_HEADER.pack(0)  # "I have read the next job and am processing i
 
 def job_frame(job: PageJob) -> list[bytes]:
     """The parts of a job frame (header, meta, body), for ``os.writev``."""
-    meta = pickle.dumps((job.url, job.content_type, job.feeds, job.single, job.via), protocol=pickle.HIGHEST_PROTOCOL)
+    meta = pickle.dumps((job.url, job.content_type, job.feeds, job.single, job.via, job.profile),
+                        protocol=pickle.HIGHEST_PROTOCOL)
     return [JOB_HEADER.pack(len(meta), len(job.body)), meta, job.body]
 
 
@@ -56,9 +57,9 @@ def read_job(reader: BinaryIO) -> PageJob | None:
     if data is None:
         return None
     with memoryview(data) as view:
-        url, content_type, feeds, single, via = pickle.loads(view[:meta_size])
+        url, content_type, feeds, single, via, profile = pickle.loads(view[:meta_size])
         body = bytes(view[meta_size:])
-    return PageJob(url, body, content_type, feeds=feeds, single=single, via=via)
+    return PageJob(url, body, content_type, feeds=feeds, single=single, via=via, profile=profile)
 
 
 def read_exact(reader: BinaryIO, size: int) -> bytearray | None:

@@ -15,6 +15,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
+from newscrawler.extract.profile import Profile
 from newscrawler.fetch.failures import describe_failure
 from newscrawler.process.page import PageJob, process_page
 from newscrawler.extensions.sitestats import block_reason
@@ -24,8 +25,9 @@ class ExplainSpider(scrapy.Spider):
     name = "explain"
     custom_settings = {"ITEM_PIPELINES": {}, "RETRY_ENABLED": False, "ARCHIVE_DB": ""}
 
-    def __init__(self, url: str = "", via: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, url: str = "", via: str | None = None, profile: Profile | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.profile = profile  # the site's publisher profile (explain --sources)
         self.url = url
         self.start_urls = [url]  # the user's URL: the address guard allows its host, as in a crawl
         self.via = via
@@ -41,7 +43,8 @@ class ExplainSpider(scrapy.Spider):
                            size=len(response.body), redirects=list(response.meta.get("redirect_urls") or []),
                            block=block_reason(response), html=isinstance(response, HtmlResponse))
         if self.report["html"] and response.status == 200:
-            self.report["result"] = process_page(PageJob(response.url, response.body, content_type, via=self.via))
+            job = PageJob(response.url, response.body, content_type, via=self.via, profile=self.profile)
+            self.report["result"] = process_page(job)
 
     def failed(self, failure: Failure) -> None:
         self.report["error"] = describe_failure(failure)

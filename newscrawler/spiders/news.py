@@ -320,10 +320,10 @@ class NewsSpider(DiscoveryCallbacks):
             self.logger.info("Charset of %s corrected: %s, not as labelled", response.url, page.encoding)
         return page
 
-    @staticmethod
-    def _job(response: Response, feeds: bool = False, single: bool = False, via: str | None = None) -> PageJob:
+    def _job(self, response: Response, feeds: bool = False, single: bool = False, via: str | None = None) -> PageJob:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        return PageJob(response.url, response.body, content_type, feeds=feeds, single=single, via=via)
+        return PageJob(response.url, response.body, content_type, feeds=feeds, single=single, via=via,
+                       profile=self.rules.profile(response.url))
 
     def build_item(self, response: Response, page: PageResult) -> ArticleItem | None:
         if page.article is None:

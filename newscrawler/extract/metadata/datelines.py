@@ -95,3 +95,8 @@ def _dateparser(text: str, language: str) -> datetime | None:
         LOGGER.debug("dateparser failed on %r: %s", text, err)
         return None
     return found[0][1] if found else None
+
+
+def read_date_text(text: str, language: str | None = None) -> datetime | None:
+    """The first full date (day, month and year) written in ``text``, by dateparser; None if none."""
+    return _dateparser(text, language)

@@ -23,7 +23,12 @@ _SECTION_MARK = re.compile(r"eyebrow|kicker|overline|rubri|ressort|dachzeile|sec
                            r"column-name|topic|label|rubrique|seccion|sezione|rubriek")
 _NOT_SECTION_MARK = re.compile(r"nav|menu|footer|share|social|tags\b|tag-list|related|teaser|promo|byline|"
                                r"author|date|time|caption|comment|newsletter|title__container|headline|advert|sponsor|stories|"
-                               r"image|body")
+                               r"image|body|ticker|marquee|flag|badge-live|alert")
+# Labels that flag a kind of story, not a section ("Breaking", "Live", "Exclusive").
+_FLAGS = frozenset({"breaking", "breaking news", "live", "live updates", "exclusive", "updated", "update", "new",
+                    "developing", "just in", "sponsored", "advertisement", "watch", "listen", "video", "podcast",
+                    "eilmeldung", "exklusiv", "liveblog", "en direct", "direct", "urgente", "última hora",
+                    "ultima ora", "en vivo", "en directo", "siste nytt", "nyhet", "速報", "속보", "突发"})
 _LAYOUT_WORDS = frozenset({"section", "label", "sections", "labels", "topic", "topics"})
 _SEGMENT = re.compile(r"^[^\W\d_][\w-]{1,29}$")
 # First path segments that name a kind of page, a language or an edition rather than a section.
@@ -74,7 +79,7 @@ def _label_text(node: Any) -> str | None:
     text = clean_space((link if link is not None else node).text_content())
     if not text or len(text) > SECTION_MAX_CHARS or len(text.split()) > SECTION_MAX_WORDS:
         return None
-    if any(ch.isdigit() for ch in text) or text.casefold() in GENERIC_LABELS:
+    if any(ch.isdigit() for ch in text) or text.casefold() in GENERIC_LABELS | _FLAGS:
         return None
     return text
 
