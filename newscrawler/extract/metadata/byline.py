@@ -19,6 +19,7 @@ characters (up to 6 in Japanese) is a name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,8 +222,8 @@ def credit_key(name: str) -> str:
     return (agency_name(name) or "").casefold() or name_key(name) or name
 
 
-def byline_texts(tree: Any) -> list[str]:
-    """Candidate byline texts of the page, in page order."""
+def byline_texts(tree: Any) -> Iterator[str]:
+    """Candidate byline texts of the page, in page order (lazily: the first that names someone ends the search)."""
     out: list[str] = []
     for node, words in marked_elements(tree):
         if not _BYLINE_MARK.search(words) or _NOT_BYLINE_CLASS.search(words):
@@ -235,7 +236,7 @@ def byline_texts(tree: Any) -> list[str]:
         text = ", ".join(filter(None, names)) if names else first_line(node)
         if text and len(text.split()) <= BYLINE_MAX_WORDS and text not in out:
             out.append(text)
-    return out
+            yield text
 
 
 def _inside_unrelated(node: Any) -> bool:

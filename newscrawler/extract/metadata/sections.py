@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from newscrawler.extract.metadata.names import GENERIC_LABELS, clean_space, name_key
 from newscrawler.extract.metadata.titles import title_parts
-from newscrawler.extract.metadata.trees import marked_elements
+from newscrawler.extract.metadata.trees import element_marks
 
 SECTION_LEVELS = 3  # how far above the headline the label's block may start
 SECTION_MAX_WORDS = 4
@@ -44,13 +44,18 @@ def visible_section(tree: Any, headline: Any | None) -> str | None:
     if headline is None:
         return None
     above = list(headline.iterancestors())
+    if not above:
+        return None
     near = {node: level for level, node in enumerate(above) if level < SECTION_LEVELS}
     containers = set(above)
     title_key = name_key(clean_space(headline.text_content()))
-    for node, marks in marked_elements(tree):
+    for node in above[min(SECTION_LEVELS, len(above)) - 1].iter():  # the headline's block, up to the headline
         if node is headline:
             return None  # a kicker stands above the headline
-        if node in containers or node.tag == "nav" or _NOT_SECTION_MARK.search(marks) or not _section_marked(marks):
+        marks = element_marks(node)
+        if not marks or node in containers or node.tag == "nav" or _NOT_SECTION_MARK.search(marks):
+            continue
+        if not _section_marked(marks):
             continue
         if not _beside(node, near):
             continue

@@ -41,6 +41,12 @@ def _marked_elements(tree: Any) -> list[tuple[Any, str]]:
         nodes = tree.xpath(_MARKED)
     except Exception:  # lxml XPath errors on odd trees
         return []
-    return [(node, " ".join(filter(None, (node.get("class"), node.get("id"), node.get("rel"),
-                                          node.get("itemprop")))).casefold().replace("_", "-"))
-            for node in nodes]
+    return [(node, element_marks(node)) for node in nodes]
+
+
+def element_marks(node: Any) -> str:
+    """An element's class, id, rel and itemprop values, lower-cased in one string ("" without any)."""
+    if not isinstance(node.tag, str):
+        return ""
+    return " ".join(filter(None, (node.get("class"), node.get("id"), node.get("rel"),
+                                  node.get("itemprop")))).casefold().replace("_", "-")
