@@ -1,0 +1,64 @@
+"""trafilatura's fallback extractors (readability, jusText) run only when its main pass did not
+clearly find the story (issue 21): one trafilatura pass on an ordinary page, two on a page
+whose main pass keeps little of its paragraph text."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from lxml import html as lxml_html
+
+import newscrawler.extract.extractor as extractor
+from benchmarks.extraction import load_corpus
+from benchmarks.scoring import score_page
+from tests.support.cli import CORPUS
+
+pytestmark = pytest.mark.unit
+
+PARAGRAPH = ("The harbour authority said on Monday that the northern quay would reopen to ferries after "
+             "eleven weeks of repairs to its pilings, which storms had loosened in the winter.")
+
+
+def page(paragraphs: int) -> str:
+    story = "".join(f"<p>{PARAGRAPH} ({i})</p>" for i in range(paragraphs))
+    return (f"<html><head><title>Quay reopens</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>Northern quay reopens to ferries</h1>{story}</article></body></html>")
+
+
+def test_the_main_pass_is_sufficient_when_it_keeps_enough_of_the_paragraph_text() -> None:
+    tree = lxml_html.fromstring(page(10))
+    whole = sum(len(p.text_content()) for p in tree.iter("p"))
+    assert extractor._sufficient(SimpleNamespace(text="x" * whole), tree)
+    assert extractor._sufficient(SimpleNamespace(text="x" * int(whole * 0.2)), tree)
+    assert not extractor._sufficient(SimpleNamespace(text="x" * int(whole * 0.1)), tree)
+    assert not extractor._sufficient(SimpleNamespace(text="  "), tree)
+    assert not extractor._sufficient(None, tree)
+
+
+def test_an_ordinary_page_runs_trafilatura_once_without_its_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+    real = extractor._run_trafilatura
+
+    def counted(tree: Any, url: str, fast: bool = False) -> Any:
+        calls.append(fast)
+        return real(tree, url, fast)
+
+    monkeypatch.setattr(extractor, "_run_trafilatura", counted)
+    article = extractor.extract_article(page(8), "https://news.example/quay")
+    assert article is not None and article.text.count("harbour authority") == 8
+    assert calls == [True]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (CORPUS / "ground_truth.json").is_file(), reason=f"news-dev corpus not found at {CORPUS}")
+def test_a_live_blog_the_main_pass_misses_gets_the_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    live = next(p for p in load_corpus(CORPUS) if p.name == "TheTelegraph_1.html.gz")
+    calls: list[bool] = []
+    real = extractor._run_trafilatura
+    monkeypatch.setattr(extractor, "_run_trafilatura",
+                        lambda tree, url, fast=False: calls.append(fast) or real(tree, url, fast))
+    article = extractor.extract_article(live.html, live.url)
+    assert calls == [True, False]
+    assert article is not None and score_page(article.text, live.reference).f1 > 0.9
