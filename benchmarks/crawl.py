@@ -10,7 +10,9 @@
 (b2) the same loop in one process per core at once (after (c)): what the cores give together,
     which on a virtual machine is less than (b) times the cores;
 (c) ``newscrawler crawl`` into a fresh archive, politeness lifted with ``-s`` as for (a):
-articles/s, CPU use of each core, peak RSS of all its processes, time share of storage.
+articles/s, CPU use of each core, peak RSS of all its processes, time share of storage;
+(d) the baseline a user would write first: the spider of (a) calling ``trafilatura.extract`` in its
+    callback, its articles (40+ words extracted) per second beside (c)'s (issue 21: (c) >= 2x (d)).
 The site (benchmarks/benchsite.py) is served by a separate process on 127.0.0.1.
 """
 
@@ -150,13 +152,15 @@ def start_site(articles: int, corpus: Path) -> tuple[subprocess.Popen[str], str]
     return proc, proc.stdout.readline().strip()
 
 
-def bare_crawl(base: str, tmp: Path) -> dict[str, float]:
-    out = tmp / "bare.json"
+def bare_crawl(base: str, tmp: Path, extract: bool = False) -> dict[str, float]:
+    """(a), or with ``extract`` (d): the same spider with ``trafilatura.extract`` in its callback."""
+    out = tmp / ("baseline.json" if extract else "bare.json")
     subprocess.run([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
-                    "-a", f"url={base}/", "-a", f"out={out}", "-s", "LOG_LEVEL=ERROR", *LIFTED],
-                   cwd=tmp, check=True, env=ENV)
+                    "-a", f"url={base}/", "-a", f"out={out}", "-a", f"extract={int(extract)}",
+                    "-s", "LOG_LEVEL=ERROR", *LIFTED], cwd=tmp, check=True, env=ENV)
     data = json.loads(out.read_text())
-    return {"pages": data["pages"], "seconds": data["seconds"], "rate": data["pages"] / data["seconds"]}
+    return {"pages": data["pages"], "seconds": data["seconds"], "rate": data["pages"] / data["seconds"],
+            "articles": data.get("articles", 0), "article_rate": data.get("articles", 0) / data["seconds"]}
 
 
 class ExtractionLoop:
@@ -319,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             during = combined(*full["bursts"])
             extract = combined(before, *full["bursts"], after)
             together = parallel_extraction(args.corpus, os.cpu_count() or 1)
+            baseline = bare_crawl(base, tmp, extract=True) if not args.skip_bare else None
     finally:
         site.terminate()
     cores = " / ".join(f"{c:.0f}%" for c in full["cores"])
@@ -335,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'(c) newscrawler crawl (full pipeline)':<44} {full['rate']:>10.1f} art/s  "
           f"{full['articles']:.0f} articles, {full['pages']} pages in {full['seconds']:.1f} s "
           f"(+{full['paused']:.1f} s paused); {full['rate'] / extract['rate']:.2f}x (b)")
+    if baseline is not None:
+        print(f"{'(d) Scrapy + trafilatura.extract in callback':<44} {baseline['article_rate']:>10.1f} art/s  "
+              f"{baseline['articles']:.0f} articles (40+ words), {baseline['pages']:.0f} pages in "
+              f"{baseline['seconds']:.1f} s; (c) is {full['rate'] / baseline['article_rate']:.2f}x (d)")
     ours = (full["crawler_cpu"] + full["helper_cpu"] + full["server_cpu"]) / (full["seconds"] * len(full["cores"]))
     print(f"{'    CPU per core during (c)':<44} {cores:>16}  of all cores' time: {100 * ours:.0f}% used by (c) "
           f"and the site, {full['interrupts']:.1f}% interrupts, {full['stolen']:.1f}% stolen")
