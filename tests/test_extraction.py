@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 from newscrawler.extract.boilerplate import clean_lines, is_date_line
 from newscrawler.extract.markdown import Block, render_markdown, strip_markdown
-from newscrawler.extract.extractor import MAX_HTML_CHARS, extract_article, page_hints, parse_html, strip_bulky_blocks
+from newscrawler.extract.extractor import MAX_HTML_BYTES, extract_article, page_hints, parse_html, strip_bulky_blocks
 from newscrawler.extract.metadata.page import page_metadata
 from tests.support.cli import CORPUS, ROOT
 
@@ -266,16 +266,16 @@ def test_nul_bytes_are_stripped_not_fatal():
 
 def test_huge_script_page_keeps_the_article():
     html = _huge_script_page()
-    assert len(html) > 20_000_000 > MAX_HTML_CHARS
+    assert len(html) > 20_000_000 > MAX_HTML_BYTES
     article = extract_article(html, "https://example.com/a")
     assert article is not None and "harbor board met on Tuesday" in article.text
 
 
 def test_strip_bulky_blocks_keeps_jsonld():
-    html = '<script src=a>var x = "<p>";</script><p>hi</p><style>p{}</style>' \
-           '<script type="application/ld+json">{"a": 1}</script><script>unclosed'
-    assert strip_bulky_blocks(html) == ('<script src=a></script><p>hi</p><style></style>'
-                                        '<script type="application/ld+json">{"a": 1}</script><script>unclosed')
+    html = b'<script src=a>var x = "<p>";</script><p>hi</p><STYLE>p{}</Style>' \
+           b'<script type="application/ld+json">{"a": 1}</script><svg><title>x</title></svg><script>unclosed'
+    assert strip_bulky_blocks(html) == (b'<script src=a></script><p>hi</p><STYLE></Style>'
+                                        b'<script type="application/ld+json">{"a": 1}</script><svg></svg><script>unclosed')
 
 
 def _mutations() -> st.SearchStrategy[str]:

@@ -12,11 +12,9 @@ same order.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import trafilatura
-from trafilatura.utils import load_html
 
 from archive.article import Article
 from newscrawler.extract.boilerplate import (
@@ -28,6 +26,7 @@ from newscrawler.extract.boilerplate import (
     text_key,
 )
 from newscrawler.extract.embeds import TAIL_LINK_MAX_WORDS, TAIL_LINK_SHARE, embedded_texts, link_share
+from newscrawler.extract.htmlparse import MAX_HTML_BYTES, parse_html, parse_prepared, prepare_html, strip_bulky_blocks
 from newscrawler.extract.markdown import Block, body_blocks, render_markdown
 from newscrawler.extract.metadata.page import PageMetadata, is_incomplete, language_code, page_metadata, parse_date
 from newscrawler.extract.metadata.names import signoff_authors
@@ -48,11 +47,11 @@ from newscrawler.extract.profile import (
 
 LOGGER = logging.getLogger(__name__)
 
-# Size guards. Extraction time grows with the markup (about 3 µs per character here), so:
-STRIP_ABOVE_CHARS = 1_000_000  # bigger pages lose their inline script/style/svg bodies first
-MAX_HTML_CHARS = 2_000_000  # what is still bigger is truncated before parsing
-FAST_ABOVE_CHARS = 1_000_000  # bigger pages (or with more elements than below) skip
-FAST_ABOVE_ELEMENTS = 20_000  # trafilatura's fallback extractors and metadata; news pages have < 5000
+# Size guards (bytes of UTF-8; scripts, styles and SVGs are stripped first, then the rest of
+# MAX_HTML_BYTES is kept). Extraction time grows with the markup, so bigger pages (or pages with
+# more elements than FAST_ABOVE_ELEMENTS) skip trafilatura's fallback extractors and metadata.
+FAST_ABOVE_BYTES = 1_000_000
+FAST_ABOVE_ELEMENTS = 20_000  # news pages have < 5000
 FALLBACK_BELOW_SHARE = 0.15  # trafilatura's fallbacks run when its main pass keeps less of the paragraph text
 # Chosen on news-dev (shingle F1 after our post-filters): the default focus 0.962 beats
 # favor_precision 0.959 and favor_recall 0.956 (both lose a live blog), and fast=True 0.956.
@@ -68,8 +67,10 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "deduplicate": False,
 }
 
+__all__ = ["MAX_HTML_BYTES", "extract_article", "extract_parsed", "parse_html", "parse_prepared",
+           "prepare_html", "strip_bulky_blocks"]
+
 PROFILE_SOURCE = "profile"  # title_source/date_source of a value a publisher profile selected
-_BULKY_OPEN = re.compile(r"<(script|style|svg)\b")
 
 
 def extract_article(html: str, url: str, profile: Profile | None = None) -> Article | None:
@@ -79,22 +80,22 @@ def extract_article(html: str, url: str, profile: Profile | None = None) -> Arti
     over the general rules. Never raises: unparseable or empty input gives None.
     """
     try:
-        html = prepare_html(html)
-        tree = _parse(html)
+        data = prepare_html(html)
+        tree = parse_prepared(data)
     except Exception as err:  # last line of defence: one bad page must not stop a crawl
         LOGGER.warning("extraction failed for %s: %s", url, err)
         return None
-    return None if tree is None else extract_parsed(tree, len(html), url, profile)
+    return None if tree is None else extract_parsed(tree, len(data), url, profile)
 
 
-def extract_parsed(tree: Any, chars: int, url: str, profile: Profile | None = None) -> Article | None:
-    """:func:`extract_article` of a tree that :func:`parse_prepared` made of ``chars`` characters.
+def extract_parsed(tree: Any, size: int, url: str, profile: Profile | None = None) -> Article | None:
+    """:func:`extract_article` of a tree that :func:`parse_prepared` made of ``size`` bytes.
 
     For callers that read the same tree first (the crawl classifies the page and lists
     its links on it); they must not modify it (a profile works on a copy). Never raises.
     """
     try:
-        fast = chars > FAST_ABOVE_CHARS or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
+        fast = size > FAST_ABOVE_BYTES or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
         compiled = _compiled(profile, url)
         if compiled is not None:
             return _extract_with_profile(tree, url, fast, compiled)
@@ -144,69 +145,6 @@ def profile_metadata(meta: PageMetadata, tree: Any, compiled: CompiledProfile) -
     if section := first_text(tree, compiled.get("section")):
         meta.section = section
     return meta
-
-
-def prepare_html(html: str | bytes) -> str:
-    """``html`` as a string fit for parsing: NULs and lone surrogates gone, size capped."""
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    return _sanitise(html) if isinstance(html, str) else ""
-
-
-def parse_html(html: str | bytes) -> Any | None:
-    """Parse (prepared) HTML into an lxml tree, or None."""
-    return _parse(prepare_html(html))
-
-
-def parse_prepared(html: str) -> Any | None:
-    """Parse HTML that :func:`prepare_html` returned into an lxml tree, or None."""
-    return _parse(html)
-
-
-def _parse(html: str) -> Any | None:
-    if not html.strip():
-        return None
-    try:
-        return load_html(html)
-    except Exception as err:  # lxml/libxml2 errors on hostile input
-        LOGGER.info("unparseable HTML: %s", err)
-        return None
-
-
-def _sanitise(html: str) -> str:
-    """Drop NULs and lone surrogates; cap the size (inline scripts/styles go first)."""
-    if len(html) > STRIP_ABOVE_CHARS:
-        html = strip_bulky_blocks(html)[:MAX_HTML_CHARS]
-    html = html.replace("\x00", "")  # load_html strips the other control characters
-    try:
-        html.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates would make lxml drop the rest of the page
-        html = html.encode("utf-8", errors="replace").decode("utf-8")
-    return html
-
-
-def strip_bulky_blocks(html: str) -> str:
-    """``html`` without the bodies of ``<script>`` (except JSON-LD), ``<style>`` and ``<svg>`` elements.
-
-    Huge pages are mostly inline code and data; removing it before truncation keeps
-    the article. A linear scan (no regex backtracking on hostile input).
-    """
-    lower = html.lower()
-    out: list[str] = []
-    pos = 0
-    for match in _BULKY_OPEN.finditer(lower):
-        start, tag = match.start(), match.group(1)
-        if start < pos:
-            continue
-        open_end = lower.find(">", start)
-        close = lower.find(f"</{tag}", open_end) if open_end >= 0 else -1
-        if close < 0:
-            break
-        keep_body = "ld+json" in lower[start:open_end]
-        out.append(html[pos : close if keep_body else open_end + 1])
-        pos = close
-    out.append(html[pos:])
-    return "".join(out)
 
 
 def _main_content(tree: Any, url: str, fast: bool = False) -> Any | None:

@@ -5,7 +5,7 @@ that starts with the magic bytes of a binary format (PDF, PNG, JPEG, GIF, ZIP, g
 or is mostly control bytes is refused as ``not_html``, whatever its Content-Type says.
 Wrong charset labels are corrected where the page is decoded, once, in the extraction
 worker (:mod:`newscrawler.process.charsets`); NUL bytes are dropped by the extractor
-(:func:`newscrawler.extract.extractor.prepare_html`).
+(:func:`newscrawler.extract.htmlparse.prepare_html`).
 """
 
 from __future__ import annotations

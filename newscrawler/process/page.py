@@ -109,16 +109,16 @@ def process_page(job: PageJob) -> PageResult:
     """Decode, parse once, list links, extract, classify on the story and compress one page."""
     # Imported here: the crawling process imports this module but, with a pool, never
     # calls this function, and trafilatura costs ~25 MB.
-    from newscrawler.extract.extractor import MAX_HTML_CHARS, extract_parsed, parse_prepared, prepare_html
+    from newscrawler.extract.extractor import MAX_HTML_BYTES, extract_parsed, parse_prepared, prepare_html
 
     encoding, text, corrected = decode_page(job.body, job.content_type)
     base = get_base_url(text[:4096], job.url, encoding)
     prepared = prepare_html(text)
     tree = parse_prepared(prepared)
     # The extraction tree serves classification and links too, unless extraction had to
-    # truncate the page or could not parse it at all. (Huge pages lose the bodies of their
-    # inline scripts, styles and SVGs first: no links or paragraphs are in those.)
-    if tree is not None and len(prepared) < MAX_HTML_CHARS:
+    # truncate the page or could not parse it at all. (It lacks the bodies of inline
+    # scripts, styles and SVGs: no links or paragraphs are in those.)
+    if tree is not None and len(prepared) < MAX_HTML_BYTES:
         view = tree.getroottree().getroot()
     else:
         view = selector_root(text, base)
