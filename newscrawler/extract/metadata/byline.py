@@ -26,7 +26,7 @@ from typing import Any
 from lxml import etree
 
 from newscrawler.extract.metadata.names import clean_space, name_key
-from newscrawler.extract.metadata.trees import marked_elements
+from newscrawler.extract.metadata.trees import marked_matching
 
 # Known news agencies, as credited (lower case key -> the usual short name).
 AGENCIES: dict[str, str] = {
@@ -225,8 +225,8 @@ def credit_key(name: str) -> str:
 def byline_texts(tree: Any) -> Iterator[str]:
     """Candidate byline texts of the page, in page order (lazily: the first that names someone ends the search)."""
     out: list[str] = []
-    for node, words in marked_elements(tree):
-        if not _BYLINE_MARK.search(words) or _NOT_BYLINE_CLASS.search(words):
+    for node, words in marked_matching(tree, _BYLINE_MARK):
+        if _NOT_BYLINE_CLASS.search(words):
             continue
         if node.tag in {"meta", "link", "script", "style", "img", "body", "html", "article", "main"}:
             continue
@@ -252,8 +252,8 @@ def _inside_unrelated(node: Any) -> bool:
 def agency_credits(tree: Any) -> list[str]:
     """News agencies named by elements that credit a source ("<span class=agency>(연합뉴스)</span>")."""
     out: list[str] = []
-    for node, words in marked_elements(tree):
-        if not _AGENCY_MARK.search(words) or _MEDIA.search(words) or node.tag in {"meta", "link", "script", "img"}:
+    for node, words in marked_matching(tree, _AGENCY_MARK):
+        if _MEDIA.search(words) or node.tag in {"meta", "link", "script", "img"}:
             continue
         if _in_media(node) or _inside_unrelated(node):
             continue

@@ -19,7 +19,7 @@ from typing import Any
 from newscrawler.extract.metadata.dateline_text import LANGUAGES, read_dateline
 from newscrawler.extract.metadata.dates import parse_date_raw
 from newscrawler.extract.metadata.names import clean_space
-from newscrawler.extract.metadata.trees import marked_elements
+from newscrawler.extract.metadata.trees import marked_matching
 
 LOGGER = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def dateline_dates(tree: Any, language: str | None) -> Shown:
     """The publication dates the page's datelines show as text (updates left out), first ones first."""
     shown = Shown()
     texts: list[str] = []
-    nodes = [*tree.iter("time"), *(node for node, words in marked_elements(tree) if _DATELINE_MARK.search(words))]
+    nodes = [*tree.iter("time"), *(node for node, _marks in marked_matching(tree, _DATELINE_MARK))]
     for node in nodes:
         if node.tag in {"script", "style", "meta", "body", "html"}:
             continue

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawler.extract.metadata.names import _TITLE_SEPARATORS, clean_space, name_key
-from newscrawler.extract.metadata.trees import marked_elements, per_tree
+from newscrawler.extract.metadata.trees import marked_matching, per_tree
 
 TITLE_META = (("og:title", "og"), ("twitter:title", "twitter"), ("parsely-title", "meta"),
               ("sailthru.title", "meta"), ("dc.title", "meta"))
@@ -189,7 +189,7 @@ def title_parts(title: str | None) -> list[str]:
 def _headings(tree: Any) -> dict[str, Any]:
     """name_key(text) -> the first heading-like element with that text."""
     nodes = [n for n in tree.iter(*_HEADING_TAGS)]
-    nodes += [n for n, marks in marked_elements(tree) if _HEADING_CLASS.search(marks)]
+    nodes += [n for n, _marks in marked_matching(tree, _HEADING_CLASS)]
     out: dict[str, Any] = {}
     for node in nodes:
         text = clean_space(node.text_content())
