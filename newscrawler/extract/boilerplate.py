@@ -20,6 +20,7 @@ from typing import Any
 
 from archive.article import words_in
 from newscrawler.extract.embeds import is_embedded
+from newscrawler.extract.metadata.trees import marked_matching
 
 _WORD = re.compile(r"\w+")
 _ALNUM = re.compile(r"[^\W_]")
@@ -32,7 +33,8 @@ _BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", 
 _FRAMES = frozenset({"div", "td", "table", "center", "span", "font", "tr", "tbody"})
 FRAME_MAX_CHARS = 300
 # figcaption, or a class with [Cc]aption / [Cc]redit in it
-_CAPTION_XPATH = "//figcaption | //*[contains(@class, 'aption') or contains(@class, 'redit')]"
+_CAPTION_CLASSES = ("aption", "redit")  # caption, Caption, credit, photo-credit ... (as written)
+_CAPTION_MARK = re.compile("aption|redit")  # candidates among the page's marks, checked as above
 
 # A whole line that is furniture, whatever the page (matched case-insensitively).
 _FURNITURE = re.compile(
@@ -203,7 +205,7 @@ def _card_blurbs(block: Any, wanted: set[str]) -> set[str]:
 def _caption_texts(tree: Any, wanted: set[str]) -> set[str]:
     """Keys of wanted texts found in captions/credits or as image alt/title text."""
     found: set[str] = set()
-    for el in tree.xpath(_CAPTION_XPATH):
+    for el in _caption_elements(tree):
         if (key := text_key(_element_text(el))) in wanted:
             found.add(key)
     for img in tree.iter("img"):
@@ -211,6 +213,13 @@ def _caption_texts(tree: Any, wanted: set[str]) -> set[str]:
         if (frame := image_frame(img)) is not None:
             found.update(k for el in frame.iter() if (k := text_key(_element_text(el))) in wanted)
     return found
+
+
+def _caption_elements(tree: Any) -> list[Any]:
+    """``<figcaption>`` elements, and elements whose class names a caption or a credit."""
+    marked = [el for el, _marks in marked_matching(tree, _CAPTION_MARK)
+              if any(c in (el.get("class") or "") for c in _CAPTION_CLASSES)]
+    return [*tree.iter("figcaption"), *marked]
 
 
 def image_frame(img: Any) -> Any | None:

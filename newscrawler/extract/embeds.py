@@ -16,15 +16,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
+from newscrawler.extract.metadata.trees import marked_matching
+
 _WORD = re.compile(r"\w+")
-_EMBED_XPATH = (
-    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
-    " or contains(@class, 'tiktok-embed') or contains(@class, 'text-post-media')"
-    " or contains(@class, 'bluesky-embed') or contains(@class, 'mastodon-embed')"
-    " or contains(@class, 'pull')]"
-    " | //*[contains(@class, 'pullquote') or contains(@class, 'pull-quote')"
-    " or @data-shortcode-type='pullquote']"
-)
+# Embeds and pull quotes by their class (as written, case and all) ...
+_EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "text-post-media", "bluesky-embed",
+                  "mastodon-embed", "pull")  # on a <blockquote>
+_PULLQUOTE_CLASSES = ("pullquote", "pull-quote")  # on any element
+# ... found among the page's marks by one scan (candidates, checked as above).
+_EMBED_MARK = re.compile("|".join(map(re.escape, {*_EMBED_CLASSES, *_PULLQUOTE_CLASSES})))
+_SHORTCODE_PULLQUOTES = etree.XPath("//*[@data-shortcode-type='pullquote']")
 TAIL_LINK_MAX_WORDS = 15  # a footer line is short
 TAIL_LINK_SHARE = 0.5  # ... and at least this share of its words is link text
 _MAX_EMBEDS = 200
@@ -37,10 +40,18 @@ def _key(text: str | None) -> str:
 def embedded_texts(tree: Any) -> list[str]:
     """Text keys of the page's embedded social posts and pull quotes."""
     try:
-        nodes = tree.xpath(_EMBED_XPATH)[:_MAX_EMBEDS]
+        nodes = [node for node, _marks in marked_matching(tree, _EMBED_MARK) if _is_embed(node)]
+        nodes += [node for node in _SHORTCODE_PULLQUOTES(tree) if node not in nodes]
     except (AttributeError, ValueError):
         return []
-    return [key for node in nodes if (key := _key(node.text_content()))]
+    return [key for node in nodes[:_MAX_EMBEDS] if (key := _key(node.text_content()))]
+
+
+def _is_embed(node: Any) -> bool:
+    """An embedded post (a ``<blockquote>`` of a known class) or a pull quote, by its class as written."""
+    classes = node.get("class") or ""
+    return (node.tag == "blockquote" and any(c in classes for c in _EMBED_CLASSES)) \
+        or any(c in classes for c in _PULLQUOTE_CLASSES)
 
 
 def is_embedded(key: str, embedded: list[str]) -> bool:
