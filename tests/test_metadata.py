@@ -313,6 +313,21 @@ def test_truncation_notice(body, expected):
     assert has_truncation_notice(snippet(body=body)) is expected
 
 
+_LONG_STORY = "<p>" + "The council members met again on Tuesday. " * 200 + "</p>"
+
+
+@pytest.mark.parametrize("body, expected", [
+    (_LONG_STORY + "<div>Paying subscribers also get the print edition. Sign in.</div>", False),
+    (_LONG_STORY + "<div>This story is only available to paying subscribers.</div>", True),  # 200 x "members"
+    ("<p>" + "x" * 5000 + "</p><p>Become a subscriber and get the app to keep reading.</p>", True),
+    ("<p>Become a member <b>now</b></p><p>" + "y " * 300 + "</p><p>to keep reading</p>", False),
+])
+def test_truncation_notice_on_long_pages(body, expected):
+    """The page text is searched around the words every notice holds: the same answers as a search
+    of the whole text, on a long page and on one that says "members" more often than that is done."""
+    assert has_truncation_notice(snippet(body=body)) is expected
+
+
 @pytest.mark.parametrize("head, body, expected", [
     ('<meta property="article:content_tier" content="locked">', "", True),
     ('<meta property="article:content_tier" content="free">', "<p>Subscribe to continue reading</p>", False),

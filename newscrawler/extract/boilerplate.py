@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from archive.article import words_in
 from newscrawler.extract.embeds import is_embedded
 from newscrawler.extract.metadata.trees import marked_matching
@@ -249,7 +251,8 @@ def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
     return _link_only_blocks(tree, wanted, haystack) | _caption_texts(tree, wanted)
 
 
-_TEXT_CONTAINING = "//body//text()[contains(., $probe)][not(ancestor::script or ancestor::style)]"
+# (A script's or style's text is its only child: HTML parsers give them no elements.)
+_TEXT_CONTAINING = etree.XPath("//body/descendant::text()[contains(., $probe)][not(parent::script or parent::style)]")
 
 
 def locate_block(tree: Any, text: str, exact: bool = True) -> Any | None:
@@ -263,9 +266,9 @@ def locate_block(tree: Any, text: str, exact: bool = True) -> Any | None:
     if not key or not words:
         return None
     limit = 2 * len(text) + 100
-    nodes = tree.xpath(_TEXT_CONTAINING, probe=" ".join(words[:5]))
+    nodes = _TEXT_CONTAINING(tree, probe=" ".join(words[:5]))
     if not nodes and len(words) > 2:  # the first words may span inline markup
-        nodes = tree.xpath(_TEXT_CONTAINING, probe=" ".join(words[:2]))
+        nodes = _TEXT_CONTAINING(tree, probe=" ".join(words[:2]))
     for node in nodes[:10]:
         el = node.getparent()
         for _depth in range(4):

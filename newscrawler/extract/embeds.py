@@ -27,7 +27,7 @@ _EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "text-post
 _PULLQUOTE_CLASSES = ("pullquote", "pull-quote")  # on any element
 # ... found among the page's marks by one scan (candidates, checked as above).
 _EMBED_MARK = re.compile("|".join(map(re.escape, {*_EMBED_CLASSES, *_PULLQUOTE_CLASSES})))
-_SHORTCODE_PULLQUOTES = etree.XPath("//*[@data-shortcode-type='pullquote']")
+_SHORTCODE_PULLQUOTES = etree.XPath("/descendant::*[@data-shortcode-type='pullquote']")
 TAIL_LINK_MAX_WORDS = 15  # a footer line is short
 TAIL_LINK_SHARE = 0.5  # ... and at least this share of its words is link text
 _MAX_EMBEDS = 200

@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 import trafilatura
+from lxml import etree
 
 from archive.article import Article
 from newscrawler.extract.boilerplate import (
@@ -70,6 +71,7 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 __all__ = ["MAX_HTML_BYTES", "extract_article", "extract_parsed", "parse_html", "parse_prepared",
            "prepare_html", "strip_bulky_blocks"]
 
+_ELEMENT_COUNT = etree.XPath("count(/descendant::*)")
 PROFILE_SOURCE = "profile"  # title_source/date_source of a value a publisher profile selected
 
 
@@ -95,7 +97,7 @@ def extract_parsed(tree: Any, size: int, url: str, profile: Profile | None = Non
     its links on it); they must not modify it (a profile works on a copy). Never raises.
     """
     try:
-        fast = size > FAST_ABOVE_BYTES or tree.xpath("count(//*)") > FAST_ABOVE_ELEMENTS
+        fast = size > FAST_ABOVE_BYTES or _ELEMENT_COUNT(tree) > FAST_ABOVE_ELEMENTS
         compiled = _compiled(profile, url)
         if compiled is not None:
             return _extract_with_profile(tree, url, fast, compiled)

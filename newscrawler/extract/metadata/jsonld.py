@@ -64,10 +64,13 @@ def jsonld_objects(tree: Any) -> list[dict]:
     return per_tree("jsonld", tree, _jsonld_objects)
 
 
+_JSONLD_SCRIPTS = etree.XPath('/descendant::script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+
+
 def _jsonld_objects(tree: Any) -> list[dict]:
     out: list[dict] = []
     try:
-        scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+        scripts = _JSONLD_SCRIPTS(tree)
     except (AttributeError, etree.Error):
         return out
     for script in scripts:

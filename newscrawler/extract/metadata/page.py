@@ -62,7 +62,7 @@ from newscrawler.extract.metadata.titles import (
     title_parts,
     visible_title,
 )
-from newscrawler.extract.metadata.trees import per_tree
+from newscrawler.extract.metadata.trees import marked_matching, per_tree
 
 __all__ = ["PageMetadata", "clean_authors", "clean_space", "jsonld_objects", "language_code", "page_metadata",
            "parse_date", "strip_site_suffix"]
@@ -135,7 +135,7 @@ _META_KEYS = {
 }
 _AUTHOR_KEYS = ("author", "article:author", "article:author_name", "author_name", "parsely-author", "sailthru.author", "dc.creator", "byl")
 _TAG_KEYS = ("article:tag", "parsely-tags", "sailthru.tags", "news_keywords", "keywords")
-_BREADCRUMB_LINKS = "(//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')])[1]//a"
+_BREADCRUMB_MARK = re.compile("breadcrumb")  # candidates among the page's marks ...
 _HOME = frozenset({"home", "homepage", "start", "front page"})
 
 
@@ -203,10 +203,18 @@ def breadcrumb_section(tree: Any, objects: list[dict], title: str | None) -> str
             names = [clean_space(i.get("name")) or first_text(i.get("item")) or "" for i in items]
             break
     if not names:
-        names = [clean_space(a.text_content()) for a in tree.xpath(_BREADCRUMB_LINKS)]
+        names = [clean_space(a.text_content()) for a in _breadcrumb_links(tree)]
     title_key = name_key(title or "")
     names = [n for n in names if n and "/" not in n and n.casefold() not in _HOME and name_key(n) != title_key]
     return names[-1] if names else None
+
+
+def _breadcrumb_links(tree: Any) -> list[Any]:
+    """The links of the first element whose class or id (as written) names a breadcrumb."""
+    for node, _marks in marked_matching(tree, _BREADCRUMB_MARK):
+        if "breadcrumb" in (node.get("class") or "") or "breadcrumb" in (node.get("id") or ""):
+            return list(node.iterdescendants("a"))
+    return []
 
 
 # --- values --------------------------------------------------------------------------------
@@ -229,7 +237,17 @@ def _merge(sources: list[PageMetadata]) -> PageMetadata:
     return merged
 
 
-_PUBLISHED_MARKUP = "//*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"
+_PUBLISHED_MARK = re.compile("datepublished")  # candidates among the page's marks ...
+
+
+def published_markup(tree: Any) -> list[str]:
+    """The ``datetime`` and ``content`` values of ``itemprop="datePublished"`` elements, in page order."""
+    return per_tree("published-markup", tree, _published_markup)
+
+
+def _published_markup(tree: Any) -> list[str]:
+    return [value for node, _marks in marked_matching(tree, _PUBLISHED_MARK) if node.get("itemprop") == "datePublished"
+            for name, value in node.attrib.items() if name in ("datetime", "content")]
 
 
 def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[str, list[str]], url: str,
@@ -237,7 +255,7 @@ def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[st
     """``published_at`` with its ``date_source``, and ``modified_at`` (see :mod:`metadata_dates`)."""
     art = article_object(objects) or {}
     ld_published = art.get("datePublished") or art.get("dateCreated")
-    markup_published = _first_meta(tags, _META_KEYS["published_at"]) or next(iter(tree.xpath(_PUBLISHED_MARKUP)), None)
+    markup_published = _first_meta(tags, _META_KEYS["published_at"]) or next(iter(published_markup(tree)), None)
     modified_raw = [art.get("dateModified"), _first_meta(tags, _META_KEYS["modified_at"])]
     candidates = [("jsonld", ld_published), ("meta", markup_published), ("url", url_date(url)),
                   ("text", fallback.published_at if fallback else None)]
@@ -264,7 +282,7 @@ def _shown_locally(published: datetime, tree: Any, others: list[datetime | None]
     date; the datelines' text only when none of these tells.
     """
     times = time_elements(tree)
-    zoned = [*others, *(parse_date_raw(v) for v in tree.xpath(_PUBLISHED_MARKUP)), *times.zoned]
+    zoned = [*others, *(parse_date_raw(v) for v in published_markup(tree)), *times.zoned]
     url_day = url_date(url)
     local = as_published_locally(published, zoned, [url_day.date()] if url_day else [], times.walls)
     if local is not published or url_day is not None:
