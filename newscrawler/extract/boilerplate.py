@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -124,9 +125,22 @@ def is_date_line(line: str) -> bool:
 
 def text_key(text: str | None) -> str:
     """Comparison key: the ``\\w+`` tokens, case-folded, space-joined."""
-    return " ".join(_WORD.findall((text or "").casefold()))
+    if not text:
+        return ""
+    if len(text) <= _CACHED_KEY_CHARS:
+        return _short_text_key(text)
+    return " ".join(_WORD.findall(text.casefold()))
 
 
+_CACHED_KEY_CHARS = 300  # link texts, headings, short lines: asked again and again of one page
+
+
+@lru_cache(maxsize=4096)
+def _short_text_key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+@lru_cache(maxsize=1024)  # the rules ask it of each line several times
 def _word_count(text: str) -> int:
     return words_in(text)  # Chinese, Japanese and Thai lines are not one "word" per clause
 
@@ -135,6 +149,7 @@ def _word_count(text: str) -> int:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+@lru_cache(maxsize=1024)
 def sentence_words(text: str) -> int:
     """Words of ``text`` for telling a story sentence from a header line; two CJK characters count as one."""
     return max(_word_count(text), len(_CJK.findall(text)) // 2)
@@ -177,15 +192,21 @@ def _block_of(el: Any) -> Any:
 def _link_only_blocks(tree: Any, wanted: set[str], haystack: str) -> set[str]:
     """Keys of wanted texts shown as a block made only of links, or as a teaser-card blurb."""
     found: set[str] = set()
+    carded: set[Any] = set()  # headings whose card was looked at
+    judged: set[Any] = set()  # blocks looked at as a whole (each once, whichever link leads there)
     for anchor in tree.iter("a"):
-        key = text_key(_element_text(anchor))
-        block = _block_of(anchor) if key else None
-        if block is None:
+        block = _block_of(anchor)
+        if block is None or block in judged:
             continue
-        if block.tag in _HEADINGS:
+        key = text_key(_element_text(anchor))
+        if not key:
+            continue
+        if block.tag in _HEADINGS and block not in carded:
+            carded.add(block)
             found.update(_card_blurbs(block, wanted))
         if key not in haystack:
             continue
+        judged.add(block)
         block_key = text_key(_element_text(block))
         if block_key in wanted and text_key(" ".join(map(_element_text, block.iter("a")))) == block_key:
             found.add(block_key)
