@@ -54,12 +54,31 @@ def marked_matching(tree: Any, pattern: re.Pattern[str]) -> list[tuple[Any, str]
     marks: _Marks = per_tree("mark-values", tree, _mark_values)
     found: list[tuple[Any, str]] = []
     seen: set[Any] = set()
-    for match in pattern.finditer(marks.text):
-        node = marks.values[bisect_right(marks.starts, match.start()) - 1].getparent()
+    for line in _matching_lines(marks, pattern):
+        node = marks.values[line].getparent()
         if node is not None and node not in seen:
             seen.add(node)
             found.append((node, element_marks(node)))
     return found
+
+
+_LITERALS = re.compile(r"[\w-]+(?:\|[\w-]+)*")
+
+
+def _matching_lines(marks: _Marks, pattern: re.Pattern[str]) -> list[int]:
+    """The lines of ``marks.text`` where ``pattern`` matches, in order. A pattern of plain words
+    (``byline|author|...``) is found by ``str.find`` per word: twice as fast as the regex engine."""
+    if pattern.flags & re.IGNORECASE or not _LITERALS.fullmatch(pattern.pattern):
+        starts = [match.start() for match in pattern.finditer(marks.text)]
+    else:
+        starts = []
+        for word in pattern.pattern.split("|"):
+            at = marks.text.find(word)
+            while at >= 0:
+                starts.append(at)
+                at = marks.text.find(word, at + len(word))
+        starts.sort()
+    return list(dict.fromkeys(bisect_right(marks.starts, start) - 1 for start in starts))
 
 
 def _mark_values(tree: Any) -> _Marks:

@@ -1,0 +1,47 @@
+"""The page's marks (class, id, rel, itemprop) searched once per pattern (issue 21): the same elements,
+in page order, as a search of each element's marks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newscrawler.extract.htmlparse import parse_html
+from newscrawler.extract.metadata.trees import element_marks, marked_matching
+
+pytestmark = pytest.mark.unit
+
+PAGE = """<html><body>
+<b class="ßßßßßßßßßßßß"></b><i id="x"></i><i id="y"></i><i id="z"></i>
+<div class="Straße header"><span id="byline_top" class="meta">By Ann</span></div>
+<p class="story-text" itemprop="articleBody">Text</p>
+<a rel="author" href="/ann" class="AUTHOR-link">Ann</a>
+<div id="kopf"><h2 class="kop">Title</h2></div>
+<time class="date" itemprop="datePublished">today</time>
+</body></html>"""
+
+
+def each_element(tree, pattern: re.Pattern[str]) -> list[tuple[str, str]]:
+    return [(el.tag, marks) for el in tree.iter() if (marks := element_marks(el)) and pattern.search(marks)]
+
+
+@pytest.mark.parametrize("pattern", [
+    re.compile("byline|author"),  # plain words: found by str.find
+    re.compile(r"kop\b|head"),  # a regular expression proper
+    re.compile("date|publish"),
+    re.compile("nothing-here"),
+])
+def test_the_same_elements_as_a_search_of_each(pattern: re.Pattern[str]) -> None:
+    tree = parse_html(PAGE)
+    found = [(el.tag, marks) for el, marks in marked_matching(tree, pattern)]
+    assert found == each_element(tree, pattern)
+
+
+def test_marks_are_case_folded_with_dashes() -> None:
+    tree = parse_html(PAGE)
+    assert [(el.tag, marks) for el, marks in marked_matching(tree, re.compile("byline-top"))] \
+        == [("span", "meta byline-top")]
+    assert [el.tag for el, _ in marked_matching(tree, re.compile("strasse"))] == ["div"]
+    # "ß" folds to two letters: the elements after it are still found by their own marks
+    assert [el.tag for el, _ in marked_matching(tree, re.compile("story-text"))] == ["p"]
