@@ -123,6 +123,11 @@ def is_date_line(line: str) -> bool:
             and all(t.isdigit() or t in _DATE_WORDS for t in tokens))
 
 
+def has_words(text: str | None) -> bool:
+    """Whether ``text`` has any ``\\w`` character (a non-empty :func:`text_key`), without building its key."""
+    return bool(text) and _WORD.search(text) is not None
+
+
 def text_key(text: str | None) -> str:
     """Comparison key: the ``\\w+`` tokens, case-folded, space-joined."""
     if not text:
@@ -132,10 +137,10 @@ def text_key(text: str | None) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-_CACHED_KEY_CHARS = 300  # link texts, headings, short lines: asked again and again of one page
+_CACHED_KEY_CHARS = 2000  # link texts, headings, lines: asked again and again of one page
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def _short_text_key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 

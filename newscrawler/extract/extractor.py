@@ -12,6 +12,7 @@ same order.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import trafilatura
@@ -24,6 +25,7 @@ from newscrawler.extract.boilerplate import (
     is_detached_standfirst,
     kept_indices,
     locate_block,
+    has_words,
     text_key,
 )
 from newscrawler.extract.embeds import TAIL_LINK_MAX_WORDS, TAIL_LINK_SHARE, embedded_texts, link_share
@@ -71,6 +73,7 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 __all__ = ["MAX_HTML_BYTES", "extract_article", "extract_parsed", "parse_html", "parse_prepared",
            "prepare_html", "strip_bulky_blocks"]
 
+_WORD = re.compile(r"\w+")
 _ELEMENT_COUNT = etree.XPath("count(/descendant::*)")
 PROFILE_SOURCE = "profile"  # title_source/date_source of a value a publisher profile selected
 
@@ -264,7 +267,7 @@ def _article(tree: Any, document: Any, url: str, meta: PageMetadata, body: Resha
     body = body or Reshaped(tree)
     blocks = story_blocks(body.tree, document, meta, body.layout_tables > 0)
     text = "\n".join(b.plain for b in blocks)
-    if not text_key(text):
+    if not has_words(text):
         return None
     authors = meta.authors or signoff_authors(text.split("\n"), [meta.site_name])
     return Article(
@@ -296,7 +299,7 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text`` by py3langid (its model is loaded once), None if unsure."""
     global _LANGUAGE_IDENTIFIER
     sample = text[:5000]
-    if len(text_key(sample).split()) < 5:
+    if len(_WORD.findall(sample)) < 5:
         return None
     try:
         if _LANGUAGE_IDENTIFIER is None:

@@ -85,7 +85,10 @@ _NOT_A_NAME = re.compile(
 
 
 def name_key(name: str) -> str:
-    return re.sub(r"^the ", "", " ".join(_WORD.findall(name.casefold())))
+    return _LEADING_THE.sub("", " ".join(_WORD.findall(name.casefold())))
+
+
+_LEADING_THE = re.compile(r"^the ")
 
 
 def clean_authors(raw: list[str], site_names: list[str | None] = (), people: bool = True) -> list[str]:

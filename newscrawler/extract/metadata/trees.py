@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any
 
 from lxml import etree
@@ -88,13 +89,13 @@ def _mark_values(tree: Any) -> _Marks:
         values = []
     raw = "\n".join(values)
     text = raw.casefold().replace("_", "-")
-    lengths = [len(v) for v in values] if len(text) == len(raw) else [len(v.casefold()) for v in values]  # "ß"
+    lengths = map(len, values) if len(text) == len(raw) else (len(v.casefold()) for v in values)  # "ß"
     return _Marks(values, text, _starts(lengths))
 
 
-def _starts(lengths: list[int]) -> list[int]:
+def _starts(lengths: Iterable[int]) -> list[int]:
     """Where each of the values of these ``lengths`` begins when they are joined by line breaks."""
-    return [0, *accumulate(n + 1 for n in lengths[:-1])] if lengths else []
+    return list(accumulate(map(add, lengths, repeat(1)), initial=0))  # one too many: never looked up
 
 
 def element_marks(node: Any) -> str:
