@@ -26,8 +26,8 @@ _EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "text-post
                   "mastodon-embed", "pull")  # on a <blockquote>
 _PULLQUOTE_CLASSES = ("pullquote", "pull-quote")  # on any element
 # ... found among the page's marks by one scan (candidates, checked as above).
-_EMBED_MARK = re.compile("|".join(map(re.escape, {*_EMBED_CLASSES, *_PULLQUOTE_CLASSES})))
-_SHORTCODE_PULLQUOTES = etree.XPath("/descendant::*[@data-shortcode-type='pullquote']")
+_EMBED_MARK = re.compile("|".join(_EMBED_CLASSES))  # plain words ("pull" finds the pull quotes too)
+_SHORTCODE_TYPES = etree.XPath("//@data-shortcode-type")  # (cheaper than selecting the elements)
 TAIL_LINK_MAX_WORDS = 15  # a footer line is short
 TAIL_LINK_SHARE = 0.5  # ... and at least this share of its words is link text
 _MAX_EMBEDS = 200
@@ -41,7 +41,8 @@ def embedded_texts(tree: Any) -> list[str]:
     """Text keys of the page's embedded social posts and pull quotes."""
     try:
         nodes = [node for node, _marks in marked_matching(tree, _EMBED_MARK) if _is_embed(node)]
-        nodes += [node for node in _SHORTCODE_PULLQUOTES(tree) if node not in nodes]
+        nodes += [node for value in _SHORTCODE_TYPES(tree)
+                  if value == "pullquote" and (node := value.getparent()) not in nodes]
     except (AttributeError, ValueError):
         return []
     return [key for node in nodes[:_MAX_EMBEDS] if (key := _key(node.text_content()))]

@@ -57,7 +57,7 @@ def prepare_html(html: str | bytes) -> bytes:
         data = _valid_utf8(bytes(html))
     else:
         return b""
-    data = data.translate(None, _CONTROL)
+    data = data.translate(None, _CONTROL)  # (in C: 5x faster than a regex search for them)
     if _NONCHARACTERS.search(data):
         data = _NONCHARACTERS.sub(b"", data)
     data = strip_bulky_blocks(data)
