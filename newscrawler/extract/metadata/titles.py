@@ -17,6 +17,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from newscrawler.extract.metadata.names import _TITLE_SEPARATORS, clean_space, name_key
 from newscrawler.extract.metadata.trees import marked_matching, per_tree
 
@@ -24,6 +26,10 @@ TITLE_META = (("og:title", "og"), ("twitter:title", "twitter"), ("parsely-title"
               ("sailthru.title", "meta"), ("dc.title", "meta"))
 # The article's own heading first: a page may have a site-wide <h1> (the logo) before it.
 H1_PATHS = ("//article//h1", "//*[@itemprop='headline']", "//main//h1", "//h1")
+# The same, compiled, and without "//x//y" (which libxml2 expands to every node of the page).
+_H1_XPATHS = tuple(etree.XPath(path) for path in ("/descendant::article/descendant::h1",
+                                                  "/descendant::*[@itemprop='headline']",
+                                                  "/descendant::main/descendant::h1", "/descendant::h1"))
 HEADLINE_WORDS = 20  # a title made from the story: its first sentence, cut at this many words
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 _LETTERS = re.compile(r"[^\w]+")
@@ -148,8 +154,8 @@ def own_headline(tree: Any, title: str | None, avoid_keys: set[str], any_h1: boo
 def headline_element(tree: Any, title: str | None, avoid_keys: set[str] = frozenset(),
                      any_h1: bool = False) -> Any | None:
     """The article's ``<h1>``: one inside the article, or a page's ``<h1>`` sharing words with ``title``."""
-    for path in H1_PATHS:
-        for node in tree.xpath(path):
+    for path, xpath in zip(H1_PATHS, _H1_XPATHS):
+        for node in xpath(tree):
             text = clean_space(node.text_content())
             if not _headline_like(text, avoid_keys) or _outside_story(node):
                 continue
