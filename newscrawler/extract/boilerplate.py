@@ -188,9 +188,11 @@ def _element_text(el: Any) -> str:
 
 def _block_of(el: Any) -> Any:
     """Nearest paragraph-like ancestor (or self) of ``el``, None past a few levels."""
-    for _depth, node in zip(range(4), el.iterancestors()):
-        if node.tag in _BLOCKS:
+    node = el.getparent()
+    for _depth in range(4):
+        if node is None or node.tag in _BLOCKS:
             return node
+        node = node.getparent()
     return None
 
 
