@@ -220,8 +220,10 @@ def _as_page_metadata(document: Any) -> PageMetadata:
     )
 
 
-def page_hints(tree: Any, meta: PageMetadata, lines: list[str], layout_tables: bool = False) -> PageHints:
-    """What the page tells about which of the extracted ``lines`` are not story text."""
+def page_hints(tree: Any, meta: PageMetadata, lines: list[str], layout_tables: bool = False,
+               footers: bool = True) -> PageHints:
+    """What the page tells about which of the extracted ``lines`` are not story text
+    (``footers=False``: without :func:`link_footers`, for a caller that asks it of fewer lines)."""
     titles = {meta.title, *(h.text_content() for h in tree.iter("h1"))}
     labels = {meta.section, meta.site_name, *meta.tags}
     return PageHints(
@@ -230,7 +232,7 @@ def page_hints(tree: Any, meta: PageMetadata, lines: list[str], layout_tables: b
         furniture=furniture_texts(tree, {text_key(line) for line in lines}),
         authors=list(meta.authors),
         embedded=embedded_texts(tree),
-        link_footers=link_footers(tree, lines),
+        link_footers=link_footers(tree, lines) if footers else set(),
         layout_tables=layout_tables,
     )
 
@@ -251,7 +253,14 @@ def story_blocks(tree: Any, document: Any, meta: PageMetadata, layout_tables: bo
     """The body blocks of trafilatura's ``document`` (read from ``tree``) that pass the boilerplate rules."""
     blocks = body_blocks(getattr(document, "body", None))
     lines = [b.plain for b in blocks]
-    kept = [blocks[i] for i in kept_indices(lines, page_hints(tree, meta, lines, layout_tables))]
+    hints = page_hints(tree, meta, lines, layout_tables, footers=False)
+    indices = kept_indices(lines, hints)
+    # Link footers (the last step of kept_indices) are looked for only where they would be cut:
+    # among the last four lines, those with the text of one of the last two kept.
+    tail = {text_key(lines[i]) for i in indices[-2:]}
+    footers = link_footers(tree, [line for line in lines[-4:] if text_key(line) in tail])
+    indices = indices[:-2] + [i for i in indices[-2:] if text_key(lines[i]) not in footers]
+    kept = [blocks[i] for i in indices]
     if is_detached_standfirst(tree, [b.plain for b in kept], meta.description):
         kept = kept[1:]  # the dek is kept as Article.description
     return kept
