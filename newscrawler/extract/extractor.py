@@ -188,15 +188,20 @@ def _run_trafilatura(tree: Any, url: str, fast: bool = False) -> Any | None:
 
 
 def _metadata(tree: Any, url: str, fast: bool = False) -> PageMetadata:
-    """Page metadata; trafilatura's own metadata fills in only when the markup lacks a core field.
+    """Page metadata; htmldate guesses a missing date, and trafilatura's own metadata fills in
+    only when the page names no site.
 
-    (Asking trafilatura for metadata on every page costs about a third of its extraction time.)
+    Asking trafilatura for metadata costs about a third of its extraction time (24 ms on a page
+    with a large JSON-LD graph). On the 134 hand-labelled pages it changed nothing but site
+    names: our readers find the title, authors and dates it finds, and more.
     """
     meta = page_metadata(tree, url, use_htmldate=False)
     if not is_incomplete(meta):
         return meta
     if fast:
         return page_metadata(tree, url)
+    if meta.site_name:  # htmldate's extensive search, as trafilatura's metadata would run it
+        return page_metadata(tree, url, extensive_dates=True)
     try:
         found = trafilatura.extract_metadata(tree)
     except Exception as err:

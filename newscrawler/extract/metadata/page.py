@@ -251,7 +251,7 @@ def _published_markup(tree: Any) -> list[str]:
 
 
 def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[str, list[str]], url: str,
-               fallback: PageMetadata | None, use_htmldate: bool) -> None:
+               fallback: PageMetadata | None, use_htmldate: bool, extensive: bool = False) -> None:
     """``published_at`` with its ``date_source``, and ``modified_at`` (see :mod:`metadata_dates`)."""
     art = article_object(objects) or {}
     ld_published = art.get("datePublished") or art.get("dateCreated")
@@ -264,7 +264,7 @@ def _set_dates(meta: PageMetadata, tree: Any, objects: list[dict], tags: dict[st
         candidates.insert(3, ("text", _dateline_published(tree, meta.language)))
     published, source = pick_published(candidates, declared)
     if published is None and use_htmldate:
-        published, source = _htmldate(tree), "text"
+        published, source = _htmldate(tree, extensive), "text"
     others = [parse_date_raw(raw) for raw in declared]
     if published is not None and source in ("jsonld", "meta") and published.utcoffset() == timedelta(0) \
             and published.timetz().replace(tzinfo=None) != time(0):
@@ -299,11 +299,11 @@ def _dateline_published(tree: Any, language: str | None) -> datetime | None:
     return datetime.combine(shown.days[0], time(0)) if shown.days else None
 
 
-def _htmldate(tree: Any) -> datetime | None:
+def _htmldate(tree: Any, extensive: bool = False) -> datetime | None:
     try:
         from htmldate import find_date
 
-        found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+        found = find_date(tree, extensive_search=extensive, original_date=True, outputformat="%Y-%m-%d")
     except Exception as err:  # htmldate has many failure modes on odd markup
         LOGGER.debug("htmldate failed: %s", err)
         return None
@@ -311,7 +311,7 @@ def _htmldate(tree: Any) -> datetime | None:
 
 
 def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
-                  use_htmldate: bool = True) -> PageMetadata:
+                  use_htmldate: bool = True, extensive_dates: bool = False) -> PageMetadata:
     """Metadata of the page at ``url`` parsed as ``tree`` (an lxml HTML element).
 
     ``fallback`` (e.g. trafilatura's own findings) fills what the page markup lacks;
@@ -344,7 +344,7 @@ def page_metadata(tree: Any, url: str, fallback: PageMetadata | None = None,
     merged.section = (clean_section(shown_section) or merged.section
                       or clean_section(title_section(declared_title, merged.title, sites))
                       or clean_section(url_section(url)))
-    _set_dates(merged, tree, objects, tags, url, fallback, use_htmldate)
+    _set_dates(merged, tree, objects, tags, url, fallback, use_htmldate, extensive_dates)
     merged.is_paywalled = is_paywalled(tree, article_object(objects), tags)
     if merged.image_url:
         merged.image_url = urljoin(url or "", merged.image_url)
