@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from newscrawler.extract.metadata.names import GENERIC_LABELS, clean_space, name_key
 from newscrawler.extract.metadata.titles import title_parts
-from newscrawler.extract.metadata.trees import element_marks
+from newscrawler.extract.metadata.trees import element_marks, marked_matching
 
 SECTION_LEVELS = 3  # how far above the headline the label's block may start
 SECTION_MAX_WORDS = 4
@@ -49,9 +49,12 @@ def visible_section(tree: Any, headline: Any | None) -> str | None:
     near = {node: level for level, node in enumerate(above) if level < SECTION_LEVELS}
     containers = set(above)
     title_key = name_key(clean_space(headline.text_content()))
+    marked = {node for node, _marks in marked_matching(tree, _SECTION_MARK)}  # (the others are no label)
     for node in above[min(SECTION_LEVELS, len(above)) - 1].iter():  # the headline's block, up to the headline
         if node is headline:
             return None  # a kicker stands above the headline
+        if node not in marked:
+            continue
         marks = element_marks(node)
         if not marks or node in containers or node.tag == "nav" or _NOT_SECTION_MARK.search(marks):
             continue
