@@ -242,11 +242,16 @@ def byline_texts(tree: Any) -> Iterator[str]:
 def _inside_unrelated(node: Any) -> bool:
     """True inside comments, related-story lists, footers and asides."""
     for parent in node.iterancestors():
-        tag = parent.tag if isinstance(parent.tag, str) else ""
-        words = f"{parent.get('class') or ''} {parent.get('id') or ''}".casefold()
-        if tag in {"footer", "aside", "nav"} or re.search(r"comment|related|recommend|footer|sidebar|teaser", words):
+        if parent.tag in _UNRELATED_TAGS:
             return True
+        for value in (parent.get("class"), parent.get("id")):
+            if value and _UNRELATED.search(value.casefold()):
+                return True
     return False
+
+
+_UNRELATED_TAGS = frozenset({"footer", "aside", "nav"})
+_UNRELATED = re.compile(r"comment|related|recommend|footer|sidebar|teaser")
 
 
 def agency_credits(tree: Any) -> list[str]:
