@@ -170,7 +170,8 @@ def _sufficient(document: Any | None, tree: Any) -> bool:
     text = getattr(document, "text", None) or ""
     if not text.strip():
         return False
-    paragraphs = sum(len(node.text_content()) for node in tree.iter("p"))
+    paragraphs = sum(len(etree.tostring(node, method="text", encoding=str, with_tail=False))
+                     for node in tree.iter("p"))  # (text_content(), at half its cost)
     return len(text) >= FALLBACK_BELOW_SHARE * paragraphs
 
 
@@ -196,7 +197,7 @@ def _metadata(tree: Any, url: str, fast: bool = False) -> PageMetadata:
     names: our readers find the title, authors and dates it finds, and more.
     """
     meta = page_metadata(tree, url, use_htmldate=False)
-    if not is_incomplete(meta):
+    if not is_incomplete(meta) or (meta.site_name and meta.published_at):  # (htmldate is asked only for a date)
         return meta
     if fast:
         return page_metadata(tree, url)
