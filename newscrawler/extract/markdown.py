@@ -58,6 +58,8 @@ def _pieces(el: Any, skip: frozenset[str] = frozenset()) -> list[str]:
 
     Iterative (no recursion), so deeply nested inline markup is fine.
     """
+    if len(el) == 0 and isinstance(el.tag, str):  # most paragraphs: their own text alone
+        return [el.text or ""]
     pieces: list[str] = [""]
     skipping = 0
     for event, node in etree.iterwalk(el, events=("start", "end")):
