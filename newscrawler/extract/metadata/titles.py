@@ -17,19 +17,14 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from newscrawler.extract.metadata.names import _TITLE_SEPARATORS, clean_space, name_key
 from newscrawler.extract.metadata.trees import marked_matching, per_tree
 
 TITLE_META = (("og:title", "og"), ("twitter:title", "twitter"), ("parsely-title", "meta"),
               ("sailthru.title", "meta"), ("dc.title", "meta"))
 # The article's own heading first: a page may have a site-wide <h1> (the logo) before it.
-H1_PATHS = ("//article//h1", "//*[@itemprop='headline']", "//main//h1", "//h1")
-# The same, compiled, and without "//x//y" (which libxml2 expands to every node of the page).
-_H1_XPATHS = tuple(etree.XPath(path) for path in ("/descendant::article/descendant::h1",
-                                                  "/descendant::*[@itemprop='headline']",
-                                                  "/descendant::main/descendant::h1", "/descendant::h1"))
+H1_PATHS = ("//article//h1", "//*[@itemprop='headline']", "//main//h1", "//h1")  # (as _h1_candidates finds them)
+_HEADLINE_MARK = re.compile("headline")
 HEADLINE_WORDS = 20  # a title made from the story: its first sentence, cut at this many words
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 _LETTERS = re.compile(r"[^\w]+")
@@ -154,14 +149,24 @@ def own_headline(tree: Any, title: str | None, avoid_keys: set[str], any_h1: boo
 def headline_element(tree: Any, title: str | None, avoid_keys: set[str] = frozenset(),
                      any_h1: bool = False) -> Any | None:
     """The article's ``<h1>``: one inside the article, or a page's ``<h1>`` sharing words with ``title``."""
-    for path, xpath in zip(H1_PATHS, _H1_XPATHS):
-        for node in xpath(tree):
+    for path, nodes in zip(H1_PATHS, per_tree("h1-candidates", tree, _h1_candidates)):
+        for node in nodes:
             text = clean_space(node.text_content())
             if not _headline_like(text, avoid_keys) or _outside_story(node):
                 continue
             if path in ARTICLE_H1_PATHS or any_h1 or _shares_words(text, title or ""):
                 return node
     return None
+
+
+def _h1_candidates(tree: Any) -> tuple[list[Any], ...]:
+    """The elements each of :data:`H1_PATHS` selects, in page order (from one pass over the ``<h1>``s)."""
+    h1s = list(tree.iter("h1"))
+    within = [(next(h.iterancestors("article"), None) is not None, next(h.iterancestors("main"), None) is not None)
+              for h in h1s]
+    headlines = [node for node, _marks in marked_matching(tree, _HEADLINE_MARK) if node.get("itemprop") == "headline"]
+    return ([h for h, (article, _main) in zip(h1s, within) if article], headlines,
+            [h for h, (_article, main) in zip(h1s, within) if main], h1s)
 
 
 def headline_segment(tree: Any, title: str) -> str | None:
