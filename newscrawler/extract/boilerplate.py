@@ -197,22 +197,23 @@ def _block_of(el: Any) -> Any:
     return None
 
 
-def _link_only_blocks(tree: Any, wanted: set[str], haystack: str) -> set[str]:
-    """Keys of wanted texts shown as a block made only of links, or as a teaser-card blurb."""
+def _link_only_blocks(tree: Any, wanted: set[str]) -> set[str]:
+    """Keys of wanted texts shown as a block made only of links, or as a teaser-card blurb.
+
+    Each block a link sits in is judged once, on its whole text: a block of links has the
+    text of its links, so no link's own text needs reading (but in headings, for their cards).
+    """
     found: set[str] = set()
-    carded: set[Any] = set()  # headings whose card was looked at
-    judged: set[Any] = set()  # blocks looked at as a whole (each once, whichever link leads there)
+    carded: set[Any] = set()  # headings whose card was looked at (one with a link that has words)
+    judged: set[Any] = set()
     for anchor in tree.iter("a"):
         block = _block_of(anchor)
-        if block is None or block in judged:
+        if block is None:
             continue
-        key = text_key(_element_text(anchor))
-        if not key:
-            continue
-        if block.tag in _HEADINGS and block not in carded:
+        if block.tag in _HEADINGS and block not in carded and has_words(_element_text(anchor)):
             carded.add(block)
             found.update(_card_blurbs(block, wanted))
-        if key not in haystack:
+        if block in judged:
             continue
         judged.add(block)
         block_key = text_key(_element_text(block))
@@ -307,8 +308,7 @@ def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
     wanted = {k for k in wanted if k}
     if not wanted:
         return set()
-    haystack = "\n".join(wanted)
-    return _link_only_blocks(tree, wanted, haystack) | _caption_texts(tree, wanted)
+    return _link_only_blocks(tree, wanted) | _caption_texts(tree, wanted)
 
 
 # (A script's or style's text is its only child: HTML parsers give them no elements.)
