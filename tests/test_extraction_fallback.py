@@ -82,3 +82,30 @@ def test_trafilaturas_metadata_only_for_a_page_that_names_no_site(monkeypatch: p
     assert calls == []
     article = extractor.extract_article(page(8), "https://news.example/quay")
     assert article is not None and calls == [1]
+
+
+def test_the_shared_tree_is_the_same_after_extraction() -> None:
+    """trafilatura's main pass runs with the page's <head> taken out (less to copy and prune): the
+    caller's tree, which the crawl also classifies and lists links from, gets it back unchanged."""
+    from lxml import etree
+
+    from newscrawler.extract.htmlparse import parse_html
+
+    html = page(6).replace("<head>", "<head><meta name='author' content='Ann Lee'><link rel=canonical href='/q'>")
+    tree = parse_html(html)
+    before = etree.tostring(tree)
+    assert extractor.extract_parsed(tree, len(html), "https://news.example/quay") is not None
+    assert etree.tostring(tree) == before
+
+
+@pytest.mark.parametrize("script, detached", [
+    ('{"@type": "NewsArticle", "headline": "Quay"}', True),
+    ('{"@type": "NewsArticle", "articleBody": "The northern quay reopens."}', False),  # trafilatura's rescue reads it
+    ('{"@type": "DiscussionForumPosting"}', False),  # a forum thread keeps its comments
+])
+def test_the_head_stays_when_trafilatura_would_read_it(script: str, detached: bool) -> None:
+    from newscrawler.extract.htmlparse import parse_html
+
+    tree = parse_html(page(3).replace("<head>", f"<head><script type='application/ld+json'>{script}</script>"))
+    head = extractor._detached_head(tree)
+    assert (head is not None) == detached and (tree.find("head") is None) == detached

@@ -181,11 +181,30 @@ def _run_trafilatura(tree: Any, url: str, fast: bool = False) -> Any | None:
     The page URL is deliberately not passed: trafilatura's URL checks reject loopback
     hosts and explicit ports, and ``Article.url`` is set by us anyway.
     """
+    head = _detached_head(tree) if fast else None
     try:
         return trafilatura.bare_extraction(tree, url=None, with_metadata=False, fast=fast, **TRAFILATURA_OPTIONS)
     except Exception as err:
         LOGGER.warning("trafilatura failed on %s: %s", url, err)
         return None
+    finally:
+        if head is not None:
+            tree.insert(0, head)
+
+
+_HEAD_JSON_NEEDED = ("articleBody", "DiscussionForumPosting")  # what trafilatura's main pass reads in a <head>
+
+
+def _detached_head(tree: Any) -> Any | None:
+    """The page's ``<head>``, taken out of ``tree`` while trafilatura copies and prunes the page
+    (the caller puts it back): its main pass without metadata reads nothing there but JSON-LD,
+    for an ``articleBody`` rescue and to tell a forum thread. None when the head has either."""
+    head = tree.find("head")
+    if head is None or any(needed in (script.text or "") for script in head.iter("script")
+                           for needed in _HEAD_JSON_NEEDED):
+        return None
+    tree.remove(head)
+    return head
 
 
 def _metadata(tree: Any, url: str, fast: bool = False) -> PageMetadata:
