@@ -227,7 +227,7 @@ def _card_blurbs(block: Any, wanted: set[str]) -> set[str]:
     found: set[str] = set()
     container = block.getparent()
     for _level in range(3):
-        if container is None or _longer_than(container, CARD_MAX_CHARS):
+        if container is None or len(_element_text(container)) > CARD_MAX_CHARS:
             break
         found.update(k for p in container.iter("p") if (k := text_key(_element_text(p))) in wanted)
         container = container.getparent()
@@ -264,39 +264,11 @@ def image_frame(img: Any) -> Any | None:
     for _depth in range(3):
         if node is None:
             return None
-        text = _stripped_text_within(node, FRAME_MAX_CHARS)
-        if text is None:  # longer: no frame
-            return None
+        text = _element_text(node).strip()  # (serializing a long block's text costs less than walking it)
         if text:
-            return node if node.tag in _FRAMES else None
+            return node if node.tag in _FRAMES and len(text) <= FRAME_MAX_CHARS else None
         node = node.getparent()
     return None
-
-
-def _longer_than(el: Any, limit: int) -> bool:
-    """``len(el.text_content()) > limit``, reading no more of the text than that."""
-    size = 0
-    for piece in el.itertext():
-        size += len(piece)
-        if size > limit:
-            return True
-    return False
-
-
-def _stripped_text_within(el: Any, limit: int) -> str | None:
-    """``el.text_content().strip()`` when that is at most ``limit`` characters, else None
-    (reading little more of a long text than ``limit`` characters)."""
-    parts: list[str] = []
-    size, check_at = 0, limit
-    for piece in el.itertext():
-        parts.append(piece)
-        size += len(piece)
-        if size > check_at:
-            if len("".join(parts).strip()) > limit:  # a stripped prefix only grows with the rest
-                return None
-            check_at = 2 * size
-    text = "".join(parts).strip()
-    return text if len(text) <= limit else None
 
 
 def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
