@@ -87,7 +87,16 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return count_words(self.text)
+        """:func:`words_in` of ``text``, counted once per text: the count is kept on the article
+        (not a field) with the text it counts, so an article pickled from an extraction worker
+        brings its count along (pickle keeps the one text object), and a new text is counted anew."""
+        text = self.text
+        counted = self.__dict__.get("_counted")
+        if counted is not None and counted[0] is text:
+            return counted[1]
+        words = count_words(text)
+        self.__dict__["_counted"] = (text, words)
+        return words
 
 
 @dataclass

@@ -117,7 +117,8 @@ EXTENSIONS = {"newscrawler.extensions.sitestats.SiteStats": 500, "newscrawler.ex
               "newscrawler.fetch.crawldelay.FlooredAutoThrottle": 0}
 # glibc's heap (newscrawler.extensions.memory): 0 leaves glibc's default; docs/crawling.md "Memory".
 MALLOC_MMAP_THRESHOLD = 128 * 1024  # bytes: larger blocks (page bodies) are mapped and unmapped
-GC_THRESHOLD = 7000  # the crawling process's youngest-generation threshold (Python: 700); 0 leaves gc alone
+GC_THRESHOLD = 7000  # the youngest-generation threshold of the crawling process and the extraction workers
+# (Python: 700); 0 leaves gc alone
 
 # --- Scale out: a Redis frontier shared by several crawler processes (newscrawler.frontier.scheduler) ----
 # Set FRONTIER_URL (redis://HOST:PORT/DB; `crawl --frontier`) to share the request queue and seen set.

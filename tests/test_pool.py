@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -24,6 +25,7 @@ from newscrawler.extract.extractor import extract_article
 from newscrawler.discover.links import feed_links, page_links
 from newscrawler.process.page import PageJob, PageResult, process_page
 from newscrawler.process.pool import ExtractionPool, PoolError, WorkerLost
+from newscrawler.process.worker import collect_every
 from tests.support.cli import LOCAL, ROOT
 
 PAGE = Path(__file__).parent / "data" / "extraction" / "free_with_subscribe_box.html"
@@ -86,6 +88,24 @@ def test_pool_extracts_what_in_process_extraction_does() -> None:
     closed.close()
     with pytest.raises(PoolError, match="closed"):
         asyncio.run(closed.process(job))
+
+
+@pytest.mark.unit
+def test_workers_collect_their_youngest_generation_every_gc_threshold_allocations() -> None:
+    before = gc.get_threshold()
+    try:
+        collect_every(0)
+        assert gc.get_threshold() == before
+        collect_every(7000)
+        assert gc.get_threshold() == (7000, *before[1:])
+    finally:
+        gc.set_threshold(*before)
+    from scrapy.utils.test import get_crawler
+
+    from newscrawler.spiders.news import extraction_pool
+
+    assert extraction_pool(get_crawler(settings_dict={"GC_THRESHOLD": 5000}), workers=2).gc_threshold == 5000
+    assert ExtractionPool(2).gc_threshold == 0
 
 
 @pytest.mark.unit

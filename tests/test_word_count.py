@@ -101,3 +101,25 @@ def test_a_cjk_story_reads_as_prose(page: str) -> None:
     tree = parse_html(html)
     decision = classify_page(url, tree, extract_parsed(tree, len(html), url))
     assert decision.is_article, decision
+
+
+def test_an_article_from_a_worker_brings_its_word_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker counts the words (the article decision needs them); the crawling process, which
+    validates and stores the article, does not count them again; a changed text is counted anew."""
+    import pickle
+
+    import archive.article
+
+    article = Article(url="https://news.example/a", title="t", text="Three words here\nand two")
+    assert article.word_count == 5
+    received = pickle.loads(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+    assert received == article and received == Article(url="https://news.example/a", title="t", text=article.text)
+
+    def no_count(text: str) -> int:
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(archive.article, "count_words", no_count)
+    assert received.word_count == 5
+    monkeypatch.undo()
+    received.text = "Now four words here"
+    assert received.word_count == 4

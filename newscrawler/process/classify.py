@@ -162,16 +162,30 @@ def body_profile(tree: etree._Element, article: Article) -> BodyProfile:
     The link share counts the body's text that is the text of one of the page's links
     (of two words or more: a one-word link such as "Home" would match ordinary words):
     teaser headlines and link lists, not a story's few inline links."""
-    lines = [(line, key) for line in article.text.split("\n") if (key := _key(line))]
-    keys = [key for _, key in lines]
-    body = " ".join(keys)
+    text = article.text
+    # The lines' keys joined: no word spans a line, and case folding works letter by letter.
+    body = " ".join(_WORD.findall(text.casefold()))
     tokens = body.split()
     pairs = set(zip(tokens, tokens[1:]))  # an anchor's first two words must stand together in the body
-    texts = {text for a in tree.iter("a") if len(text := " ".join(a.itertext())) > 4}  # (menus repeat theirs)
-    anchors = {key for text in texts if " " in (key := _key(text))}
+    anchors = {key for anchor in anchor_texts(tree) if " " in (key := _key(anchor))}
     linked = sum(body.count(key) * len(key) for key in anchors if tuple(key.split(" ", 2)[:2]) in pairs)
-    paragraphs = sum(1 for line, _ in lines if words_in(line) >= PARAGRAPH_WORDS)  # (Chinese, Japanese, Thai too)
+    # Lines of PARAGRAPH_WORDS words (Chinese, Japanese, Thai too) with a key, as the lines of ``body``.
+    paragraphs = sum(1 for line in text.split("\n") if words_in(line) >= PARAGRAPH_WORDS
+                     and _WORD.search(line.casefold()))
     return BodyProfile(article.word_count, paragraphs, min(1.0, linked / len(body)) if body else 0.0)
+
+
+def anchor_texts(tree: etree._Element) -> set[str]:
+    """The distinct texts (their pieces joined by spaces) of the page's links, of more than 4 characters.
+
+    A link without child elements, nearly all of them, is its ``.text``: no ``itertext()``
+    iterator per link (a page has ~200; this halves the time)."""
+    texts = set()
+    for a in tree.iter("a"):
+        text = (a.text or "") if not len(a) else " ".join(a.itertext())
+        if len(text) > 4:  # (menus repeat theirs)
+            texts.add(text)
+    return texts
 
 
 def teaser_share(tree: etree._Element, article: Article) -> float:

@@ -83,8 +83,10 @@ class _Worker:
 class ExtractionPool:
     """A process pool for :func:`~newscrawler.process.page.process_page`, opened and closed with the crawl."""
 
-    def __init__(self, workers: int, max_pending: int = 0, max_tasks_per_child: int = 0) -> None:
+    def __init__(self, workers: int, max_pending: int = 0, max_tasks_per_child: int = 0,
+                 gc_threshold: int = 0) -> None:
         self.workers = max(0, workers)
+        self.gc_threshold = max(0, gc_threshold)  # the workers' youngest-generation threshold (0: Python's)
         self.max_pending = max_pending or 2 * max(1, self.workers)
         self.max_tasks_per_child = max(0, max_tasks_per_child)
         self._live: list[_Worker] = []
@@ -217,7 +219,7 @@ class ExtractionPool:
         result_reader, result_writer = context.Pipe(duplex=False)
         for conn in (job_writer, result_reader):
             _enlarge(conn.fileno())
-        process = context.Process(target=serve, args=(job_reader, result_writer, os.getpid()),
+        process = context.Process(target=serve, args=(job_reader, result_writer, os.getpid(), self.gc_threshold),
                                   name="extraction-worker", daemon=True)
         process.start()
         job_reader.close()  # the worker's ends: its exit then closes the pipes

@@ -95,12 +95,16 @@ def answer_frame(job: PageJob) -> bytes:
         return result_frame(False, f"{type(exc).__name__}: {exc}")
 
 
-def serve(jobs: Connection, results: Connection, parent_pid: int) -> None:
-    """A worker process's main function: process pages until the job pipe ends."""
+def serve(jobs: Connection, results: Connection, parent_pid: int, gc_threshold: int = 0) -> None:
+    """A worker process's main function: process pages until the job pipe ends.
+
+    ``gc_threshold``: the youngest generation is collected every that many allocations
+    instead of Python's 700 (0 leaves it), as in the crawling process (``GC_THRESHOLD``)."""
     init_worker(parent_pid)
     # The modules and data loaded so far live as long as the worker: keep them out of
     # the collector's way (measured: the collections' time per page halves).
     gc.freeze()
+    collect_every(gc_threshold)
     reader = open(jobs.fileno(), "rb", buffering=0, closefd=False)  # noqa: SIM115 (closed with `jobs`)
     out = results.fileno()
     queued = select.poll()
@@ -123,6 +127,16 @@ def serve(jobs: Connection, results: Connection, parent_pid: int) -> None:
         reader.close()
         jobs.close()
         results.close()
+
+
+def collect_every(threshold: int) -> None:
+    """Collect the youngest generation every ``threshold`` allocations (0: leave Python's 700).
+
+    A page leaves ~1,500 container objects behind: 2 collections a page at 700, for nothing
+    (measured on the bench pages: the collector's CPU 0.33 ms a page at 700, 0.08 at 7,000)."""
+    if threshold > 0:
+        _, middle, oldest = gc.get_threshold()
+        gc.set_threshold(threshold, middle, oldest)
 
 
 def init_worker(parent_pid: int) -> None:

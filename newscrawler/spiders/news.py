@@ -79,7 +79,8 @@ def extraction_pool(crawler: Crawler, workers: int | None = None) -> ExtractionP
         configured = setting(settings, "EXTRACTION_WORKERS")
         workers = default_workers() if configured in (None, "", "auto") else int(configured)
     pool = ExtractionPool(workers, setting_int(settings, "EXTRACTION_MAX_PENDING"),
-                          setting_int(settings, "EXTRACTION_MAX_TASKS_PER_CHILD"))
+                          setting_int(settings, "EXTRACTION_MAX_TASKS_PER_CHILD"),
+                          gc_threshold=setting_int(settings, "GC_THRESHOLD"))
     crawler.signals.connect(pool.close, signal=signals.spider_closed)
     crawler.signals.connect(pool.close, signal=signals.engine_stopped)
     return pool
