@@ -45,3 +45,23 @@ def test_marks_are_case_folded_with_dashes() -> None:
     assert [el.tag for el, _ in marked_matching(tree, re.compile("strasse"))] == ["div"]
     # "ß" folds to two letters: the elements after it are still found by their own marks
     assert [el.tag for el, _ in marked_matching(tree, re.compile("story-text"))] == ["p"]
+
+
+TEXTS = """<html><head><title>Quay reopens</title></head><body>
+<p>The quay <b>reopens</b> on Monday.</p><script>var quay = "reopens";</script>
+<div>Ferries return. The quay reopens<br>fully in May.</div><p>The quay\nreopens</p><p>the QUAY reopens</p>
+</body></html>"""
+
+
+@pytest.mark.parametrize("probe", ["The quay", "quay reopens", "reopens", "Ferries return. The", "nothing", "a"])
+def test_text_nodes_containing_agrees_with_xpath_contains(probe: str) -> None:
+    from lxml import etree
+
+    from newscrawler.extract.metadata.trees import text_nodes_containing
+
+    tree = parse_html(TEXTS)
+    expected = etree.XPath("//body//text()[contains(., $probe)][not(ancestor::script or ancestor::style)]")(
+        tree, probe=probe)
+    found = text_nodes_containing(tree, probe)
+    assert [str(t) for t in found] == [str(t) for t in expected]
+    assert [t.getparent() for t in found] == [t.getparent() for t in expected]

@@ -23,7 +23,7 @@ from lxml import etree
 
 from archive.article import words_in
 from newscrawler.extract.embeds import is_embedded
-from newscrawler.extract.metadata.trees import marked_matching
+from newscrawler.extract.metadata.trees import marked_matching, text_nodes_containing
 
 _WORD = re.compile(r"\w+")
 _ALNUM = re.compile(r"[^\W_]")
@@ -283,8 +283,6 @@ def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
     return _link_only_blocks(tree, wanted) | _caption_texts(tree, wanted)
 
 
-# (A script's or style's text is its only child: HTML parsers give them no elements.)
-_TEXT_CONTAINING = etree.XPath("//body/descendant::text()[contains(., $probe)][not(parent::script or parent::style)]")
 
 
 def locate_block(tree: Any, text: str, exact: bool = True) -> Any | None:
@@ -298,9 +296,9 @@ def locate_block(tree: Any, text: str, exact: bool = True) -> Any | None:
     if not key or not words:
         return None
     limit = 2 * len(text) + 100
-    nodes = _TEXT_CONTAINING(tree, probe=" ".join(words[:5]))
+    nodes = text_nodes_containing(tree, " ".join(words[:5]))
     if not nodes and len(words) > 2:  # the first words may span inline markup
-        nodes = _TEXT_CONTAINING(tree, probe=" ".join(words[:2]))
+        nodes = text_nodes_containing(tree, " ".join(words[:2]))
     for node in nodes[:10]:
         el = node.getparent()
         for _depth in range(4):

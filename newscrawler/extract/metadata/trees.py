@@ -98,6 +98,40 @@ def _starts(lengths: Iterable[int]) -> list[int]:
     return list(accumulate(map(add, lengths, repeat(1)), initial=0))  # one too many: never looked up
 
 
+# (A script's or style's text is its only child: HTML parsers give them no elements.)
+_BODY_TEXTS = etree.XPath("//body/descendant::text()[not(parent::script or parent::style)]")
+
+
+def text_nodes_containing(tree: Any, probe: str) -> list[Any]:
+    """The body's text nodes (smart strings: ``getparent()``) that contain ``probe``, in page order:
+    what ``//body//text()[contains(., $probe)]`` selects, less script and style text.
+
+    The page's text nodes are gathered once per tree; each probe is then a ``str.find`` over
+    them all (one XPath with ``contains()`` per probe cost 0.4 ms on a news page).
+    """
+    if not probe or "\n" in probe:
+        return [node for node in per_tree("body-texts", tree, _body_texts).values if probe in node]
+    texts: _Marks = per_tree("body-texts", tree, _body_texts)
+    found: list[Any] = []
+    last = -1
+    at = texts.text.find(probe)
+    while at >= 0:
+        line = bisect_right(texts.starts, at) - 1
+        if line != last:
+            found.append(texts.values[line])
+            last = line
+        at = texts.text.find(probe, at + 1)
+    return found
+
+
+def _body_texts(tree: Any) -> _Marks:
+    try:
+        values = _BODY_TEXTS(tree)
+    except Exception:  # lxml XPath errors on odd trees
+        values = []
+    return _Marks(values, "\n".join(values), _starts(map(len, values)))
+
+
 def element_marks(node: Any) -> str:
     """An element's class, id, rel and itemprop values, lower-cased in one string ("" without any)."""
     if not isinstance(node.tag, str):
