@@ -57,11 +57,15 @@ TEXTS = """<html><head><title>Quay reopens</title></head><body>
 def test_text_nodes_containing_agrees_with_xpath_contains(probe: str) -> None:
     from lxml import etree
 
-    from newscrawler.extract.metadata.trees import text_nodes_containing
+    from newscrawler.extract.metadata.trees import DIRECT_PROBES, text_nodes_containing
 
     tree = parse_html(TEXTS)
     expected = etree.XPath("//body//text()[contains(., $probe)][not(ancestor::script or ancestor::style)]")(
         tree, probe=probe)
-    found = text_nodes_containing(tree, probe)
-    assert [str(t) for t in found] == [str(t) for t in expected]
-    assert [t.getparent() for t in found] == [t.getparent() for t in expected]
+    direct = text_nodes_containing(tree, probe)  # the first probes of a page: an XPath each
+    for _ in range(DIRECT_PROBES):
+        text_nodes_containing(tree, "warm")
+    indexed = text_nodes_containing(tree, probe)  # later ones: the page's text nodes, indexed
+    for found in (direct, indexed):
+        assert [str(t) for t in found] == [str(t) for t in expected]
+        assert [t.getparent() for t in found] == [t.getparent() for t in expected]
