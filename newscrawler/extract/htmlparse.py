@@ -26,7 +26,8 @@ MAX_HTML_BYTES = 2_000_000  # what is bigger after stripping is truncated before
 # C0 controls but tab, newline and carriage return: not allowed in XML, and libxml2 stops at NUL
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
 _NONCHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE and U+FFFF in UTF-8
-_BULKY_OPEN = re.compile(rb"<(script|style|svg)\b")
+_BULKY_OPEN = re.compile(rb"<(script|style|svg)\b", re.IGNORECASE)
+_BULKY_CLOSE = {tag: re.compile(b"</" + tag, re.IGNORECASE) for tag in (b"script", b"style", b"svg")}
 _OPEN_TAG_REST = re.compile(rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")  # to the '>' outside quoted values
 _DOCTYPE_TAG = re.compile(rb"^< ?! ?DOCTYPE[^>]*/[^<>]*>", re.IGNORECASE)  # a self-closed doctype
 _FAULTY_HTML = re.compile(rb"(<html.*?)\s*/>", re.IGNORECASE)  # a self-closed <html/>
@@ -85,19 +86,18 @@ def strip_bulky_blocks(data: bytes) -> bytes:
 
     A linear scan (no regex backtracking on hostile input); an unclosed element keeps its body.
     """
-    lower = data.lower()  # ASCII-only for bytes: cheap
     out: list[bytes] = []
     pos = 0
-    for match in _BULKY_OPEN.finditer(lower):
-        start, tag = match.start(), match.group(1)
+    for match in _BULKY_OPEN.finditer(data):
+        start = match.start()
         if start < pos:
             continue
-        rest = _OPEN_TAG_REST.match(lower, match.end())
-        close = lower.find(b"</" + tag, rest.end()) if rest else -1
-        if close < 0:
+        rest = _OPEN_TAG_REST.match(data, match.end())
+        found = _BULKY_CLOSE[match.group(1).lower()].search(data, rest.end()) if rest else None
+        if found is None:
             break
-        open_end = rest.end() - 1
-        keep_body = b"ld+json" in lower[start:open_end]
+        close, open_end = found.start(), rest.end() - 1
+        keep_body = b"ld+json" in data[start:open_end].lower()
         out.append(data[pos : close if keep_body else open_end + 1])
         pos = close
     if not out:
