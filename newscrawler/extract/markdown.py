@@ -27,7 +27,6 @@ from typing import Any
 
 from lxml import etree
 
-_SPACE = re.compile(r"\s+")
 _NEEDS_ESCAPE = re.compile(r"^(?:[#>+*|`\\]|-(?:\s|$)|\d+[.)](?:\s|$))")
 _BLOCK_PREFIX = re.compile(r"^(?:#{1,6} |\s*- )")
 _SEPARATOR_ROW = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
@@ -46,7 +45,7 @@ class Block:
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # whitespace runs as one space, ends stripped (str.split is \s in C)
 
 
 def _escape(text: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from html import unescape
 
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
@@ -28,7 +27,7 @@ def clean_space(value: object) -> str:
         return ""
     if _ENTITY.search(value):
         value = unescape(value)
-    return _SPACE.sub(" ", value).strip()
+    return " ".join(value.split())  # whitespace runs as one space, ends stripped (str.split splits on \s, in C)
 
 
 def _is_code(tag: str) -> bool:
