@@ -69,3 +69,14 @@ def test_text_nodes_containing_agrees_with_xpath_contains(probe: str) -> None:
     for found in (direct, indexed):
         assert [str(t) for t in found] == [str(t) for t in expected]
         assert [t.getparent() for t in found] == [t.getparent() for t in expected]
+
+
+def test_a_probe_with_a_line_break_never_matches_across_text_nodes() -> None:
+    """The index joins the page's text nodes with line breaks: a probe holding one is asked by XPath."""
+    from newscrawler.extract.metadata.trees import DIRECT_PROBES, text_nodes_containing
+
+    tree = parse_html("<html><body><p>first line</p><p>second line</p></body></html>")
+    for _ in range(DIRECT_PROBES + 1):
+        text_nodes_containing(tree, "line")  # the page's text nodes are indexed by now
+    assert text_nodes_containing(tree, "line\nsecond") == []
+    assert [str(t) for t in text_nodes_containing(tree, "second")] == ["second line"]

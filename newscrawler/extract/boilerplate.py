@@ -283,8 +283,6 @@ def furniture_texts(tree: Any, wanted: set[str]) -> set[str]:
     return _link_only_blocks(tree, wanted) | _caption_texts(tree, wanted)
 
 
-
-
 def locate_block(tree: Any, text: str, exact: bool = True) -> Any | None:
     """The element of ``tree`` whose whole text is ``text`` (same tokens), or None.
 

@@ -23,6 +23,8 @@ from typing import Any
 
 from lxml import etree
 
+from newscrawler.extract.metadata.trees import BODY_TEXT_XPATH
+
 _NOTICE_MAX_WORDS = 40
 # Every notice the pattern below finds holds one of these, and is shorter than _NOTICE_REACH
 # characters on either side of it: the pattern runs only around them (3.6 ms over a whole page).
@@ -41,7 +43,7 @@ _TRUNCATION_NOTICE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # (A script's or style's text is its only child: HTML parsers give them no elements.)
-_PAGE_TEXT = etree.XPath("//body/descendant::text()[not(parent::script or parent::style)]", smart_strings=False)
+_PAGE_TEXT = etree.XPath(BODY_TEXT_XPATH, smart_strings=False)
 _BLOCK_TEXT = etree.XPath("descendant::text()[not(parent::script or parent::style)]", smart_strings=False)
 _NOTICE_BLOCKS = etree.XPath("//body/descendant::*[self::p or self::div or self::span or self::h2 or self::h3 "
                              "or self::h4 or self::a]")

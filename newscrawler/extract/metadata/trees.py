@@ -36,9 +36,9 @@ def per_tree(what: str, tree: Any, compute: Callable[[Any], Any]) -> Any:
 
 
 @dataclass
-class _Marks:
-    """The page's class, id, rel and itemprop values in document order, and all of them as one
-    lower-cased text, one value per line (line ``i`` starts at ``starts[i]``)."""
+class _Lines:
+    """Strings of a page in document order (its marks, or its text nodes), and all of them as one
+    text, one per line (line ``i`` starts at ``starts[i]``; the marks' text is lower-cased)."""
 
     values: list[Any]
     text: str
@@ -52,7 +52,7 @@ def marked_matching(tree: Any, pattern: re.Pattern[str]) -> list[tuple[Any, str]
     One regular-expression scan of all the page's marks, instead of one search per element
     (``pattern`` must not match across a line break).
     """
-    marks: _Marks = per_tree("mark-values", tree, _mark_values)
+    marks: _Lines = per_tree("mark-values", tree, _mark_values)
     found: list[tuple[Any, str]] = []
     seen: set[Any] = set()
     for line in _matching_lines(marks, pattern):
@@ -66,7 +66,7 @@ def marked_matching(tree: Any, pattern: re.Pattern[str]) -> list[tuple[Any, str]
 _LITERALS = re.compile(r"[\w-]+(?:\|[\w-]+)*")
 
 
-def _matching_lines(marks: _Marks, pattern: re.Pattern[str]) -> list[int]:
+def _matching_lines(marks: _Lines, pattern: re.Pattern[str]) -> list[int]:
     """The lines of ``marks.text`` where ``pattern`` matches, in order. A pattern of plain words
     (``byline|author|...``) is found by ``str.find`` per word: twice as fast as the regex engine."""
     if pattern.flags & re.IGNORECASE or not _LITERALS.fullmatch(pattern.pattern):
@@ -82,7 +82,7 @@ def _matching_lines(marks: _Marks, pattern: re.Pattern[str]) -> list[int]:
     return list(dict.fromkeys(bisect_right(marks.starts, start) - 1 for start in starts))
 
 
-def _mark_values(tree: Any) -> _Marks:
+def _mark_values(tree: Any) -> _Lines:
     try:
         values = _MARK_VALUES(tree)
     except Exception:  # lxml XPath errors on odd trees
@@ -90,7 +90,7 @@ def _mark_values(tree: Any) -> _Marks:
     raw = "\n".join(values)
     text = raw.casefold().replace("_", "-")
     lengths = map(len, values) if len(text) == len(raw) else (len(v.casefold()) for v in values)  # "ß"
-    return _Marks(values, text, _starts(lengths))
+    return _Lines(values, text, _starts(lengths))
 
 
 def _starts(lengths: Iterable[int]) -> list[int]:
@@ -98,16 +98,18 @@ def _starts(lengths: Iterable[int]) -> list[int]:
     return list(accumulate(map(add, lengths, repeat(1)), initial=0))  # one too many: never looked up
 
 
-# (A script's or style's text is its only child: HTML parsers give them no elements.)
-_BODY_TEXTS = etree.XPath("//body/descendant::text()[not(parent::script or parent::style)]")
-_TEXTS_CONTAINING = etree.XPath("//body/descendant::text()[contains(., $probe)][not(parent::script or parent::style)]")
+# The body's text nodes, less script and style text (a script's or style's text is its only
+# child: HTML parsers give them no elements). Also read by the paywall check.
+BODY_TEXT_XPATH = "//body/descendant::text()[not(parent::script or parent::style)]"
+_BODY_TEXTS = etree.XPath(BODY_TEXT_XPATH)
+_TEXTS_CONTAINING = etree.XPath(BODY_TEXT_XPATH + "[contains(., $probe)]")
 DIRECT_PROBES = 2  # probes of a page answered by an XPath each (0.4 ms) before its text nodes are indexed (0.8 ms)
 
 
 @dataclass
 class _Probes:
     asked: int = 0
-    index: _Marks | None = None
+    index: _Lines | None = None
 
 
 def text_nodes_containing(tree: Any, probe: str) -> list[Any]:
@@ -120,8 +122,8 @@ def text_nodes_containing(tree: Any, probe: str) -> list[Any]:
     """
     probes: _Probes = per_tree("text-probes", tree, lambda _tree: _Probes())
     probes.asked += 1
-    if probes.index is None and (probes.asked <= DIRECT_PROBES or "\n" in probe or not probe):
-        return _TEXTS_CONTAINING(tree, probe=probe)
+    if not probe or "\n" in probe or (probes.index is None and probes.asked <= DIRECT_PROBES):
+        return _TEXTS_CONTAINING(tree, probe=probe)  # (a line break would match across the index's nodes)
     if probes.index is None:
         probes.index = _body_texts(tree)
     texts = probes.index
@@ -137,12 +139,12 @@ def text_nodes_containing(tree: Any, probe: str) -> list[Any]:
     return found
 
 
-def _body_texts(tree: Any) -> _Marks:
+def _body_texts(tree: Any) -> _Lines:
     try:
         values = _BODY_TEXTS(tree)
     except Exception:  # lxml XPath errors on odd trees
         values = []
-    return _Marks(values, "\n".join(values), _starts(map(len, values)))
+    return _Lines(values, "\n".join(values), _starts(map(len, values)))
 
 
 def element_marks(node: Any) -> str:
