@@ -15,7 +15,6 @@ import argparse
 import itertools
 import os
 import random
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -114,17 +113,19 @@ def plan_uses_index(db: Path, site: str) -> bool:
     return "USING INDEX" in plan or "USING COVERING INDEX" in plan
 
 
-def export_subprocess(db: Path) -> tuple[float, float, int]:
-    """(articles/s, peak RSS MB, count) of `newscrawler export` writing JSON Lines to /dev/null."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def export_subprocess(db: Path, *args: str) -> tuple[float, float, int]:
+    """(articles/s, peak RSS MB, count) of `newscrawler export ARGS` (default: JSON Lines to /dev/null),
+    the peak of that one process (``wait4``)."""
     started = time.perf_counter()
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        subprocess.run([sys.executable, "-m", "newscrawler", "export", "--db", str(db)], stdout=sink, check=True)
+        proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "export", "--db", str(db), *args], stdout=sink)
+        _pid, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"newscrawler export {' '.join(args)} failed")
     with sqlite3.connect(db) as conn:
         count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    return count / elapsed, max(peak, before) / 1024, count
+    return count / elapsed, usage.ru_maxrss / 1024, count
 
 
 def bytes_per_table(db: Path, n: int) -> list[tuple[str, float]]:
@@ -163,6 +164,14 @@ def run(db: Path, n: int, reuse: bool) -> list[tuple[str, str, str]]:
     reader.dispose()
     rate, peak, count = export_subprocess(db)
     rows.append(("export jsonl, CLI subprocess", f"{rate:,.0f} articles/s", f"peak RSS {peak:.0f} MB"))
+    parquet = db.with_suffix(".parquet")
+    try:
+        rate, peak, count = export_subprocess(db, "--format", "parquet", "-o", str(parquet))
+        rows.append(("export parquet, CLI subprocess", f"{rate:,.0f} articles/s",
+                     f"peak RSS {peak:.0f} MB, {parquet.stat().st_size / count:,.0f} bytes/article"))
+        parquet.unlink()
+    except SystemExit as exc:  # pyarrow is an extra
+        rows.append(("export parquet, CLI subprocess", "not run", str(exc)))
     size = db.stat().st_size
     rows.append(("archive size", f"{size / 2**20:,.0f} MB", f"{size / count:,.0f} bytes/article"))
     for table, per in bytes_per_table(db, count):

@@ -17,6 +17,7 @@ from newscrawler.cli.crawl_cmds import crawl, demo, fetch
 from newscrawler.cli.explain_cmd import explain
 from newscrawler.runner import EXIT_LOCKED, EXIT_USAGE
 from newscrawler.cli.query_cmds import export, migrate, reextract, search, show, stats
+from newscrawler.cli.serve_cmd import serve
 from newscrawler.cli.state_cmds import history, runs, schedule, sources
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def main() -> None:
 
 
 for command in (crawl, fetch, explain, search, show, export, stats, reextract, migrate, demo, runs, history,
-                sources, schedule):
+                sources, schedule, serve):
     main.add_command(command)
 
 

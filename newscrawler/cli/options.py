@@ -121,25 +121,32 @@ def filter_options(func: F) -> F:
     ])
 
 
-def _format(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and value.lower() not in FORMATS:
-        raise OneLineUsageError(f"--format {value!r}: use one of {', '.join(FORMATS)}")
-    return value.lower() if value else None
+def _format(formats: tuple[str, ...]) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None and value.lower() not in formats:
+            raise OneLineUsageError(f"--format {value!r}: use one of {', '.join(formats)}")
+        return value.lower() if value else None
+
+    return check
 
 
-def output_options(default: str = "table") -> Callable[[F], F]:
+def output_options(default: str = "table", files: tuple[str, ...] = ()) -> Callable[[F], F]:
     """--format table|json|jsonl|csv (default ``default``), -o/--output FILE, and the hidden
-    shorthands --json, --jsonl, --csv; the command gets ``fmt`` and ``output``."""
+    shorthands --json, --jsonl, --csv; the command gets ``fmt`` and ``output``. ``files``: more
+    formats this command writes, only to a file (parquet...): they need --output."""
+    formats = (*FORMATS, *files)
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def command(*args: Any, fmt: str | None, shorthand: str | None, **kwargs: Any) -> Any:
             if fmt and shorthand and fmt != shorthand:
                 raise OneLineUsageError(f"--format {fmt} and --{shorthand} disagree: give one")
+            if fmt in files and not kwargs.get("output"):
+                raise OneLineUsageError(f"--format {fmt} writes a file: give --output FILE")
             return func(*args, fmt=fmt or shorthand or default, **kwargs)
 
         options: list[Callable[[Any], Any]] = [
-            click.option("--format", "fmt", metavar="|".join(FORMATS), callback=_format,
+            click.option("--format", "fmt", metavar="|".join(formats), callback=_format(formats),
                          help=f"Output format  [default: {default}]."),
             click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
                          help="Write to FILE instead of standard output."),
