@@ -54,7 +54,6 @@ TABLES: dict[str, dict[str, Any]] = {
                     "encoding": "The character encoding the page was decoded with",
                     "fetched_at": "When it was fetched (UTC)", "html_zstd": "The body, zstd-compressed",
                     "size": "The body's size in bytes"},
-        "hidden": False,
     },
     "article_versions": {
         "description": "Every distinct title and text an article has had; version 1 is the first fetch",

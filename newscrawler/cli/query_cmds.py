@@ -119,7 +119,7 @@ def export(fmt: str, output: str | None, include_duplicates: bool, db: str | Non
     rows = with_aliases(engine, articles) if include_duplicates else map(article_to_dict, articles)
     fields = DUPLICATE_FIELDS if include_duplicates else EXPORT_FIELDS
     columns = [*EXPORT_COLUMNS, "duplicate_of"] if include_duplicates else EXPORT_COLUMNS
-    if fmt == "parquet" and output:
+    if fmt == "parquet" and output:  # (output_options refuses parquet without one)
         count = write_parquet(rows, output, fields)
         click.echo(f"exported {count} {'rows' if include_duplicates else 'articles'} to {output}", err=True)
         return
