@@ -213,6 +213,8 @@ class UrlState(Base):
     # The token of the crawl that wrote this row and had not settled it yet (NULL: settled).
     # Readers take such a row as untrusted: see archive.state.untrusted.
     pending: Mapped[int | None] = mapped_column(BigInteger)
+    # when its latest failure happened (None: never failed): "failed URLs of the last run"
+    last_failed: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ArticleVersion(Base):
