@@ -234,10 +234,12 @@ def strong_evidence(via: str | None, declared: str | None, declared_by: str) -> 
     return via if via in STRONG_VIA else None
 
 
-def pre_decision(url: str, tree: etree._Element, via: str | None = None) -> PageDecision | None:
+def pre_decision(url: str, tree: etree._Element, via: str | None = None,
+                 declared: tuple[str | None, str] | None = None) -> PageDecision | None:
     """The decision when the URL or structured data marks a listing or site page and nothing strong
-    speaks for an article; None when the page is to be extracted and decided on its story."""
-    return _early(url_shape(url), *declared_types(tree), via)
+    speaks for an article; None when the page is to be extracted and decided on its story.
+    ``declared``: the page's :func:`declared_types`, if already read."""
+    return _early(url_shape(url), *(declared or declared_types(tree)), via)
 
 
 def _early(shape: str, declared: str | None, declared_by: str, via: str | None) -> PageDecision | None:
@@ -253,11 +255,13 @@ def _early(shape: str, declared: str | None, declared_by: str, via: str | None) 
     return None
 
 
-def classify_page(url: str, tree: etree._Element, article: Article | None, via: str | None = None) -> PageDecision:
+def classify_page(url: str, tree: etree._Element, article: Article | None, via: str | None = None,
+                  declared_types_: tuple[str | None, str] | None = None) -> PageDecision:
     """Is this page an article? ``tree`` is the page's parsed lxml HTML tree, ``article`` what extraction
-    found on it (None: nothing), ``via`` how its URL was found (see :data:`STRONG_VIA`)."""
+    found on it (None: nothing), ``via`` how its URL was found (see :data:`STRONG_VIA`);
+    ``declared_types_``: the page's :func:`declared_types`, if already read (they are read once)."""
     shape = url_shape(url)
-    declared, declared_by = declared_types(tree)
+    declared, declared_by = declared_types_ or declared_types(tree)
     early = _early(shape, declared, declared_by, via)
     if early is not None:
         return early

@@ -28,7 +28,7 @@ from archive.article import Article
 from archive.rawhtml import compress_html
 from archive.urls import site_of
 from newscrawler.process.charsets import decode_checked, labels
-from newscrawler.process.classify import PageDecision, classify_page, pre_decision
+from newscrawler.process.classify import PageDecision, classify_page, declared_types, pre_decision
 from newscrawler.discover.links import Link, feed_links, page_links
 from newscrawler.extract.profile import Profile
 
@@ -126,14 +126,15 @@ def process_page(job: PageJob) -> PageResult:
     links = [] if job.single else page_links(view, base, site_of(job.url))
     feeds = feed_links(view, base) if job.feeds else []
     # Listing and site pages that nothing speaks for are decided before extraction (no story needed).
-    early = None if job.single else pre_decision(job.url, view, job.via)
+    declared = None if job.single else declared_types(view)  # JSON-LD and og:type, read once
+    early = None if job.single else pre_decision(job.url, view, job.via, declared)
     article = None
     if early is None and tree is not None:
         article = extract_parsed(tree, len(prepared), job.url, job.profile)
     if job.single:
         decision = PageDecision(True, "single")
     else:
-        decision = early or classify_page(job.url, view, article, job.via)
+        decision = early or classify_page(job.url, view, article, job.via, declared)
     del view
     result = PageResult(encoding, decision.is_article, decision.reason, links=links, feeds=feeds,
                         charset_corrected=corrected, evidence=decision.evidence)
