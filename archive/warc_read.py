@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -127,11 +128,33 @@ def _open(path: str) -> IO[bytes]:
         raise WarcFileError(f"{path}: cannot open: {exc.strerror or exc}") from exc
 
 
+ARC_LINE = re.compile(rb"^\S+://\S* \S+ \d{12,14} ")
+
+
+def check_format(path: str, fh: IO[bytes]) -> None:
+    """Raise WarcFileError unless ``fh`` starts like a WARC or ARC file, gzipped or not (warcio
+    would read any line of words as an ARC header)."""
+    head = fh.read(1 << 16)
+    fh.seek(0)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)
+        except zlib.error as exc:
+            raise WarcFileError(f"{path}: not a WARC or ARC file (bad gzip data: {exc})") from exc
+    first = head.lstrip(b"\r\n").split(b"\n", 1)[0]
+    if not first:
+        raise WarcFileError(f"{path}: not a WARC or ARC file (empty)")
+    if not (first.startswith((b"WARC/", b"filedesc://")) or ARC_LINE.match(first)):
+        shown = first[:40].decode("utf-8", "replace")
+        raise WarcFileError(f"{path}: not a WARC or ARC file (it starts with {shown!r})")
+
+
 def read_responses(path: str, stats: ReadStats | None = None,
                    revisits: Revisits | None = None) -> Iterator[WarcResponse | BadRecord]:
     """The HTTP responses of the WARC or ARC file ``path``, and its bad records, in file order."""
     stats = stats if stats is not None else ReadStats()
     with _open(path) as fh:
+        check_format(path, fh)
         iterator = ArchiveIterator(fh, arc2warc=True, check_digests=True)
         first = True
         while True:

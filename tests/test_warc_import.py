@@ -1,0 +1,157 @@
+"""End to end: `newscrawler import-warc` in a subprocess, of WARC files of the demo site on 127.0.0.1.
+
+The WARC files hold the demo server's real HTTP responses (recorded with warcio, or by
+``wget --warc-file``); nothing but loopback is contacted, and the import itself contacts nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from newscrawler.demo.content import ARTICLES
+from tests.support.cli import cli, rows
+from tests.support.warcs import truncated, with_wrong_digest, write_warc
+
+pytestmark = pytest.mark.e2e
+
+
+def fetched_urls(base_url: str, requests: list[tuple[str, str, int]]) -> list[str]:
+    """Every URL the crawl asked the server for, once each, in the order asked."""
+    return list(dict.fromkeys(base_url + path for method, path, _ in requests if method == "GET"))
+
+
+def articles(db: Path) -> dict[str, tuple[str, str]]:
+    """Path -> (title, content hash) of the archive's articles."""
+    return {urlsplit(url).path: (title, digest)
+            for url, title, digest in rows(db, "SELECT canonical_url, title, content_hash FROM articles")}
+
+
+def comparable(found: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """The articles, a syndicated copy's pair (either of which may be the stored one) under one name."""
+    pairs = {a.path: min(a.path, a.duplicate_of) for a in ARTICLES if a.duplicate_of}
+    pairs.update({original: name for original, name in [(a.duplicate_of, min(a.path, a.duplicate_of))
+                                                         for a in ARTICLES if a.duplicate_of]})
+    return {pairs.get(path, path): value for path, value in found.items()}
+
+
+@pytest.fixture(scope="module")
+def site_warc(site, crawled, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A gzipped WARC of every response the crawl of the demo site received."""
+    _, result, requests = crawled
+    assert result.code == 0, result.stderr
+    return write_warc(tmp_path_factory.mktemp("warc") / "site.warc.gz", fetched_urls(site.base_url, requests))
+
+
+def test_import_gives_the_same_articles_as_the_crawl(crawled, site_warc: Path, tmp_path: Path) -> None:
+    db = tmp_path / "imported.sqlite3"
+    result = cli("import-warc", str(site_warc), "--db", str(db))
+    assert result.code == 0, result.stderr
+    crawl_db = crawled[0]
+    assert comparable(articles(db)) == comparable(articles(crawl_db))
+    assert len(articles(db)) > 20
+    (command, status, new, args) = rows(db, "SELECT command, status, articles_new, args FROM runs")[0]
+    assert (command, status, new) == ("import-warc", "ok", len(articles(db)))
+    assert json.loads(args)["files"] == [str(site_warc)]
+    # the raw HTML and the URL states, as a crawl keeps them
+    (missing,) = rows(db, "SELECT count(*) FROM articles a LEFT JOIN raw_pages r ON r.article_id = a.id "
+                          "WHERE r.html_zstd IS NULL")[0]
+    assert missing == 0
+    kinds = dict(rows(db, "SELECT kind, count(*) FROM urls GROUP BY kind"))
+    assert kinds["article"] >= len(articles(db)) and kinds.get("listing", 0) > 0
+    assert f"{len(articles(db))} new" in result.stderr
+
+
+def test_importing_twice_adds_nothing_and_reads_uncompressed_files(site, crawled, tmp_path: Path) -> None:
+    plain = write_warc(tmp_path / "site.warc", fetched_urls(site.base_url, crawled[2]), gzip=False)
+    db = tmp_path / "twice.sqlite3"
+    first = cli("import-warc", str(plain), "--db", str(db))
+    assert first.code == 0, first.stderr
+    before = rows(db, "SELECT id, canonical_url, content_hash, fetched_at FROM articles ORDER BY id")
+    versions = rows(db, "SELECT count(*) FROM article_versions")
+    assert comparable(articles(db)) == comparable(articles(crawled[0]))
+    second = cli("import-warc", str(plain), "--db", str(db))
+    assert second.code == 0, second.stderr
+    assert "0 new, 0 updated" in second.stderr
+    assert rows(db, "SELECT id, canonical_url, content_hash, fetched_at FROM articles ORDER BY id") == before
+    assert rows(db, "SELECT count(*) FROM article_versions") == versions
+    runs = rows(db, "SELECT command, status, articles_new, articles_updated FROM runs ORDER BY id")
+    assert runs == [("import-warc", "ok", len(before), 0), ("import-warc", "ok", 0, 0)]
+
+
+def test_wget_warc_of_the_site_archives_its_articles(site, tmp_path: Path) -> None:
+    if shutil.which("wget") is None:
+        pytest.skip("wget not installed (.ci/run installs it)")
+    warc = tmp_path / "wget"
+    done = subprocess.run(["wget", "--recursive", "--level=inf", "--no-verbose", "--delete-after",
+                           "--no-directories", "-P", str(tmp_path / "files"), f"--warc-file={warc}",
+                           site.base_url + "/"], capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 8), done.stderr[-2000:]  # 8: some page answered 404
+    db = tmp_path / "wget.sqlite3"
+    result = cli("import-warc", f"{warc}.warc.gz", "--db", str(db))
+    assert result.code == 0, result.stderr
+    got = set(articles(db))
+    linked = {a.path for a in ARTICLES if not a.disallowed and not a.duplicate_of}
+    fetched = {urlsplit(u).path for (u,) in rows(db, "SELECT url FROM urls")}
+    assert got, result.stderr
+    # every article page wget fetched is archived (a syndicated copy as its original's alias)
+    assert {p for p in linked & fetched if not p.startswith("/private/")} <= got
+    assert not {p for p in got if p.startswith(("/section/", "/tag/", "/author/"))}
+
+
+def test_bad_files_give_one_line_errors_and_lose_nothing(site_warc: Path, tmp_path: Path) -> None:
+    db = tmp_path / "bad.sqlite3"
+    assert cli("import-warc", str(site_warc), "--db", str(db)).code == 0
+    before = rows(db, "SELECT id, content_hash FROM articles ORDER BY id")
+    junk = tmp_path / "notes.warc"
+    junk.write_text("these are notes, not a WARC file\n")
+    cut = truncated(site_warc, tmp_path / "cut.warc.gz")
+
+    result = cli("import-warc", str(junk), "--db", str(db))
+    assert result.code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {junk}: not a WARC or ARC file (it starts with 'these are notes, not a WARC file')"]
+    assert "Traceback" not in result.stderr
+
+    result = cli("import-warc", str(cut), "--db", str(db))
+    assert result.code == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {cut}: truncated at offset "), result.stderr
+    assert rows(db, "SELECT id, content_hash FROM articles ORDER BY id") == before
+    statuses = [s for (s,) in rows(db, "SELECT status FROM runs ORDER BY id")]
+    assert statuses == ["ok", "failed", "partial"]
+
+
+def test_truncated_file_keeps_the_records_before_the_damage(site_warc: Path, tmp_path: Path) -> None:
+    db = tmp_path / "cut.sqlite3"
+    cut = truncated(site_warc, tmp_path / "cut.warc.gz")
+    result = cli("import-warc", str(cut), "--db", str(db))
+    assert result.code == 3, result.stderr
+    whole = tmp_path / "whole.sqlite3"
+    assert cli("import-warc", str(site_warc), "--db", str(whole)).code == 0
+    got, everything = set(articles(db)), set(articles(whole))
+    assert got <= everything and len(everything - got) <= 1  # at most the last record's article is lost
+
+
+def test_wrong_digest_record_is_counted_and_skipped(site, tmp_path: Path) -> None:
+    article = next(a for a in ARTICLES if not a.disallowed and not a.duplicate_of and a.path.count("/") > 3)
+    urls = [site.base_url + "/", site.base_url + article.path]
+    plain = write_warc(tmp_path / "two.warc", urls, gzip=False)
+    damaged = with_wrong_digest(plain, tmp_path / "damaged.warc", b"</html>", b"</HTML>")
+    db = tmp_path / "digest.sqlite3"
+    result = cli("import-warc", str(damaged), "--db", str(db))
+    assert result.code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "1 bad records skipped (1 digest" in warnings[0], result.stderr
+    assert "digest failed" in warnings[0]
+    assert article.path not in articles(db)
+    (stats,) = rows(db, "SELECT stats FROM runs")[0]
+    assert json.loads(stats)["warc/bad/digest"] == 1
+    # the same record undamaged is archived
+    assert cli("import-warc", str(plain), "--db", str(db)).code == 0
+    assert article.path in articles(db)
