@@ -66,12 +66,14 @@ def timed_import(warc: Path, db: Path, cwd: Path) -> dict[str, Any]:
     proc.wait()
     seconds = time.monotonic() - started
     sampler.stop()
+    main_rss, main_cpu, _, helper_cpu = sampler.crawler_and_helpers()
     with sqlite3.connect(db) as conn:
         stats = json.loads(conn.execute("SELECT stats FROM runs ORDER BY id DESC").fetchone()[0])
     stored = sum(int(stats.get(f"archive/{k}", 0)) for k in ("inserted", "updated", "unchanged"))
     return {"seconds": seconds, "inserted": int(stats.get("archive/inserted", 0)), "stored": stored,
             "unchanged": int(stats.get("archive/unchanged", 0)), "records": int(stats.get("warc/records", 0)),
-            "peak_rss": sampler.peak, "exit": proc.returncode}
+            "peak_rss": sampler.peak, "exit": proc.returncode, "cpu": main_cpu + helper_cpu, "main_cpu": main_cpu,
+            "main_rss": main_rss}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                               ("(b) import-warc again (unchanged)", again, again["unchanged"])):
         print(f"{label:<34} {count / run['seconds']:>8.1f} art/s  {count} articles, {run['records']} records "
               f"in {run['seconds']:.1f} s ({run['records'] / run['seconds']:.0f} records/s); "
-              f"peak RSS {run['peak_rss']:.0f} MB; exit {run['exit']}")
+              f"peak RSS {run['peak_rss']:.0f} MB (importing process {run['main_rss']:.0f} MB); CPU {run['cpu'] / max(1, count) * 1000:.1f} ms per article "
+              f"(importing process {run['main_cpu'] / max(1, count) * 1000:.1f} ms); exit {run['exit']}")
     return 0 if first["exit"] == 0 and again["exit"] == 0 else 1
 
 

@@ -173,6 +173,11 @@ def _import(options: ImportOptions, settings: Any, locked: bool) -> ImportReport
     stats = crawler.stats.get_stats()
     sys.stderr.flush()
     errors = dict(getattr(spider, "file_errors", {}))
+    reason = stats.get("finish_reason")
+    if reason is None:  # the crawler never ran (it logged why)
+        errors["import"] = "the import did not start (see the log above)"
+    elif reason not in ("finished", "archive_error"):
+        errors["import"] = f"the import ended early: {reason}"
     report = ImportReport(list(options.files), stats, errors, time.monotonic() - started)
     if aborted:
         report.notes.append(f"run{'s' if len(aborted) > 1 else ''} {', '.join(map(str, aborted))} never "

@@ -20,8 +20,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.asyncio import sleep
+from twisted.python.failure import Failure
 
 from archive.errors import ArchiveError
 from archive.state import count_all_url_states
@@ -32,6 +35,7 @@ from newscrawler.discover.backlog import Backlog
 from newscrawler.discover.keytable import KeyTable
 from newscrawler.discover.links import Link
 from newscrawler.fetch.warcreplay import META_KEY
+from newscrawler.config import setting_int
 from newscrawler.items import ArticleItem
 from newscrawler.pipelines import archive_failed
 from newscrawler.process.page import PageResult
@@ -67,12 +71,16 @@ class WarcImportSpider(NewsSpider):
         self.revisits = Revisits()
         self.seen = KeyTable()  # hash() of the canonical URLs queued in this import
         self.redirects: dict[str, str] = {}  # canonical redirect target -> the URL that redirected to it
+        self.in_flight = 0  # requests yielded whose callback or errback has not run yet
+        self.window = 32
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WarcImportSpider:
         spider: WarcImportSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_depth = spider.max_pagination = 0
         spider.urls = RecordsOnly([], spider.rules, 0, Backlog(None, None))
+        spider.window = 2 * setting_int(crawler.settings, "CONCURRENT_REQUESTS")
+        crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
         return spider
 
     def open_url_states(self) -> None:
@@ -96,11 +104,42 @@ class WarcImportSpider(NewsSpider):
                     request = self._replay_request(item)
                     self._sync_counts()
                     if request is not None:
+                        if not await self._room():
+                            return
+                        self.in_flight += 1
                         yield request
             except WarcFileError as exc:
                 self.file_errors[path] = str(exc)
                 self.logger.info("%s", exc)
             self._sync_counts()
+
+    async def _room(self) -> bool:
+        """Wait until the requests in flight fall below the window and Scrapy takes more (the engine
+        would otherwise read whole files into its queue: every record's body with it). False once
+        the import is stopping."""
+        engine = self.crawler.engine
+        assert engine is not None and self.crawler.stats is not None
+        while self.in_flight >= self.window or engine.needs_backout():
+            if not engine.running or self.crawler.stats.get_value("archive/error"):
+                return False
+            await sleep(0.01)
+        return True
+
+    def _landed(self) -> None:
+        self.in_flight = max(0, self.in_flight - 1)
+
+    def dropped(self, request: scrapy.Request) -> None:
+        if META_KEY in request.meta:
+            self._landed()
+
+    async def parse_page(self, response: Response) -> AsyncIterator[scrapy.Request | ArticleItem]:
+        self._landed()
+        async for output in super().parse_page(response):
+            yield output
+
+    def page_failed(self, failure: Failure) -> None:
+        self._landed()
+        super().page_failed(failure)
 
     def _replay_request(self, item: WarcResponse | BadRecord) -> scrapy.Request | None:
         if isinstance(item, BadRecord):
