@@ -188,3 +188,21 @@ def test_progress_on_a_terminal_only(site_warc: Path, tmp_path: Path) -> None:
     quiet = cli("import-warc", str(site_warc), "--db", str(tmp_path / "tty.sqlite3"))
     assert quiet.code == 0 and "\033[" not in quiet.stderr
     assert quiet.stderr.strip().splitlines()[-1].startswith("0 new, 0 updated")
+
+
+def test_arc_file_of_an_article_page(site, tmp_path: Path) -> None:
+    from tests.support.warcs import arc_file, fetch_raw
+
+    article = next(a for a in ARTICLES if not a.disallowed and not a.duplicate_of and a.path.count("/") > 3)
+    records = []
+    for url in (site.base_url + "/", site.base_url + article.path):
+        status, reason, headers, body = fetch_raw(url)
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers if k.lower() != "content-length")
+        records.append((url, f"HTTP/1.0 {status} {reason}\r\n{head}\r\n".encode() + body))
+    arc = arc_file(tmp_path / "site.arc.gz", records, compressed=True)
+    db = tmp_path / "arc.sqlite3"
+    result = cli("import-warc", str(arc), "--db", str(db))
+    assert result.code == 0, result.stderr
+    assert list(articles(db)) == [article.path]
+    (fetched,) = rows(db, "SELECT fetched_at FROM articles")[0]
+    assert fetched == "2026-01-02T03:04:05+00:00"  # the capture date, not the import's

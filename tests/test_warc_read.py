@@ -12,6 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.warc_read import BadRecord, ReadStats, Revisits, WarcFileError, WarcResponse, read_responses
+from tests.support.warcs import arc_file
 
 pytestmark = pytest.mark.unit
 
@@ -147,17 +148,6 @@ def test_not_a_warc_file(tmp_path: Path, content: bytes) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(WarcFileError, match="nope.warc: cannot open"):
         list(read_responses(str(tmp_path / "nope.warc")))
-
-
-def arc_file(path: Path, records: list[tuple[str, bytes]], compressed: bool) -> Path:
-    """An ARC (version 1) file: its filedesc record, then one record per (URL, HTTP message)."""
-    version = b"1 0 test\nURL IP-address Archive-date Content-type Archive-length\n"
-    parts = [b"filedesc://x.arc 0.0.0.0 20260101000000 text/plain %d\n%s\n" % (len(version), version)]
-    for url, message in records:
-        parts.append(b"%s 127.0.0.1 20260102030405 text/html %d\n%s\n" % (url.encode(), len(message), message))
-    data = b"".join(gzip.compress(p) for p in parts) if compressed else b"".join(parts)
-    path.write_bytes(data)
-    return path
 
 
 @pytest.mark.parametrize("compressed", [True, False])

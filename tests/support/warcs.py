@@ -3,6 +3,7 @@ recorded with warcio's WARCWriter, and the same bytes damaged in the ways a file
 
 from __future__ import annotations
 
+import gzip as gzip_module
 import http.client
 from io import BytesIO
 from pathlib import Path
@@ -51,3 +52,14 @@ def with_wrong_digest(path: Path, target: Path, old: bytes, new: bytes) -> Path:
     assert at >= 0, "the bytes to damage are not in the file"
     target.write_bytes(data[:at] + new + data[at + len(old):])
     return target
+
+
+def arc_file(path: Path, records: list[tuple[str, bytes]], compressed: bool) -> Path:
+    """An ARC (version 1) file: its filedesc record, then one record per (URL, HTTP message)."""
+    version = b"1 0 test\nURL IP-address Archive-date Content-type Archive-length\n"
+    parts = [b"filedesc://x.arc 0.0.0.0 20260101000000 text/plain %d\n%s\n" % (len(version), version)]
+    for url, message in records:
+        parts.append(b"%s 127.0.0.1 20260102030405 text/html %d\n%s\n" % (url.encode(), len(message), message))
+    data = b"".join(gzip_module.compress(p) for p in parts) if compressed else b"".join(parts)
+    path.write_bytes(data)
+    return path
