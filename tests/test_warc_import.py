@@ -206,3 +206,17 @@ def test_arc_file_of_an_article_page(site, tmp_path: Path) -> None:
     assert list(articles(db)) == [article.path]
     (fetched,) = rows(db, "SELECT fetched_at FROM articles")[0]
     assert fetched == "2026-01-02T03:04:05+00:00"  # the capture date, not the import's
+
+
+def test_a_redirect_record_is_followed_to_its_captured_target(site, tmp_path: Path) -> None:
+    article = next(a for a in ARTICLES if not a.disallowed and not a.duplicate_of and a.path.endswith("/"))
+    moved = site.base_url + article.path.rstrip("/")  # the demo site redirects it (301) to the slashed path
+    warc = write_warc(tmp_path / "moved.warc.gz", [moved, site.base_url + article.path])
+    db = tmp_path / "moved.sqlite3"
+    result = cli("import-warc", str(warc), "--db", str(db))
+    assert result.code == 0, result.stderr
+    assert "1 redirects" in result.stderr
+    assert list(articles(db)) == [article.path]
+    states = dict(rows(db, "SELECT url, kind FROM urls"))
+    assert states == {moved: "article", site.base_url + article.path: "article"}
+    assert rows(db, "SELECT url, final_url FROM raw_pages") == [(moved, site.base_url + article.path)]
