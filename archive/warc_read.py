@@ -24,6 +24,7 @@ from typing import IO, Any
 from urllib.parse import urljoin
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import iso_date_to_datetime
@@ -81,7 +82,7 @@ class WarcResponse:
 class BadRecord:
     path: str
     offset: int
-    reason: str  # digest, http, truncated
+    reason: str  # digest, http, encoding, truncated
     message: str
 
 
@@ -195,7 +196,12 @@ def _file_error(path: str, first: bool, iterator: ArchiveIterator, exc: BaseExce
 def _response(record: ArcWarcRecord, iterator: ArchiveIterator, path: str, stats: ReadStats,
               revisits: Revisits | None) -> WarcResponse | BadRecord | None:
     wanted = record.rec_type in ("response", "revisit") and record.http_headers is not None and _is_http(record)
-    body = record.content_stream().read() if wanted else b""
+    body, undecodable = b"", None
+    if wanted:
+        try:
+            body = record.content_stream().read()
+        except Exception as exc:  # noqa: BLE001 - warcio raises a plain Exception for an unknown Content-Encoding
+            undecodable = str(exc).strip() or type(exc).__name__
     _read_all(record.raw_stream)
     offset, length = iterator.get_record_offset(), iterator.get_record_length()
     if _short(record, iterator):
@@ -203,6 +209,11 @@ def _response(record: ArcWarcRecord, iterator: ArchiveIterator, path: str, stats
     if not wanted:
         stats.other += 1
         return None
+    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
+    if encoding and encoding != "identity" and encoding not in BufferedReader.get_supported_decompressors():
+        undecodable = f"unsupported Content-Encoding {encoding!r}"
+    if undecodable is not None:
+        return BadRecord(path, offset, "encoding", f"record {_id(record)}: body not decodable: {undecodable[:100]}")
     if record.digest_checker.passed is False:
         problems = "; ".join(record.digest_checker.problems) or "digest mismatch"
         return BadRecord(path, offset, "digest", f"record {_id(record)}: {problems}")

@@ -121,6 +121,17 @@ def test_unparsable_http_status_is_a_bad_record(tmp_path: Path) -> None:
     assert [type(i).__name__ for i in items] == ["BadRecord", "WarcResponse"] and stats.bad == {"http": 1}
 
 
+def test_unknown_content_encoding_is_a_bad_record(tmp_path: Path) -> None:
+    path, writer = warc(tmp_path / "e.warc.gz")
+    response(writer, "http://a.test/odd", b"\x28\xb5\x2f\xfdpacked",
+             headers=[("Content-Type", "text/html"), ("Content-Encoding", "x-unknown")])
+    response(writer, "http://a.test/fine")
+    writer.out.close()
+    items, stats = read(path)
+    assert [type(i).__name__ for i in items] == ["BadRecord", "WarcResponse"] and stats.bad == {"encoding": 1}
+    assert "not decodable" in items[0].message  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("compressed", [True, False])
 def test_truncated_file_yields_what_came_before_then_fails(tmp_path: Path, compressed: bool) -> None:
     path, writer = warc(tmp_path / ("t.warc.gz" if compressed else "t.warc"), compressed)

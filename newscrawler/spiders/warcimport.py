@@ -10,7 +10,7 @@ A page keeps its capture date as its fetch date.
 Counts (crawl stats): ``warc/records``, ``warc/responses``, ``warc/html``, ``warc/non_html``,
 ``warc/redirects``, ``warc/recaptures`` (a URL captured again in the same import: the first
 capture is used), ``warc/revisits_resolved``, ``warc/revisits_unresolved``, ``warc/other``,
-``warc/bad/<reason>`` (digest, http, truncated). A file that cannot be read is in ``file_errors``.
+``warc/bad/<reason>`` (digest, http, encoding, truncated). A file that cannot be read is in ``file_errors``.
 """
 
 from __future__ import annotations
