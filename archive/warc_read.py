@@ -106,7 +106,7 @@ class Revisits:
     places: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def add(self, response: WarcResponse) -> None:
-        if response.payload_digest and not response.revisit:
+        if response.payload_digest and not response.revisit and response.is_html():  # only those are imported
             self.places.setdefault(response.payload_digest, (response.path, response.offset))
 
     def resolve(self, record: ArcWarcRecord, path: str, offset: int, length: int) -> WarcResponse | None:
