@@ -220,3 +220,14 @@ def test_a_redirect_record_is_followed_to_its_captured_target(site, tmp_path: Pa
     states = dict(rows(db, "SELECT url, kind FROM urls"))
     assert states == {moved: "article", site.base_url + article.path: "article"}
     assert rows(db, "SELECT url, final_url FROM raw_pages") == [(moved, site.base_url + article.path)]
+
+
+def test_an_import_is_refused_while_a_crawl_holds_the_archive(site_warc: Path, tmp_path: Path) -> None:
+    from archive.lock import ArchiveLock
+
+    db = tmp_path / "locked.sqlite3"
+    with ArchiveLock(str(db)):  # a crawl holds the archive
+        result = cli("import-warc", str(site_warc), "--db", str(db))
+    assert result.code == 75, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f"error: archive {db} is locked by another crawl")
+    assert not db.exists() or rows(db, "SELECT count(*) FROM articles") == [(0,)]
