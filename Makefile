@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # Test files run in TEST_JOBS pytest-xdist workers (most tests wait on crawl subprocesses).
 TEST_JOBS ?= 2
 
-.PHONY: demo test test-fast lint install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlstates bench-scale clean
+.PHONY: demo test test-fast lint install install-test bench-extraction bench-classify bench-archive bench-crawl bench-urlstates bench-scale bench-warc-import clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench-urlstates: install
 ## Articles/s with 1, 2 and 3 workers on a Redis frontier and a PostgreSQL archive (ARTICLES=N; needs the servers).
 bench-scale: install-test
 	$(BIN)/python -m benchmarks.scale --articles $(or $(ARTICLES),1000)
+
+## Articles/s of import-warc on a WARC of the benchmark site, first import and re-import (ARTICLES=N).
+bench-warc-import: install
+	$(BIN)/python -m benchmarks.warc_import --articles $(or $(ARTICLES),1000)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .import_linter_cache demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm

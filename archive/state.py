@@ -94,6 +94,12 @@ def count_url_states(engine: Engine, sites: Iterable[str]) -> int:
         return int(conn.execute(select(func.count()).select_from(_URLS).where(_URLS.c.site.in_(wanted))).scalar_one())
 
 
+def count_all_url_states(engine: Engine) -> int:
+    """How many URLs the archive knows, of any site (an import's sites are known only as it reads)."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(_URLS)).scalar_one())
+
+
 def due_articles(engine: Engine, sites: Iterable[str], now: datetime, everything: bool = False) -> Iterator[str]:
     """The article pages of ``sites`` to request again at ``now``, sorted and streamed: those due,
     and those another crawl wrote and never settled (:func:`untrusted`: due now); all of them

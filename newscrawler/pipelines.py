@@ -216,7 +216,8 @@ class StorePipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         try:
             engine = open_archive(self.db)
-            self.run_id = start_run(engine, "crawl", self.run_args(spider or self.crawler.spider))
+            spider = spider or self.crawler.spider
+            self.run_id = start_run(engine, getattr(spider, "run_command", "crawl"), self.run_args(spider))
         except ArchiveError as exc:
             self.error = str(exc)
             archive_failed(self.crawler, exc)

@@ -72,7 +72,7 @@ def table_rows(text: str) -> list[str]:
 
 def test_every_command_has_a_heading_in_docs_cli() -> None:
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^### `newscrawler ([a-z][a-z ]*?)(?: [A-Z\[].*)?`$", text, re.M))
+    documented = set(re.findall(r"^### `newscrawler ([a-z][a-z -]*?)(?: [A-Z\[].*)?`$", text, re.M))
     commands = command_paths(main)
     assert {"crawl", "fetch", "search", "show", "export", "stats", "reextract", "demo", "sources check"} <= set(commands)
     assert [c for c in commands if c not in documented] == [], "commands without a ### heading in docs/cli.md"

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from archive.errors import ArchiveError, QueryError
 from archive.lock import ArchiveLocked
-from newscrawler.cli.crawl_cmds import crawl, demo, fetch
+from newscrawler.cli.crawl_cmds import crawl, demo, fetch, import_warc
 from newscrawler.cli.explain_cmd import explain
 from newscrawler.runner import EXIT_LOCKED, EXIT_USAGE
 from newscrawler.cli.query_cmds import export, migrate, reextract, search, show, stats
@@ -54,7 +54,7 @@ def main() -> None:
     """
 
 
-for command in (crawl, fetch, explain, search, show, export, stats, reextract, migrate, demo, runs, history,
+for command in (crawl, fetch, import_warc, explain, search, show, export, stats, reextract, migrate, demo, runs, history,
                 sources, schedule, serve):
     main.add_command(command)
 

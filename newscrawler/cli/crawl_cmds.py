@@ -128,6 +128,40 @@ def fetch(url: str, db: str | None, overrides: dict[str, str], log_level: str, l
     finish(report, db, quiet)
 
 
+@click.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE...")
+@crawl_options
+def import_warc(files: tuple[str, ...], db: str | None, overrides: dict[str, str], log_level: str,
+                log_file: str | None, quiet: bool) -> None:
+    """Archive the articles of WARC or ARC files (gzipped or not), from any tool.
+
+    Their HTML responses go through the same article decision, dedupe and versions as a
+    crawl; nothing is fetched. Importing the same files again adds nothing. Bad records
+    are counted, reported and skipped. Exit codes as crawl's: 3 when a file could not be
+    read in full (what it held before the damage is archived).
+
+    \b
+    Example:
+      newscrawler import-warc crawl.warc.gz --db news.sqlite3
+      wget --mirror --warc-file=site https://www.example-news.com/ && newscrawler import-warc site.warc.gz
+    """
+    from newscrawler.importer import ImportOptions, run_import
+
+    options = ImportOptions(files=list(files), db=db, settings=dict(overrides), log_level=log_level.upper(),
+                            log_file=log_file, progress=not quiet and sys.stderr.isatty())
+    report = run_import(options)
+    for message in report.file_errors.values():
+        click.echo(f"error: {message}", err=True)
+    if report.archive_error:
+        click.echo(f"error: {report.archive_error}", err=True)
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
+    if not quiet:
+        click.echo(report.summary(describe_db(db)), err=True)
+    if report.exit_code:
+        sys.exit(report.exit_code)
+
+
 @click.command()
 @click.option("--db", "db", default="demo.sqlite3", show_default=True, metavar="PATH",
               help="The demo archive (replaced on each run).")
@@ -148,4 +182,4 @@ def demo(db: str, keep: bool) -> None:
         sys.exit(code if code != EXIT_FAILED else 1)
 
 
-__all__ = ["crawl", "fetch", "demo", "resolve_db_url"]
+__all__ = ["crawl", "fetch", "import_warc", "demo", "resolve_db_url"]
