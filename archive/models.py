@@ -167,6 +167,12 @@ class RawPage(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     html_zstd: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
+    # The response headers as received, JSON [[name, value], ...] (migration 0010; NULL before it),
+    # and the WARC record holding the page's bytes (NULL: the crawl wrote no WARC; docs/warc.md).
+    headers: Mapped[str | None] = mapped_column(Text)
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Run(Base):
@@ -213,6 +219,8 @@ class UrlState(Base):
     # The token of the crawl that wrote this row and had not settled it yet (NULL: settled).
     # Readers take such a row as untrusted: see archive.state.untrusted.
     pending: Mapped[int | None] = mapped_column(BigInteger)
+    # when its latest failure happened (None: never failed): "failed URLs of the last run"
+    last_failed: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ArticleVersion(Base):
