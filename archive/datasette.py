@@ -85,7 +85,8 @@ TABLES: dict[str, dict[str, Any]] = {
                               "duplicate_body, error:<kind>...",
                     "etag": "The ETag validator", "last_modified": "The Last-Modified validator",
                     "published_at": "Publication date (UTC), for revisits",
-                    "pending": "Set while the crawl that wrote the row runs"},
+                    "pending": "Set while the crawl that wrote the row runs",
+                    "last_failed": "When its latest failed fetch was (UTC; empty: never failed)"},
         "facets": ["site", "kind", "reason"],
     },
     "runs": {
@@ -128,6 +129,17 @@ QUERIES: dict[str, dict[str, Any]] = {
                "  v.content_hash\n"
                "from article_versions v join articles a on a.id = v.article_id\n"
                "where v.article_id = cast(:id as integer)\norder by v.version",
+    },
+    "failed_urls_of_last_run": {
+        "title": "Failed URLs of the last run",
+        "description": "The URLs whose fetch failed during the latest crawl (HTTP errors, timeouts, refused "
+                       "connections, unreachable sites), with the last status and the reason",
+        "sql": "with last as (select started_at, coalesce(finished_at, '9999') as finished_at\n"
+               "  from runs where command = 'crawl' order by id desc limit 1)\n"
+               "select u.url, u.site, u.kind, u.last_status, u.reason, u.failures, u.last_failed\n"
+               "from urls u, last\n"
+               "where u.last_failed >= last.started_at and u.last_failed <= last.finished_at\n"
+               "order by u.site, u.url",
     },
 }
 

@@ -52,6 +52,7 @@ class UrlState:
     article_id: int | None = None
     reason: str | None = None  # why it is not an article of its own (see archive.models.UrlState)
     pending: int | None = None  # the token of the crawl that wrote it unsettled (see the module doc)
+    last_failed: datetime | None = None  # when the latest failed request was (kept after a success)
 
     def due(self, now: datetime) -> bool:
         return self.next_check is not None and self.next_check <= now

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, inspect
 
 from archive.datasette import QUERIES, TABLES, datasette_metadata
-from tests.support.cli import ROOT, Result, cli
+from tests.support.cli import LOCAL, ROOT, Result, cli
 
 def jsonl_rows(db: Path, *extra: str) -> list[dict[str, Any]]:
     result = cli("export", "--db", str(db), "--format", "jsonl", *extra)
@@ -79,7 +79,7 @@ def test_metadata_describes_every_column_of_the_tables_it_names(engine: Engine) 
         undescribed = columns - set(meta["columns"]) - {"id", "started_at", "finished_at"}
         assert not undescribed, (table, undescribed)
         assert set(meta["columns"]) <= columns, (table, set(meta["columns"]) - columns)
-    assert set(QUERIES) == {"articles_per_day", "latest_per_site", "article_versions"}
+    assert set(QUERIES) == {"articles_per_day", "latest_per_site", "article_versions", "failed_urls_of_last_run"}
     with engine.connect() as conn:  # every canned query runs on the schema as it is
         raw = conn.connection.dbapi_connection
         assert raw is not None
@@ -87,6 +87,28 @@ def test_metadata_describes_every_column_of_the_tables_it_names(engine: Engine) 
             raw.execute(query["sql"], {"days": "", "per_site": "", "id": "1"}).fetchall()
     assert datasette_metadata("news")["databases"]["news"]["tables"]["articles"]["facets"][:3] == [
         "site", "section", "language"]
+
+
+@pytest.mark.unit
+def test_failed_urls_of_last_run_are_those_that_failed_during_the_latest_crawl(engine: Engine) -> None:
+    def at(minute: int) -> str:
+        return f"2026-12-05T10:{minute:02d}:00+00:00"
+
+    runs = [(1, at(0), at(10), "crawl"), (2, at(20), at(30), "reextract"), (3, at(40), None, "crawl")]
+    urls = [("http://a.test/old", at(5)), ("http://a.test/now", at(41)), ("http://b.test/now", at(45)),
+            ("http://a.test/never", None), ("http://a.test/between", at(35))]
+    with engine.begin() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.executemany("INSERT INTO runs (id, started_at, finished_at, status, command, args, stats, "
+                        "articles_new, articles_updated) VALUES (?, ?, ?, 'ok', ?, '{}', '{}', 0, 0)", runs)
+        raw.executemany("INSERT INTO urls (url, site, kind, first_seen, failures, last_failed) "
+                        "VALUES (?, 'a.test', 'failed', '2026-12-01T00:00:00+00:00', 1, ?)", urls)
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        rows = raw.execute(QUERIES["failed_urls_of_last_run"]["sql"]).fetchall()
+    assert [row[0] for row in rows] == ["http://a.test/now", "http://b.test/now"]  # run 3 still running
 
 
 @pytest.fixture
@@ -116,7 +138,7 @@ def get(base: str, path: str) -> Any:
 
 
 @pytest.mark.e2e
-def test_serve_shows_facets_search_and_canned_queries(served: str, archive_copy: Path) -> None:
+def test_serve_shows_facets_search_and_canned_queries(served: str, archive_copy: Path, broken_site: str) -> None:
     db = archive_copy.stem
     page = get(served, f"/{db}/articles.json?_size=1")
     facets = page["facet_results"]
@@ -134,6 +156,11 @@ def test_serve_shows_facets_search_and_canned_queries(served: str, archive_copy:
     days = get(served, f"/{db}/articles_per_day.json?_shape=array&days=100000")
     with sqlite3.connect(archive_copy) as conn:
         assert sum(row["articles"] for row in days) == conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert get(served, f"/{db}/failed_urls_of_last_run.json?_shape=array") == []  # the demo crawl: no failures
+    assert cli("crawl", broken_site + "/missing", "--db", str(archive_copy), *LOCAL).code == 1  # while serving
+    failed = get(served, f"/{db}/failed_urls_of_last_run.json?_shape=array")
+    assert [(row["url"], row["last_status"], row["reason"]) for row in failed] == [
+        (broken_site + "/missing", 404, "error:http_404")]
     versions = get(served, f"/{db}/article_versions.json?_shape=array&id=1")
     assert [row["version"] for row in versions] == [1]
     with pytest.raises(urllib.error.HTTPError):  # read-only: Datasette runs only SELECTs

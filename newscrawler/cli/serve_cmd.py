@@ -36,8 +36,8 @@ def serve(host: str, port: int, metadata_out: str | None, db: str | None) -> Non
 
     Tables and columns are described; articles have facets on site,
     section, language and authors and a full-text search box; canned
-    queries give articles per day per site, the latest per site and the
-    versions of an article.
+    queries give articles per day per site, the latest per site, the
+    versions of an article and the failed URLs of the last crawl.
     Ctrl-C stops it.
 
     \b

@@ -216,6 +216,7 @@ class UrlStates:
         state = self._state(url, "failed")
         state.failures += 1
         state.last_status = status
+        state.last_failed = now
         state.reason = reason
         if state.kind != "article":
             state.kind = "failed"

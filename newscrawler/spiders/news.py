@@ -218,6 +218,8 @@ class NewsSpider(DiscoveryCallbacks):
         self._count(f"errors/{kind}")
         self._site_inc(url, f"errors/{kind}")
         self.site_errors[url] = message
+        response = getattr(failure.value, "response", None)
+        self.urls.states.failed(url, getattr(response, "status", None), f"error:{kind}")  # its trace
         self.logger.warning("Start URL %s failed: %s", url, message)
 
     def page_failed(self, failure: Failure) -> None:
