@@ -93,7 +93,15 @@ def test_each_article_record_holds_the_page_byte_for_byte(warc_crawl: tuple[Path
         assert record.body == served, url
         assert record.record_type == "response"
         names = [name for name, _ in json.loads(headers)]
-        assert "Content-Type" in names and "Last-Modified" in names or "ETag" in names
+        assert {"Content-Type", "Content-Length", "Server", "Date"} <= set(names)
+
+
+def test_a_crawl_without_warc_keeps_the_headers_and_no_capture(crawled: tuple[Path, Result, list]) -> None:
+    pages = rows(crawled[0], "SELECT headers, warc_file, warc_offset, warc_length FROM raw_pages")
+    assert len(pages) > 20
+    for headers, *where in pages:
+        assert where == [None, None, None]
+        assert ("Server", "HarborHerald/1.0") in [tuple(pair) for pair in json.loads(headers)]
 
 
 def test_the_cdxj_index_replays_an_article_without_reindexing(warc_crawl: tuple[Path, Path, Result]) -> None:
