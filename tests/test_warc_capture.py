@@ -235,12 +235,16 @@ def test_pywb_replays_an_archived_article(warc_crawl: tuple[Path, Path, Result],
         shutil.copy(path, collection / "archive")
     lines = sorted(line for path in warcs.glob("*.cdxj") for line in path.read_text().splitlines())
     (collection / "indexes" / "index.cdxj").write_text("\n".join(lines) + "\n")
-    script = ("import sys\nfrom webtest import TestApp\nfrom pywb.apps.frontendapp import FrontEndApp\n"
-              "app = TestApp(FrontEndApp())\nr = app.get('/news/id_/' + sys.argv[1])\n"
-              "sys.stdout.buffer.write(r.body)\n")
+    (tmp_path / "config.yaml").write_text("collections_root: collections\n")
+    # pywb's own WSGI app, called in-process (webtest): the original page (id_), as indexed by our CDXJ
+    script = ("import sys\nfrom pathlib import Path\nfrom webtest import TestApp\n"
+              "from pywb.apps.frontendapp import FrontEndApp\n"
+              "r = TestApp(FrontEndApp()).get('/news/id_/' + sys.argv[1])\n"
+              "assert r.headers['Memento-Datetime'], r.headers\nPath(sys.argv[2]).write_bytes(r.body)\n")
     assert PYWB is not None
-    replay = subprocess.run([PYWB, "-c", script, url], cwd=tmp_path, capture_output=True, timeout=120)
+    out = tmp_path / "replayed.html"
+    replay = subprocess.run([PYWB, "-c", script, url, str(out)], cwd=tmp_path, capture_output=True, timeout=120)
     assert replay.returncode == 0, replay.stderr.decode(errors="replace")
     [(path, offset, length)] = rows(db, "SELECT warc_file, warc_offset, warc_length FROM raw_pages WHERE final_url = ?",
                                     url)
-    assert replay.stdout == read_record(WarcLocation(path, offset, length)).body
+    assert out.read_bytes() == read_record(WarcLocation(path, offset, length)).body
