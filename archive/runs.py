@@ -101,3 +101,15 @@ def list_runs(engine: Engine, last: int = 10, command: str | None = None) -> lis
         earlier = [r for r in records[index + 1:] if r.command == record.command]
         record.warnings = site_warnings(record, earlier)
     return records[:last]
+
+
+def get_run(engine: Engine, run_id: int) -> RunRecord | None:
+    """Run ``run_id`` with its counts, arguments and Scrapy stats; None if the archive has no such run."""
+    with Session(engine) as session:
+        r = session.get(Run, run_id)
+        if r is None:
+            return None
+        return RunRecord(id=r.id, command=r.command, started_at=r.started_at, finished_at=r.finished_at,
+                         status=r.status, new=r.articles_new, updated=r.articles_updated, stats=dict(r.stats or {}),
+                         sites=dict(r.sites or {}), args=dict(r.args or {}),
+                         site_errors=dict((r.stats or {}).get("site_errors") or {}))

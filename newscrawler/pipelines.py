@@ -33,6 +33,7 @@ from newscrawler.config import setting_dict, setting_int, setting_str
 from newscrawler.discover.admission import Admission
 from newscrawler.discover.urlstates import UrlStates
 from newscrawler.items import ArticleItem
+from newscrawler.notify import ArchivedFeed
 from newscrawler.discover.keytable import KeyTable
 from newscrawler.extract.metadata.titles import headline_from_text
 from newscrawler.extensions.sitestats import per_site, site_inc
@@ -206,6 +207,7 @@ class StorePipeline:
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
         self.error: str | None = None  # the archive write that failed (a full disk...): the crawl stops
+        self.feed = ArchivedFeed(setting_int(crawler.settings, "ARCHIVE_NOTIFY_FD"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -221,6 +223,7 @@ class StorePipeline:
             return
         self.writer = ArchiveWriter(engine, batch_size=self.batch_size)
         self.stats.set_value("archive/run_id", self.run_id)
+        self.feed.run(self.run_id)
         logger.info("Archiving into %s (run %s)", describe_db(self.db), self.run_id)
 
     def run_args(self, spider: Spider | None) -> dict[str, Any]:
@@ -295,6 +298,7 @@ class StorePipeline:
             if value := getattr(result, name):
                 self.stats.inc_value(f"archive/{name}", value)
         states = url_states(self.crawler)
+        self.feed.archived(result.outcomes)
         for url, (outcome, article_id) in result.outcomes.items():
             site_inc(self.stats, url, {"inserted": "new"}.get(outcome, outcome))
             if states is not None:
@@ -318,6 +322,7 @@ class StorePipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.writer is None:
+            self.feed.close()
             return
         started = time.perf_counter()
         try:
@@ -329,6 +334,7 @@ class StorePipeline:
             self._failed(exc)
         finally:
             self._finish_run()
+            self.feed.close()
 
     def _finish_run(self) -> None:
         assert self.writer is not None and self.run_id is not None

@@ -140,7 +140,9 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     if lock is not None:
         lock.acquire()
     try:
-        report = _crawl(options, settings, locked=lock is not None)
+        # Only an exclusive holder knows no other crawl runs: a frontier worker holds the lock shared,
+        # and the "running" run of another worker that started a moment before is alive.
+        report = _crawl(options, settings, locked=lock is not None and not lock.shared)
     finally:
         if lock is not None:
             lock.release()
@@ -152,7 +154,7 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
 
 def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlReport:
     engine = open_archive(setting_str(settings, "ARCHIVE_DB"))  # fail fast, with the path, before any request
-    try:  # while we hold the lock no other crawl runs: a "running" run was killed
+    try:  # while we hold the lock exclusively no other crawl runs: a "running" run was killed
         aborted = abort_unfinished_runs(engine) if locked else []
     finally:
         engine.dispose()

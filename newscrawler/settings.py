@@ -19,6 +19,9 @@ NEWSPIDER_MODULE = "newscrawler.spiders"
 ARCHIVE_DB = os.environ.get("NEWSCRAWLER_DB") or "news.sqlite3"
 ARCHIVE_BATCH_SIZE = 100  # articles per write transaction
 ARCHIVE_MAX_ARTICLES = 0  # stop after this many new or updated articles (0: no limit)
+# A file descriptor the store writes each archived article's id to, as a JSON line (newscrawler.notify;
+# set by the Python API, newscrawler.crawl()); 0: none.
+ARCHIVE_NOTIFY_FD = 0
 # What the run record keeps of the command's options (`newscrawler runs --json`); set by `newscrawler crawl`.
 CRAWL_RUN_ARGS: dict[str, Any] = {}
 

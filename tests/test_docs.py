@@ -110,7 +110,8 @@ def module_exists(dotted: str) -> bool:
         source = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
         if source.exists():
             rest = parts[end:]
-            return not rest or re.search(rf"^\s*(?:class|def|async def) {rest[0]}\b|^{rest[0]}\b",
+            # defined there, or a lazy export of a package's __init__ (``"name": "module"``)
+            return not rest or re.search(rf"^\s*(?:class|def|async def) {rest[0]}\b|^{rest[0]}\b|\"{rest[0]}\": \"",
                                          source.read_text(encoding="utf-8"), re.M) is not None
     return False
 
