@@ -50,9 +50,10 @@ bench-classify: install-test
 bench-archive: install
 	$(BIN)/python -m benchmarks.archive --articles $(or $(ARTICLES),200000)
 
-## Fetch ceiling, extraction ceiling and the full crawl on a local site of news-dev pages (ARTICLES=N).
+## Fetch ceiling, extraction ceiling and the full crawl on a local site of news-dev pages (ARTICLES=N;
+## WARC=ROUNDS: instead, the full crawl with and without --warc, ROUNDS times).
 bench-crawl: install
-	$(BIN)/python -m benchmarks.crawl --articles $(or $(ARTICLES),5000)
+	$(BIN)/python -m benchmarks.crawl --articles $(or $(ARTICLES),5000) $(if $(WARC),--warc $(WARC))
 
 ## A repeat crawl's URL-state lookups and memory on archives of 20,000 and 100,000 known URLs.
 bench-urlstates: install

@@ -111,6 +111,17 @@ class FetchedPage:
     content_type: str | None = None
     encoding: str | None = None  # the encoding used to decode ``body``
     html_zstd: bytes | None = None  # ``body`` already compressed (archive.store.compress_html), if done
+    headers: list[tuple[str, str]] | None = None  # the response headers as received (None: not recorded)
+    warc: WarcLocation | None = None  # the WARC record holding ``body``, when the crawl wrote WARC files
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    """Where a WARC record is: the file (absolute path), and the offset and length of its gzip member."""
+
+    path: str
+    offset: int
+    length: int
 
 
 @dataclass

@@ -53,7 +53,11 @@ TABLES: dict[str, dict[str, Any]] = {
                     "status": "HTTP status", "content_type": "The Content-Type header",
                     "encoding": "The character encoding the page was decoded with",
                     "fetched_at": "When it was fetched (UTC)", "html_zstd": "The body, zstd-compressed",
-                    "size": "The body's size in bytes"},
+                    "size": "The body's size in bytes",
+                    "headers": "The response headers as received, JSON [[name, value], ...] (empty before 0010)",
+                    "warc_file": "The WARC file of its capture (crawl --warc), absolute path",
+                    "warc_offset": "The offset of its record in that file",
+                    "warc_length": "The length of its record (gzip member) in bytes"},
     },
     "article_versions": {
         "description": "Every distinct title and text an article has had; version 1 is the first fetch",

@@ -167,6 +167,12 @@ class RawPage(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     html_zstd: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
+    # The response headers as received, JSON [[name, value], ...] (migration 0010; NULL before it),
+    # and the WARC record holding the page's bytes (NULL: the crawl wrote no WARC; docs/warc.md).
+    headers: Mapped[str | None] = mapped_column(Text)
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Run(Base):

@@ -100,6 +100,14 @@ def article_values(article: Article) -> dict[str, Any]:
     }
 
 
+def capture_values(page: FetchedPage) -> dict[str, Any]:
+    """The ``raw_pages`` columns of the page's headers and WARC record (migration 0010)."""
+    warc = page.warc
+    return {"headers": json.dumps([list(pair) for pair in page.headers]) if page.headers is not None else None,
+            "warc_file": warc.path if warc else None, "warc_offset": warc.offset if warc else None,
+            "warc_length": warc.length if warc else None}
+
+
 def _check_aware(values: Mapping[str, Any]) -> None:
     for name, value in values.items():
         if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
@@ -126,6 +134,7 @@ def _prepare(article: Article, page: FetchedPage) -> _Pending:
         "fetched_at": page.fetched_at,
         "html_zstd": page.html_zstd if page.html_zstd is not None else compress_html(page.body),
         "size": len(page.body),
+        **capture_values(page),
     }
     _check_aware(row)
     _check_aware(raw)

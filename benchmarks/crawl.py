@@ -245,7 +245,7 @@ def resume_processes(pids: list[int]) -> None:
 
 
 def full_crawl(base: str, tmp: Path, loop: ExtractionLoop | None = None, server: int = 0,
-               every: float = 20.0, burst: int = 20) -> dict[str, Any]:
+               every: float = 20.0, burst: int = 20, extra: list[str] | None = None) -> dict[str, Any]:
     """(c). With ``loop``, every ``every`` seconds the crawl's processes and the site ``server``
     are stopped (SIGSTOP) while ``loop`` runs ``burst`` pages of (b) alone, so that (b) samples the
     machine's speed over the same minutes as (c); paused time is left out of (c)'s time and
@@ -253,7 +253,7 @@ def full_crawl(base: str, tmp: Path, loop: ExtractionLoop | None = None, server:
     average ~0.3% of the crawl's time at the defaults)."""
     db = tmp / "bench.sqlite3"
     proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", f"{base}/", "--db", str(db), "--quiet",
-                             "--log-level", "ERROR", *LIFTED], cwd=tmp, env=ENV)
+                             "--log-level", "ERROR", *LIFTED, *(extra or [])], cwd=tmp, env=ENV)
     sampler = Sampler(proc.pid)
     sampler.start()
     started = time.monotonic()
@@ -299,11 +299,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst-every", type=float, default=20.0, metavar="SECONDS",
                         help="pause (c) this often for a burst of (b) (0: (b) only before and after (c))")
     parser.add_argument("--burst-pages", type=int, default=20, help="pages of (b) in each burst")
+    parser.add_argument("--warc", type=int, default=0, metavar="ROUNDS",
+                        help="instead: (c) with and without --warc, ROUNDS times (benchmarks/warc_cost.py)")
     args = parser.parse_args(argv)
     if not (args.corpus / "html").is_dir():
         print(f"skipped: the news-dev corpus is not at {args.corpus} (it lives in ../shared)")
         return 0
     site, base = start_site(args.articles, args.corpus)
+    if args.warc:
+        from benchmarks.warc_cost import print_table, warc_rounds
+
+        try:
+            print(f"WARC cost: {args.articles:,} articles at {base}, {args.warc} rounds", file=sys.stderr)
+            print_table(warc_rounds(base, args.warc, full_crawl))
+        finally:
+            site.terminate()
+        return 0
     try:
         with tempfile.TemporaryDirectory(prefix="bench-crawl-") as name:
             tmp = Path(name)

@@ -97,7 +97,15 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.fetch.ssrf.RedirectGuardMiddleware": 610,  # before RedirectMiddleware: targets, loops
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "newscrawler.fetch.metarefresh.HeadMetaRefreshMiddleware": 580,  # the same, without decoding every page
+    # Responses as downloaded, before decompression, redirects and retries (newscrawler.fetch.warc):
+    "newscrawler.fetch.warc.ReceivedHeadersMiddleware": 960,  # the headers as received, kept with the article
+    "newscrawler.fetch.warc.WarcCaptureMiddleware": 950,  # every exchange to WARC files (on with WARC_DIR)
 }
+# --- WARC capture (newscrawler.fetch.warc, archive.warc_write; docs/warc.md) ------------------
+WARC_DIR = None  # a folder: every HTTP exchange of the crawl goes to .warc.gz files there (`crawl --warc DIR`)
+WARC_MAX_SIZE = 1_000_000_000  # bytes: a WARC file is closed for a new one once it passes this
+WARC_GZIP_LEVEL = 1  # zlib level of each record's gzip member (1: fastest; 9: ~18% smaller, ~4x the CPU)
+
 # Only http(s) is fetched, and internal addresses (private, loopback, link-local, multicast...)
 # only on the hosts of the start URLs and sources; add others as "host" or "host:port".
 FETCH_ALLOWED_HOSTS: list[str] = []

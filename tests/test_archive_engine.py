@@ -139,7 +139,7 @@ def test_writer_pragmas(db_path: Path) -> None:
 
 def test_schema_at_head(db_path: Path) -> None:
     engine = open_archive(str(db_path))
-    assert current_revision(engine) == head_revision() == "0009"
+    assert current_revision(engine) == head_revision() == "0010"
     engine.dispose()
     with sqlite3.connect(db_path) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}

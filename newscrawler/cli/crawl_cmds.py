@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -49,10 +50,12 @@ def options_from(urls: list[str], db: str | None, overrides: dict[str, str], log
 @click.option("--resume", is_flag=True,
               help="If the last crawl of the archive was interrupted, crawl its sites again (what it archived "
                    "is not requested again); else nothing to do.")
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Also write every HTTP exchange to WARC files in DIR, with CDXJ indexes (see docs/warc.md).")
 @crawl_options
 def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_articles: int | None,
           max_time: float | None, revisit: bool, since: str | None, full: bool, frontier: str | None, resume: bool,
-          db: str | None,
+          warc_dir: str | None, db: str | None,
           overrides: dict[str, str], log_level: str, log_file: str | None, quiet: bool) -> None:
     """Discover and archive the articles of each site.
 
@@ -67,7 +70,10 @@ def crawl(urls: tuple[str, ...], sources: str | None, depth: int | None, max_art
       newscrawler crawl https://www.example-news.com/ --db news.sqlite3 --max-time 600
       newscrawler crawl --sources sources.toml --db news.sqlite3 --quiet --log-file crawl.log
       newscrawler crawl http://127.0.0.1:8000/ -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False
+      newscrawler crawl https://www.example-news.com/ --warc warcs/
     """
+    if warc_dir:
+        overrides = {**overrides, "WARC_DIR": os.path.abspath(warc_dir)}
     sites = read_sources(sources) if sources else []
     start = list(urls) + [u for site in sites for u in site.urls]
     if resume:

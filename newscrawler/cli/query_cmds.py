@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
+from sqlalchemy import Engine
 
 from archive.article import Article
 from archive.aliases import AliasInfo, find_article, with_aliases
+from archive.capture import raw_capture, stored_page
 from archive.engine import open_archive
 from archive.export import DUPLICATE_FIELDS, EXPORT_FIELDS, article_to_dict
 from archive.parquet import write_parquet
@@ -50,9 +55,12 @@ def search(query: str, literal: bool, rank_all: bool, db: str | None, fmt: str, 
 @click.argument("id_or_url")
 @click.option("--markdown", "as_markdown", is_flag=True,
               help="Show the body as Markdown (headings, lists, quotes, tables) instead of plain text.")
+@click.option("--raw", is_flag=True,
+              help="Write the page's bytes as received instead (from its WARC record when the crawl wrote "
+                   "one, else the archive's copy; content coding undone).")
 @output_options()
 @db_option
-def show(id_or_url: str, as_markdown: bool, fmt: str, output: str | None, db: str | None) -> None:
+def show(id_or_url: str, as_markdown: bool, raw: bool, fmt: str, output: str | None, db: str | None) -> None:
     """Show one article's metadata and clean text, by id or URL.
 
     A URL kept as an alias of an article (a copy of it under another URL)
@@ -64,12 +72,18 @@ def show(id_or_url: str, as_markdown: bool, fmt: str, output: str | None, db: st
       newscrawler show 42
       newscrawler show 42 --markdown
       newscrawler show https://www.example-news.com/2026/03/04/harbor-bridge-reopens/ --format json
+      newscrawler show 42 --raw -o page.html
     """
     engine = open_archive(db, readonly=True)
     key: str | int = int(id_or_url) if id_or_url.isdigit() else id_or_url
     article, alias = find_article(engine, key)
     if article is None:
         raise click.ClickException(f"no article {id_or_url} in the archive")
+    if raw:
+        if alias is not None:
+            note_alias(id_or_url, alias)
+        write_raw(engine, article.id, output)
+        return
     data = article_to_dict(article)
     if alias is not None:
         note_alias(id_or_url, alias)
@@ -86,6 +100,30 @@ def show(id_or_url: str, as_markdown: bool, fmt: str, output: str | None, db: st
             out.write("\n" + ((markdown or text) if as_markdown else text) + "\n")
 
 
+def write_raw(engine: Engine, article_id: int, output: str | None) -> None:
+    """``show --raw``: the page's bytes to ``output`` or standard output (a note on standard error
+    when its WARC record could not be read)."""
+    page = stored_page(engine, article_id)
+    if page is None:
+        raise click.ClickException(f"article {article_id} has no stored page")
+    capture = raw_capture(page)
+    if capture.note:
+        click.echo(f"note: {capture.note}", err=True)
+    write_bytes(capture.body, output)
+
+
+def write_bytes(data: bytes, output: str | None) -> None:
+    if not output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        with open(output, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
 def note_alias(asked: str, alias: AliasInfo) -> None:
     """One line on standard error: the URL asked for is a copy of the article shown."""
     click.echo(f"note: {asked} is a duplicate of article {alias.article_id} ({alias.owner})", err=True)
@@ -96,7 +134,7 @@ def note_alias(asked: str, alias: AliasInfo) -> None:
               help="After each article, one row per URL kept as its alias (a copy under another URL), "
                    "with duplicate_of/duplicate_of_id naming the article.")
 @filter_options
-@output_options(default="jsonl", files=("parquet",))
+@output_options(default="jsonl", files=("parquet", "warc"))
 def export(fmt: str, output: str | None, include_duplicates: bool, db: str | None, filters: Filters) -> None:
     """Stream articles (all fields and the clean text) as JSON Lines, JSON, CSV or Parquet.
 
@@ -105,7 +143,10 @@ def export(fmt: str, output: str | None, include_duplicates: bool, db: str | Non
     alias as url, canonical_url and site. Filters and --limit select articles.
     --format table lists id, date, site, title and words. --format parquet
     (to a file; pip install 'newscrawler[parquet]') has typed columns:
-    timestamps in UTC, lists of authors and tags.
+    timestamps in UTC, lists of authors and tags. --format warc (to a
+    .warc.gz file) writes each article's page as a WARC response record: its
+    own capture when the crawl wrote one (crawl --warc), else rebuilt from the
+    archive (see docs/warc.md).
 
     \b
     Example:
@@ -113,8 +154,14 @@ def export(fmt: str, output: str | None, include_duplicates: bool, db: str | Non
       newscrawler export --format csv --site example-news.com -o site.csv
       newscrawler export --include-duplicates | jq 'select(.duplicate_of)'
       newscrawler export --format parquet -o news.parquet
+      newscrawler export --format warc -o news.warc.gz
     """
     engine = open_archive(db, readonly=True)
+    if fmt == "warc" and output:  # (output_options refuses warc without one)
+        if include_duplicates:
+            raise click.UsageError("--include-duplicates: a WARC export has one record per article's page")
+        export_warc_file(engine, filters, output)
+        return
     articles = iter_articles(engine, filters)
     rows = with_aliases(engine, articles) if include_duplicates else map(article_to_dict, articles)
     fields = DUPLICATE_FIELDS if include_duplicates else EXPORT_FIELDS
@@ -127,6 +174,21 @@ def export(fmt: str, output: str | None, include_duplicates: bool, db: str | Non
         count = render.write_records(rows, fmt, out, columns=columns, fields=fields, indent=None)
     if output:
         click.echo(f"exported {count} {'rows' if include_duplicates else 'articles'} to {output}", err=True)
+
+
+def export_warc_file(engine: Engine, filters: Filters, output: str) -> None:
+    from archive.warc_export import export_warc
+    from newscrawler.fetch.warc import software
+
+    try:
+        with open(output, "wb") as handle:
+            counts = export_warc(engine, iter_articles(engine, filters), handle, os.path.basename(output),
+                                 {"software": software()})
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"exported {counts.total} articles to {output}: {counts.copied} records as captured, "
+               f"{counts.rebuilt} rebuilt from stored headers, {counts.no_headers} without headers "
+               "(stored before headers were kept)", err=True)
 
 
 @click.command()

@@ -44,6 +44,7 @@ from newscrawler.config import setting, setting_bool, setting_default, setting_i
 from newscrawler.discover.admission import Admission
 from newscrawler.discover.backlog import Backlog
 from newscrawler.fetch.failures import describe_failure
+from newscrawler.fetch.warc import received_headers, warc_location
 from newscrawler.discover.urlstates import UrlStates
 from newscrawler.items import ArticleItem
 from newscrawler.discover.links import same_site
@@ -342,5 +343,7 @@ class NewsSpider(DiscoveryCallbacks):
             content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
             encoding=page.encoding,
             html_zstd=page.html_zstd,
+            headers=received_headers(response),
+            warc=warc_location(response),
         )
         return ArticleItem(article=page.article, page=fetched)
