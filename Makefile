@@ -14,6 +14,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# pywb (the replay test of crawl --warc) pins redis 2 and brotlipy: a venv of its own, which
+# tests/test_warc_capture.py runs through NEWSCRAWLER_PYWB_PYTHON.
+PYWB_VENV ?= .venv-pywb
+
+$(PYWB_VENV)/.installed:
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet 'pywb>=2.10,<3' 'webtest>=3'
+	touch $@
+
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
@@ -31,8 +40,8 @@ lint: install-test
 	$(BIN)/lint-imports
 
 ## Run the test suite (end-to-end crawls of a local site, the archive, extraction), after the layer rules.
-test: install-test lint
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
+test: install-test lint $(PYWB_VENV)/.installed
+	NEWSCRAWLER_PYWB_PYTHON=$(abspath $(PYWB_VENV))/bin/python $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 ## Only the unit tests (in-process, no crawl, no server), less the slow ones: under a minute.
 test-fast: install-test

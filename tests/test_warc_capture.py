@@ -248,3 +248,19 @@ def test_pywb_replays_an_archived_article(warc_crawl: tuple[Path, Path, Result],
     [(path, offset, length)] = rows(db, "SELECT warc_file, warc_offset, warc_length FROM raw_pages WHERE final_url = ?",
                                     url)
     assert out.read_bytes() == read_record(WarcLocation(path, offset, length)).body
+
+
+def test_import_warc_of_the_crawls_files_gives_the_same_articles(warc_crawl: tuple[Path, Path, Result],
+                                                                 tmp_path: Path) -> None:
+    """The round trip: the files ``crawl --warc`` wrote, imported into an empty archive."""
+    from tests.test_warc_import import articles, comparable
+
+    db, warcs, _ = warc_crawl
+    files = sorted(warcs.glob("*.warc.gz"))
+    imported = tmp_path / "imported.sqlite3"
+    result = cli("import-warc", *map(str, files), "--db", str(imported))
+    assert result.code == 0, result.stderr
+    assert len(articles(imported)) > 20
+    assert comparable(articles(imported)) == comparable(articles(db))
+    again = cli("import-warc", *map(str, files), "--db", str(imported))  # twice adds nothing
+    assert again.code == 0 and "0 new, 0 updated" in again.stderr, again.stderr
