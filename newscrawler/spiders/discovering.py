@@ -89,9 +89,17 @@ class DiscoveryCallbacks(scrapy.Spider):
 
     def discovery_failed(self, failure: Failure) -> None:
         kind, message = describe_failure(failure)
-        self._count(f"discovery/errors/{kind}")
-        self._site_inc(failure.request.url, f"discovery_errors/{kind}")
-        self.logger.info("Discovery document %s unavailable: %s", failure.request.url, message)
+        url = failure.request.url
+        if kind == "site_unreachable":  # not requested (newscrawler.fetch.reachability)
+            self._count("discovery/site_unreachable")
+            self._site_inc(url, "site_unreachable")
+            self.urls.states.unreached(url)
+        else:
+            self._count(f"discovery/errors/{kind}")
+            self._site_inc(url, f"discovery_errors/{kind}")
+            self.urls.states.failed(url, getattr(getattr(failure.value, "response", None), "status", None),
+                                    f"error:{kind}")
+        self.logger.info("Discovery document %s unavailable: %s", url, message)
 
     def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         self.discovery_failed(failure)
