@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -140,3 +141,38 @@ def test_a_site_that_answers_with_errors_is_not_given_up(broken_site: str, tmp_p
     reasons = [r for (r,) in rows(db, "SELECT reason FROM urls")]
     assert "site_unreachable" not in reasons
     assert rows(db, "SELECT count(*) FROM urls WHERE url LIKE '%sitemap.xml'") == [(1,)]
+
+
+def test_a_site_that_is_down_does_not_hold_up_the_others(site, tmp_path: Path) -> None:
+    """Given up per host: the other site is crawled in full, the run is partial (exit 3)."""
+    db = tmp_path / "news.sqlite3"
+    down = f"http://127.0.0.1:{free_port()}/"
+    result = cli("crawl", down, site.base_url + "/", "--db", str(db), *LOCAL)
+    assert result.code == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == f"error: {down}: connection refused"
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] > 10
+    reasons = dict(rows(db, "SELECT url, reason FROM urls WHERE reason = 'site_unreachable'"))
+    assert reasons and all(url.startswith(down) for url in reasons)
+
+
+def test_a_known_site_that_went_down_keeps_its_articles_due(tmp_path: Path) -> None:
+    """Its article pages (revisits) are not requested: they stay articles, due at the next crawl."""
+    from newscrawler.demo.server import DemoServer
+
+    db = tmp_path / "news.sqlite3"
+    with DemoServer() as server:
+        url = server.base_url + "/"
+        assert cli("crawl", url, "--db", str(db), *LOCAL).code == 0
+    articles = rows(db, "SELECT count(*) FROM urls WHERE kind = 'article'")[0][0]
+    stored = rows(db, "SELECT count(*) FROM articles")[0][0]
+    assert articles > 10
+    result = cli("crawl", url, "--db", str(db), "--revisit", *LOCAL)
+    assert result.code == 1
+    assert_quiet_failure(result.stderr, url)
+    unreached = rows(db, "SELECT kind, count(*) FROM urls WHERE reason = 'site_unreachable' GROUP BY kind")
+    assert ("article", articles) in unreached  # every one met, none requested, none forgotten
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == stored
+    checks = [datetime.fromisoformat(when) for (when,) in
+              rows(db, "SELECT next_check FROM urls WHERE reason = 'site_unreachable'")]
+    assert checks and max(checks) <= datetime.now(UTC)  # due at once, no backoff

@@ -21,18 +21,18 @@ are retried that often in any case (the other failures: ``RETRY_TIMES``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from newscrawler.config import setting_int
+from newscrawler.config import setting_float, setting_int
 from newscrawler.fetch.failures import Refused, describe_failure
 
 logger = logging.getLogger(__name__)
@@ -61,13 +61,18 @@ class Host:
     failures: int = 0  # requests in a row that got no answer
     robots_failed: bool = False
     start_failed: bool = False
-    probes: set[str] = field(default_factory=set)  # URLs out to the host while it has not answered
-    waiting: list[Deferred[None]] = field(default_factory=list)
+    probes: dict[str, float] = field(default_factory=dict)  # URL -> when it went out, while no answer
+    changed: asyncio.Event = field(default_factory=asyncio.Event)  # set (and replaced) at each change
 
     def wake(self) -> None:
-        waiting, self.waiting = self.waiting, []
-        for waiter in waiting:
-            waiter.callback(None)
+        self.changed.set()
+        self.changed = asyncio.Event()
+
+    def forget_probes_before(self, started: float) -> None:
+        """Probes out since before ``started`` (one a middleware turned into another request, say)
+        stop holding the others: at worst, more requests go out, as without this middleware."""
+        for url in [url for url, when in self.probes.items() if when < started]:
+            del self.probes[url]
 
 
 class ReachabilityMiddleware:
@@ -77,6 +82,9 @@ class ReachabilityMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.after = max(1, setting_int(crawler.settings, "SITE_UNREACHABLE_AFTER"))
+        # The longest a probe and its retries can take, about, before it no longer holds the others.
+        tries = 1 + setting_int(crawler.settings, "RETRY_UNREACHABLE_TIMES")
+        self.hold = tries * (setting_float(crawler.settings, "DOWNLOAD_TIMEOUT") + 30.0)
         self.hosts: dict[str, Host] = {}
 
     @classmethod
@@ -95,17 +103,28 @@ class ReachabilityMiddleware:
             if host.down:
                 self._inc("reachability/skipped")
                 raise Refused("site_unreachable", f"not requested: {netloc} could not be reached")
-            if is_probe(request) or not host.probes:
-                host.probes.add(request.url)
+            now = time.monotonic()
+            host.forget_probes_before(now - self.hold)
+            if is_probe(request) or not host.probes or request.url in host.probes:  # (a retry of a probe)
+                host.probes[request.url] = now
                 request.meta[UNANSWERED] = True
                 return
-            waiter: Deferred[None] = Deferred()
-            host.waiting.append(waiter)
-            await maybe_deferred_to_future(waiter)
+            try:
+                await asyncio.wait_for(host.changed.wait(), self.hold)
+            except TimeoutError:
+                pass
         request.meta.pop(UNANSWERED, None)
 
     def response_downloaded(self, response: Response, request: Request) -> None:
         """Any response (a redirect, an HTTP error) says the host is there."""
+        self.answered(request)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """A response a later middleware made (no download) counts too."""
+        self.answered(request)
+        return response
+
+    def answered(self, request: Request) -> None:
         _, host = self._host(request)
         if not host.answered:
             host.answered, host.failures = True, 0
@@ -117,7 +136,7 @@ class ReachabilityMiddleware:
         netloc, host = self._host(request)
         if host.answered or host.down or request.url not in host.probes:
             return
-        host.probes.discard(request.url)
+        del host.probes[request.url]
         if failure_kind(exception) in NO_ANSWER:
             host.failures += 1
             host.robots_failed |= bool(request.meta.get("dont_obey_robotstxt"))
