@@ -97,7 +97,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.fetch.middlewares.RetryAfterMiddleware": 550,
     "newscrawler.fetch.ssrf.AddressGuardMiddleware": 40,  # before robots.txt and offsite: nothing internal
-    "newscrawler.fetch.reachability.ReachabilityMiddleware": 45,  # a site that is down: a few requests, not all
+    # A site that is down: a few requests, not all. Before the address guard, so that a failed DNS lookup
+    # there counts too (it holds and drops requests, it sends none).
+    "newscrawler.fetch.reachability.ReachabilityMiddleware": 35,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newscrawler.fetch.robots.RobotsTxtMiddleware": 100,
     "newscrawler.fetch.bodyguard.BodyGuardMiddleware": 585,  # after decompression: binaries, charset labels

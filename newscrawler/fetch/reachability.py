@@ -3,7 +3,7 @@
 A site that is down (connection refused, no such host, no answer before ``DOWNLOAD_TIMEOUT``)
 would otherwise cost every request of its discovery, each retried: robots.txt, the start page,
 the usual sitemap paths and the feeds. :class:`ReachabilityMiddleware` (a downloader middleware,
-first in the chain after the address guard) lets a few *probes* reach a host that has not
+first in the chain) lets a few *probes* reach a host that has not
 answered yet — robots.txt, the start pages, or the first request to a host no probe is out for —
 and holds the others until the host answers (any response, an HTTP error included: they all go
 on) or is found unreachable: robots.txt and a start page both failed to connect, or

@@ -22,6 +22,7 @@ from newscrawler.config import setting_list
 from newscrawler.process.classify import url_shape
 from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.fetch.failures import describe_failure
+from newscrawler.fetch.reachability import NO_ANSWER
 from newscrawler.discover.links import same_site
 from newscrawler.extensions.sitestats import site_inc
 
@@ -97,8 +98,8 @@ class DiscoveryCallbacks(scrapy.Spider):
         else:
             self._count(f"discovery/errors/{kind}")
             self._site_inc(url, f"discovery_errors/{kind}")
-            self.urls.states.failed(url, getattr(getattr(failure.value, "response", None), "status", None),
-                                    f"error:{kind}")
+            if kind in NO_ANSWER:  # the site's trouble, not a sitemap or feed it does not have (404)
+                self.urls.states.failed(url, None, f"error:{kind}")
         self.logger.info("Discovery document %s unavailable: %s", url, message)
 
     def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
