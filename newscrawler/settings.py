@@ -85,12 +85,21 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_AFTER_MAX = 120
+# A site that is down (newscrawler.fetch.reachability): refused connections and failed DNS lookups, and
+# any failure of a host that has not answered yet, are retried this many times; once robots.txt and the
+# start page (or this many requests in a row) got no answer, the site's other URLs are not requested.
+RETRY_UNREACHABLE_TIMES = 1
+SITE_UNREACHABLE_AFTER = 3
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # a page given up on is counted (errors/<kind>) and summed up at the end
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "newscrawler.fetch.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.fetch.middlewares.RetryAfterMiddleware": 550,
     "newscrawler.fetch.ssrf.AddressGuardMiddleware": 40,  # before robots.txt and offsite: nothing internal
+    # A site that is down: a few requests, not all. Before the address guard, so that a failed DNS lookup
+    # there counts too (it holds and drops requests, it sends none).
+    "newscrawler.fetch.reachability.ReachabilityMiddleware": 35,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newscrawler.fetch.robots.RobotsTxtMiddleware": 100,
     "newscrawler.fetch.bodyguard.BodyGuardMiddleware": 585,  # after decompression: binaries, charset labels

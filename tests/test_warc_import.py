@@ -183,7 +183,7 @@ def test_progress_on_a_terminal_only(site_warc: Path, tmp_path: Path) -> None:
     os.close(master)
     shown = b"".join(chunks).decode("utf-8", "replace")
     assert proc.returncode == 0, shown
-    assert "\033[J" in shown and "pages " in shown and "articles " in shown
+    assert "\033[2K" in shown and "pages " in shown and "articles " in shown
     # off a terminal (the other tests' runs): no display, only the summary
     quiet = cli("import-warc", str(site_warc), "--db", str(tmp_path / "tty.sqlite3"))
     assert quiet.code == 0 and "\033[" not in quiet.stderr

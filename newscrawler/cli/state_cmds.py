@@ -29,6 +29,8 @@ def _site_line(site: str, counts: dict[str, int | float]) -> str:
             extra.append(f"{label} " + ", ".join(f"{k} {v}" for k, v in sorted(parts.items())))
     if counts.get("robots_disallowed"):
         extra.append(f"robots.txt blocked {counts['robots_disallowed']}")
+    if counts.get("site_unreachable"):
+        extra.append(f"not requested, site unreachable {counts['site_unreachable']}")
     if "robots/crawl_delay" in counts:
         extra.append(f"Crawl-delay {counts['robots/crawl_delay']:g} s")
     return f"  {site}: {main}" + (f"; {'; '.join(extra)}" if extra else "")
@@ -45,8 +47,9 @@ def runs(last: int, fmt: str, output: str | None, db: str | None) -> None:
     (known, not due), articles new/updated/unchanged, duplicates (copies of an
     article, kept as its aliases: see `show URL`), pages that are not articles
     by reason (listing_url, teasers, short_text...: see `newscrawler explain URL`),
-    dropped by reason, errors by kind, blocked by robots.txt. Warnings name sites that refused us
-    (403/429, captcha pages) or yielded nothing new for 3 runs while they used to.
+    dropped by reason, errors by kind, blocked by robots.txt, not requested (site
+    unreachable). Warnings name sites that refused us (403/429, captcha pages) or
+    yielded nothing new for 3 runs while they used to.
     json is a list, one object per run (newest first), per-site counts under "sites".
 
     \b

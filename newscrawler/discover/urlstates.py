@@ -223,6 +223,16 @@ class UrlStates:
         state.next_check = now + min(timedelta(hours=1) * 2 ** (state.failures - 1), MAX_RETRY_WAIT)
         self._put(state)
 
+    def unreached(self, url: str, reason: str = "site_unreachable") -> None:
+        """Record a URL the crawl met but did not request, its site being unreachable: due at the
+        next crawl (no backoff: it was not tried), what it was before kept."""
+        state = self._state(url, "failed")
+        state.reason = reason
+        if state.kind not in ("article", *DOCUMENTS):
+            state.kind = "failed"
+        state.next_check = datetime.now(UTC)
+        self._put(state)
+
     def decided(self, urls: Iterable[str], reason: str, article_id: int | None = None,
                 kind: str | None = None) -> None:
         """Record why fetched ``urls`` did not become an article of their own (``dropped:too_short``,

@@ -14,7 +14,8 @@ from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
-from newscrawler.config import setting_float, setting_str
+from newscrawler.config import setting_float, setting_int, setting_str
+from newscrawler.fetch.reachability import NO_ANSWER, UNANSWERED, UNREACHABLE, failure_kind
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +62,16 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     A Retry-After longer than ``RETRY_AFTER_MAX`` seconds is not waited for:
     the response is given up on and counted under ``retry/retry_after_too_long``.
+    A refused connection or a failed DNS lookup, and any failure with no answer from a host
+    that has not answered yet (:mod:`newscrawler.fetch.reachability`), is retried at most
+    ``RETRY_UNREACHABLE_TIMES`` times.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler.settings)
         self.crawler = crawler
         self.max_wait = setting_float(crawler.settings, "RETRY_AFTER_MAX")
+        self.unreachable_times = setting_int(crawler.settings, "RETRY_UNREACHABLE_TIMES")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -90,3 +95,12 @@ class RetryAfterMiddleware(RetryMiddleware):
             logger.debug("Waiting %.1fs (Retry-After) before retrying %s", wait, request.url)
             await asyncio.sleep(wait)
         return retry
+
+    def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        kind = failure_kind(exception)
+        if kind in UNREACHABLE or (kind in NO_ANSWER and request.meta.get(UNANSWERED)):
+            limit = min(request.meta.get("max_retry_times", self.max_retry_times), self.unreachable_times)
+            request.meta["max_retry_times"] = limit
+        return super().process_exception(request, exception)

@@ -1,4 +1,5 @@
-"""Scrapy's RobotsTxtMiddleware with a fix: every request waiting for robots.txt gets its rules.
+"""Scrapy's RobotsTxtMiddleware with two fixes: every request waiting for robots.txt gets its rules,
+and a robots.txt that cannot be downloaded is one log line, not a traceback.
 
 In Scrapy 2.19, the requests that arrive while a site's robots.txt is being
 downloaded all await the same Deferred; under the asyncio reactor each await
@@ -9,6 +10,11 @@ once: the start pages and revisits of an incremental crawl, and above all a
 worker joining a shared frontier (its first 16 requests). The parser is stored
 in ``_parsers`` before the Deferred fires, so we read it from there.
 
+Scrapy logs a robots.txt download error at ERROR with its traceback (60 lines in a cron mail
+for a site that is down, which the crawl reports anyway as one ``error:`` line). We download
+robots.txt as Scrapy does and log the error on one line at INFO; the site is crawled as if
+robots.txt allowed everything, as Scrapy does.
+
 Each site's ``Crawl-delay`` is read from the same parser (robots.txt is fetched once) and
 applied to its downloader slot before the first request that waited for it goes on
 (:mod:`newscrawler.fetch.crawldelay`).
@@ -16,14 +22,23 @@ applied to its downloader slot before the first request that waited for it goes 
 
 from __future__ import annotations
 
+import logging
+
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http.request import NO_CALLBACK
 from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from newscrawler.fetch.crawldelay import CrawlDelays
+from newscrawler.fetch.failures import describe_failure
+
+logger = logging.getLogger(__name__)
 
 
 class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
@@ -32,13 +47,35 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
         self.crawl_delays = CrawlDelays(crawler)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
-        parser = await super().robot_parser(request)
+        netloc = urlparse_cached(request).netloc
+        if netloc not in self._parsers:
+            await self._download_robots(request, netloc)
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            parser = await maybe_deferred_to_future(parser)
         if parser is None:
             stored = self._parsers.get(urlparse_cached(request).netloc)
             if stored is not None and not isinstance(stored, Deferred):
                 parser = stored
         self.crawl_delays.parsed(request, parser, self._robots_agent(request))
         return parser
+
+    async def _download_robots(self, request: Request, netloc: str) -> None:
+        """Scrapy 2.19's download of robots.txt, with its error on one line."""
+        self._parsers[netloc] = Deferred()
+        url = urlparse_cached(request)
+        robots = Request(f"{url.scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                         meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+        try:
+            assert self.crawler.engine is not None
+            response = await self.crawler.engine.download_async(robots)
+            await self._parse_robots(response, netloc, request)
+        except Exception as exc:  # noqa: BLE001 - as Scrapy: any failure means no rules
+            if not isinstance(exc, IgnoreRequest):
+                logger.info("robots.txt of %s unavailable (%s): no rules applied", netloc,
+                            describe_failure(Failure(exc))[1])
+            self._robots_error(exc, netloc)
+        self._stats.inc_value("robotstxt/request_count")
 
     def _robots_agent(self, request: Request) -> str | bytes:
         """The user agent robots.txt groups are matched for, as Scrapy's middleware chooses it."""

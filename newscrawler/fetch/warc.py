@@ -95,7 +95,7 @@ class WarcCaptureMiddleware:
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         directory = setting_str(crawler.settings, "WARC_DIR")
         if not directory:
-            raise NotConfigured  # WARC_DIR unset: no capture (no message: Scrapy would log it as a warning)
+            raise NotConfigured  # no message: Scrapy would log it at WARNING in every crawl (cron mail)
         return cls(crawler, directory)
 
     def _open(self) -> WarcWriter:

@@ -22,6 +22,7 @@ from newscrawler.config import setting_list
 from newscrawler.process.classify import url_shape
 from newscrawler.discover.documents import DiscoveryError, inflate, parse_feed, parse_sitemap, robots_sitemaps, sniff
 from newscrawler.fetch.failures import describe_failure
+from newscrawler.fetch.reachability import NO_ANSWER
 from newscrawler.discover.links import same_site
 from newscrawler.extensions.sitestats import site_inc
 
@@ -89,9 +90,17 @@ class DiscoveryCallbacks(scrapy.Spider):
 
     def discovery_failed(self, failure: Failure) -> None:
         kind, message = describe_failure(failure)
-        self._count(f"discovery/errors/{kind}")
-        self._site_inc(failure.request.url, f"discovery_errors/{kind}")
-        self.logger.info("Discovery document %s unavailable: %s", failure.request.url, message)
+        url = failure.request.url
+        if kind == "site_unreachable":  # not requested (newscrawler.fetch.reachability)
+            self._count("discovery/site_unreachable")
+            self._site_inc(url, "site_unreachable")
+            self.urls.states.unreached(url)
+        else:
+            self._count(f"discovery/errors/{kind}")
+            self._site_inc(url, f"discovery_errors/{kind}")
+            if kind in NO_ANSWER:  # the site's trouble, not a sitemap or feed it does not have (404)
+                self.urls.states.failed(url, None, f"error:{kind}")
+        self.logger.info("Discovery document %s unavailable: %s", url, message)
 
     def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         self.discovery_failed(failure)

@@ -220,7 +220,7 @@ class NewsSpider(DiscoveryCallbacks):
         self.site_errors[url] = message
         response = getattr(failure.value, "response", None)
         self.urls.states.failed(url, getattr(response, "status", None), f"error:{kind}")  # its trace
-        self.logger.warning("Start URL %s failed: %s", url, message)
+        self.logger.info("Start URL %s failed: %s", url, message)  # the CLI prints it as an error: line
 
     def page_failed(self, failure: Failure) -> None:
         self.left_scheduler(failure.request)  # refused by a downloader middleware, perhaps
@@ -230,6 +230,10 @@ class NewsSpider(DiscoveryCallbacks):
             self._count("pages/robots_disallowed")
             self._site_inc(url, "robots_disallowed")
             self.urls.states.decided([url], "robots_disallowed", kind="not_article")
+        elif kind == "site_unreachable":  # not requested (newscrawler.fetch.reachability)
+            self._count("pages/site_unreachable")
+            self._site_inc(url, "site_unreachable")
+            self.urls.states.unreached(url)
         else:
             response = getattr(failure.value, "response", None)
             self._page_error(url, kind, getattr(response, "status", None))
