@@ -207,3 +207,15 @@ def test_response_record_bytes_alone_reads_back() -> None:
                                  extra={"WARC-Newscrawler-Note": "test"})
     got = one_record(data)
     assert got["raw"] == b"hello" and got["passed"] is True and got["headers"]["WARC-Newscrawler-Note"] == "test"
+
+
+@pytest.mark.parametrize("level", [1, 3, 6, 9])
+def test_gzip_members_read_back_at_every_level_isal_or_zlib(level: int) -> None:
+    import gzip
+
+    from archive import warc_write
+
+    page = b"<html><body>" + b"<p>The harbor bridge reopened on Monday.</p>\n" * 5000 + b"</body></html>"
+    member = warc_write.gzip_member(page, level)
+    assert gzip.decompress(member) == page and len(member) < len(page) / 10
+    assert warc_write._isal_zlib is not None  # a dependency: the fast path is the one that runs
