@@ -7,6 +7,7 @@ a loopback server that accepts connections and never answers (a timeout).
 from __future__ import annotations
 
 import json
+import sqlite3
 import socket
 import threading
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.datasette import QUERIES
 from tests.support.cli import LOCAL, cli, rows
 from tests.support.loopback import free_port
 
@@ -98,6 +100,10 @@ def test_refused_site_is_one_error_line_and_few_requests(tmp_path: Path) -> None
     assert states["sitemap_index.xml"] == ("failed", "site_unreachable")
     retried = rows(db, "SELECT failures FROM urls WHERE reason = 'site_unreachable'")
     assert retried == [(0,), (0,)]  # never tried: due again at the next crawl, without backoff
+    # all four are the failed URLs of this run (`newscrawler serve`'s canned query)
+    with sqlite3.connect(db) as conn:
+        failed = [row[0] for row in conn.execute(QUERIES["failed_urls_of_last_run"]["sql"])]
+    assert sorted(u.rsplit("/", 1)[1] for u in failed) == ["", "robots.txt", "sitemap.xml", "sitemap_index.xml"]
 
     runs = json.loads(cli("runs", "--db", str(db), "--format", "json").stdout)
     site = runs[0]["sites"][url.split("//")[1].rstrip("/")]

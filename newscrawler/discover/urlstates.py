@@ -230,7 +230,7 @@ class UrlStates:
         state.reason = reason
         if state.kind not in ("article", *DOCUMENTS):
             state.kind = "failed"
-        state.next_check = datetime.now(UTC)
+        state.next_check = state.last_failed = datetime.now(UTC)  # a failed URL of this run
         self._put(state)
 
     def decided(self, urls: Iterable[str], reason: str, article_id: int | None = None,
