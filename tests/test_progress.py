@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from newscrawler.demo.server import DemoServer
 from newscrawler.extensions.progress import Snapshot, bar, clock, progress_lines
-from tests.support.cli import LOCAL, ROOT, cli
+from tests.support.cli import LOCAL, cli, run_on_a_pty
 
 ESCAPE = re.compile(r"\x1b\[[?\d;]*[A-Za-z]")
 
@@ -54,27 +50,6 @@ def test_snapshot_of_stats_with_a_line_per_site() -> None:
 def test_clock_and_bar() -> None:
     assert clock(0) == "0:00" and clock(59.9) == "0:59" and clock(3725) == "1:02:05" and clock(-3) == "0:00"
     assert bar(0, 0, 4) == "[....]" and bar(1, 2, 4) == "[##..]" and bar(5, 2, 4) == "[####]"
-
-
-def run_on_a_pty(args: list[str]) -> tuple[int, str]:
-    """``newscrawler ARGS`` with stderr on a pseudo-terminal: (exit code, what the terminal got)."""
-    master, slave = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWLER_DB"}
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawler", *args], cwd=ROOT, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=180)
-    os.close(master)
-    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
 
 
 @pytest.mark.e2e

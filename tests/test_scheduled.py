@@ -219,33 +219,11 @@ def test_a_crawl_stopped_by_a_limit_is_completed_by_the_next(gazette, tmp_path: 
 
 
 def test_progress_on_a_terminal_only(gazette, tmp_path: Path) -> None:
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    from tests.support.cli import ROOT
+    from tests.support.cli import run_on_a_pty
 
     site, server = gazette
-    master, slave = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWLER_DB"}
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "crawl", server.base_url + "/", "--db",
-                             str(tmp_path / "tty.sqlite3"), *LOCAL], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=120)
-    os.close(master)
-    shown = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 0, shown
+    code, shown = run_on_a_pty(["crawl", server.base_url + "/", "--db", str(tmp_path / "tty.sqlite3"), *LOCAL])
+    assert code == 0, shown
     assert "\033[2K" in shown and "pages " in shown  # rich's Live erases and redraws its lines
     assert f"{server.base_url.split('//')[1]}: fetched " in shown  # a live line per site
     import re

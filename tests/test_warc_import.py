@@ -158,31 +158,10 @@ def test_wrong_digest_record_is_counted_and_skipped(site, tmp_path: Path) -> Non
 
 
 def test_progress_on_a_terminal_only(site_warc: Path, tmp_path: Path) -> None:
-    import os
-    import pty
-    import sys
+    from tests.support.cli import run_on_a_pty
 
-    from tests.support.cli import ROOT
-
-    master, slave = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWLER_DB"}
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawler", "import-warc", str(site_warc), "--db",
-                             str(tmp_path / "tty.sqlite3")], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=120)
-    os.close(master)
-    shown = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 0, shown
+    code, shown = run_on_a_pty(["import-warc", str(site_warc), "--db", str(tmp_path / "tty.sqlite3")])
+    assert code == 0, shown
     assert "\033[2K" in shown and "pages " in shown and "articles " in shown
     # off a terminal (the other tests' runs): no display, only the summary
     quiet = cli("import-warc", str(site_warc), "--db", str(tmp_path / "tty.sqlite3"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import sqlite3
 import subprocess
 import sys
@@ -35,3 +36,24 @@ def rows(db: Path, sql: str, *params: object) -> list[tuple]:
     """The rows of ``sql`` on the SQLite archive ``db``, opened read-only."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+def run_on_a_pty(args: list[str]) -> tuple[int, str]:
+    """``newscrawler ARGS`` with stderr on a pseudo-terminal: (exit code, what the terminal got)."""
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWLER_DB"}
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawler", *args], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=180)
+    os.close(master)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
