@@ -23,7 +23,7 @@ from archive.pglock import crawl_lock
 from archive.runs import abort_unfinished_runs
 from archive.store import set_run_status
 from newscrawler.config import setting_dict, setting_str
-from newscrawler.runner import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, RUN_STATUS, CrawlOptions, build_settings
+from newscrawler.runner import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, RUN_STATUS, CrawlOptions, StatCounts, build_settings
 from newscrawler.spiders.warcimport import WarcImportSpider
 
 logger = logging.getLogger(__name__)
@@ -42,18 +42,12 @@ class ImportOptions:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(StatCounts):
     files: list[str]
     stats: dict[str, Any]
     file_errors: dict[str, str]  # path -> one line naming the path
     elapsed: float
     notes: list[str] = field(default_factory=list)
-
-    def count(self, key: str) -> int:
-        return int(self.stats.get(key, 0) or 0)
-
-    def prefixed(self, prefix: str) -> int:
-        return sum(int(v) for k, v in self.stats.items() if k.startswith(prefix) and isinstance(v, int))
 
     @property
     def records(self) -> int:

@@ -58,19 +58,25 @@ class CrawlOptions:
                 "revisit": self.revisit, "resumed_from": self.resumed_from}
 
 
-@dataclass
-class CrawlReport:
-    start_urls: list[str]
+class StatCounts:
+    """Reading a run's Scrapy ``stats``: a counter, and the sum of the counters under a prefix."""
+
     stats: dict[str, Any]
-    site_errors: dict[str, str]
-    elapsed: float
-    notes: list[str] = field(default_factory=list)  # warnings for the user: stale lock, blocked sites...
 
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0) or 0)
 
     def prefixed(self, prefix: str) -> int:
         return sum(int(v) for k, v in self.stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+
+@dataclass
+class CrawlReport(StatCounts):
+    start_urls: list[str]
+    stats: dict[str, Any]
+    site_errors: dict[str, str]
+    elapsed: float
+    notes: list[str] = field(default_factory=list)  # warnings for the user: stale lock, blocked sites...
 
     @property
     def stored(self) -> int:
