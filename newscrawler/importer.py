@@ -9,7 +9,6 @@ comes out unchanged. As with a crawl, a process runs at most one import (Twisted
 from __future__ import annotations
 
 import gc
-import logging
 import sys
 import time
 from dataclasses import dataclass, field
@@ -17,16 +16,11 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from archive.engine import open_archive
-from archive.errors import ArchiveError
-from archive.pglock import crawl_lock
-from archive.runs import abort_unfinished_runs
-from archive.store import set_run_status
 from newscrawler.config import setting_dict, setting_str
-from newscrawler.runner import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, RUN_STATUS, CrawlOptions, StatCounts, build_settings
+from newscrawler.runner import (EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, CrawlOptions, StatCounts, abort_killed_runs,
+                                build_settings, record_outcome, under_lock)
 from newscrawler.spiders.warcimport import WarcImportSpider
 
-logger = logging.getLogger(__name__)
 
 REPLAY_MIDDLEWARE = "newscrawler.fetch.warcreplay.WarcReplayMiddleware"
 
@@ -136,26 +130,13 @@ def run_import(options: ImportOptions) -> ImportReport:
     if not options.files:
         raise ValueError("no WARC or ARC file given")
     settings = import_settings(options)
-    lock = crawl_lock(setting_str(settings, "ARCHIVE_DB"), command="import-warc")
-    if lock is not None:
-        lock.acquire()
-    try:
-        report = _import(options, settings, locked=lock is not None)
-    finally:
-        if lock is not None:
-            lock.release()
-    if lock is not None and lock.stale:
-        report.notes.insert(0, f"took over a stale lock left by PID {lock.stale.get('pid', '?')}")
-    return report
+    return under_lock(setting_str(settings, "ARCHIVE_DB"), lambda exclusive: _import(options, settings, exclusive),
+                      command="import-warc")
 
 
-def _import(options: ImportOptions, settings: Any, locked: bool) -> ImportReport:
+def _import(options: ImportOptions, settings: Any, exclusive: bool) -> ImportReport:
     db = setting_str(settings, "ARCHIVE_DB")
-    engine = open_archive(db)  # fail fast, with the path
-    try:
-        aborted = abort_unfinished_runs(engine) if locked else []
-    finally:
-        engine.dispose()
+    aborted = abort_killed_runs(db, exclusive)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WarcImportSpider)
     started = time.monotonic()
@@ -172,10 +153,7 @@ def _import(options: ImportOptions, settings: Any, locked: bool) -> ImportReport
         errors["import"] = "the import did not start (see the log above)"
     elif reason not in ("finished", "archive_error"):
         errors["import"] = f"the import ended early: {reason}"
-    report = ImportReport(list(options.files), stats, errors, time.monotonic() - started)
-    if aborted:
-        report.notes.append(f"run{'s' if len(aborted) > 1 else ''} {', '.join(map(str, aborted))} never "
-                            "finished (killed?): marked aborted")
+    report = ImportReport(list(options.files), stats, errors, time.monotonic() - started, notes=aborted)
     if report.bad:
         details = ", ".join(f"{n} {reason}" for reason, n in sorted(report.bad.items()))
         first = getattr(spider, "first_bad", None)
@@ -184,21 +162,5 @@ def _import(options: ImportOptions, settings: Any, locked: bool) -> ImportReport
     if stats.get("warc/revisits_unresolved"):
         report.notes.append(f"{stats['warc/revisits_unresolved']} revisit records refer to captures not in these "
                             "files: skipped")
-    _record_outcome(db, report)
+    record_outcome(db, stats, report.exit_code, {"file_errors": report.file_errors}, command="import-warc")
     return report
-
-
-def _record_outcome(db: str | None, report: ImportReport) -> None:
-    run_id = report.stats.get("archive/run_id")
-    if not run_id:
-        return
-    status = "interrupted" if report.stats.get("finish_reason") == "shutdown" else RUN_STATUS[report.exit_code]
-    try:
-        engine = open_archive(db)
-        try:
-            set_run_status(engine, int(run_id), status, {"file_errors": report.file_errors})
-        finally:
-            engine.dispose()
-    except ArchiveError as exc:
-        level = logging.INFO if report.archive_error else logging.ERROR
-        logger.log(level, "Could not record the import's outcome: %s", exc)

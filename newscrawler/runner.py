@@ -10,7 +10,8 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -142,13 +143,29 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     if frontier:
         check_frontier(frontier)
     # Workers of a frontier share the crawl lock (they run together); a plain crawl excludes them.
-    lock = crawl_lock(setting_str(settings, "ARCHIVE_DB"), shared=bool(frontier))
+    return under_lock(setting_str(settings, "ARCHIVE_DB"), lambda exclusive: _crawl(options, settings, exclusive),
+                      shared=bool(frontier))
+
+
+class HasNotes(Protocol):
+    notes: list[str]
+
+
+ReportT = TypeVar("ReportT", bound=HasNotes)
+
+
+def under_lock(db: str, work: Callable[[bool], ReportT], *, command: str = "crawl",
+               shared: bool = False) -> ReportT:
+    """``work(exclusive)`` while holding the archive's crawl lock (``shared`` for frontier workers);
+    a stale lock taken over becomes the report's first note. Raises
+    :class:`archive.lock.ArchiveLocked` when another crawl holds it."""
+    lock = crawl_lock(db, command=command, shared=shared)
     if lock is not None:
         lock.acquire()
     try:
         # Only an exclusive holder knows no other crawl runs: a frontier worker holds the lock shared,
         # and the "running" run of another worker that started a moment before is alive.
-        report = _crawl(options, settings, locked=lock is not None and not lock.shared)
+        report = work(lock is not None and not lock.shared)
     finally:
         if lock is not None:
             lock.release()
@@ -158,12 +175,46 @@ def run_crawl(options: CrawlOptions) -> CrawlReport:
     return report
 
 
-def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlReport:
-    engine = open_archive(setting_str(settings, "ARCHIVE_DB"))  # fail fast, with the path, before any request
-    try:  # while we hold the lock exclusively no other crawl runs: a "running" run was killed
-        aborted = abort_unfinished_runs(engine) if locked else []
+def abort_killed_runs(db: str, exclusive: bool) -> list[str]:
+    """Open the archive ``db`` (failing fast, with the path, before any request) and, when this
+    process holds its lock ``exclusive``ly, mark the runs left ``running`` aborted: no other crawl
+    runs, so they were killed. The note for the user, if any."""
+    engine = open_archive(db)
+    try:
+        aborted = abort_unfinished_runs(engine) if exclusive else []
     finally:
         engine.dispose()
+    if not aborted:
+        return []
+    return [f"run{'s' if len(aborted) > 1 else ''} {', '.join(map(str, aborted))} never finished (killed?): "
+            "marked aborted"]
+
+
+def record_outcome(db: str | None, stats: dict[str, Any], exit_code: int, details: dict[str, Any],
+                   command: str = "crawl") -> list[str]:
+    """Store the run's final status (ok/partial/failed/interrupted) with ``details`` (its errors);
+    returns the run's warnings (a site that yielded nothing...) for the user."""
+    run_id = stats.get("archive/run_id")
+    if not run_id:
+        return []
+    status = "interrupted" if stats.get("finish_reason") == "shutdown" else RUN_STATUS[exit_code]
+    try:
+        engine = open_archive(db)
+        try:
+            set_run_status(engine, int(run_id), status, details)
+            runs = list_runs(engine, last=1, command=command)
+        finally:
+            engine.dispose()
+    except ArchiveError as exc:
+        level = logging.INFO if stats.get("archive/error") else logging.ERROR  # reported already
+        logger.log(level, "Could not record the run's outcome: %s", exc)
+        return []
+    return runs[0].warnings if runs and runs[0].id == int(run_id) else []
+
+
+def _crawl(options: CrawlOptions, settings: Settings, exclusive: bool) -> CrawlReport:
+    db = setting_str(settings, "ARCHIVE_DB")
+    aborted = abort_killed_runs(db, exclusive)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
@@ -182,33 +233,9 @@ def _crawl(options: CrawlOptions, settings: Settings, locked: bool) -> CrawlRepo
     elif stats.get("finish_reason") not in (None, "finished", "max_articles", "closespider_timeout"):
         errors.setdefault("crawl", f"crawl ended early: {stats.get('finish_reason')}")
     sys.stderr.flush()
-    report = CrawlReport(list(options.urls), stats, errors, time.monotonic() - started)
-    if aborted:
-        report.notes.append(f"run{'s' if len(aborted) > 1 else ''} {', '.join(map(str, aborted))} never "
-                            "finished (killed?): marked aborted")
-    _record_outcome(setting_str(settings, "ARCHIVE_DB"), report)
+    report = CrawlReport(list(options.urls), stats, errors, time.monotonic() - started, notes=aborted)
+    report.notes.extend(record_outcome(db, stats, report.exit_code, {"site_errors": report.site_errors}))
     return report
-
-
-def _record_outcome(db: str | None, report: CrawlReport) -> None:
-    """Store the run's final status (ok/partial/failed) and site errors; note warnings for the user."""
-    run_id = report.stats.get("archive/run_id")
-    if not run_id:
-        return
-    try:
-        engine = open_archive(db)
-        try:
-            status = "interrupted" if report.stats.get("finish_reason") == "shutdown" else RUN_STATUS[report.exit_code]
-            set_run_status(engine, int(run_id), status, {"site_errors": report.site_errors})
-            runs = list_runs(engine, last=1, command="crawl")
-        finally:
-            engine.dispose()
-    except ArchiveError as exc:
-        level = logging.INFO if report.stats.get("archive/error") else logging.ERROR  # reported already
-        logger.log(level, "Could not record the run's outcome: %s", exc)
-        return
-    if runs and runs[0].id == int(run_id):
-        report.notes.extend(runs[0].warnings)
 
 
 def interrupted_run(db: str | None) -> RunRecord | None:
