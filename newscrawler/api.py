@@ -129,7 +129,7 @@ class Crawl:
         read, write = os.pipe()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "newscrawler", *args[:1], *args[1:], "-s", f"ARCHIVE_NOTIFY_FD={write}"],
+                [sys.executable, "-m", "newscrawler", *args, "-s", f"ARCHIVE_NOTIFY_FD={write}"],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr, pass_fds=(write,))
         except OSError:
             os.close(read)

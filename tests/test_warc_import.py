@@ -32,6 +32,13 @@ def articles(db: Path) -> dict[str, tuple[str, str]]:
             for url, title, digest in rows(db, "SELECT canonical_url, title, content_hash FROM articles")}
 
 
+def crawled_base(db: Path) -> str:
+    """The site the archive ``db`` was crawled from (its first article's scheme and host)."""
+    (url,), = rows(db, "SELECT canonical_url FROM articles ORDER BY id LIMIT 1")
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def comparable(found: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     """The articles, a syndicated copy's pair (either of which may be the stored one) under one name."""
     pairs = {a.path: min(a.path, a.duplicate_of) for a in ARTICLES if a.duplicate_of}
@@ -64,6 +71,9 @@ def test_import_gives_the_same_articles_as_the_crawl(crawled, site_warc: Path, t
     assert missing == 0
     kinds = dict(rows(db, "SELECT kind, count(*) FROM urls GROUP BY kind"))
     assert kinds["article"] >= len(articles(db)) and kinds.get("listing", 0) > 0
+    # a record that is not HTML (robots.txt, sitemaps, feeds) leaves its trace too
+    reasons = dict(rows(db, "SELECT url, reason FROM urls"))
+    assert reasons[crawled_base(crawl_db) + "/robots.txt"] == "not_article:non_html"
     assert f"{len(articles(db))} new" in result.stderr
 
 

@@ -163,7 +163,9 @@ def _exchange(request: Request, response: Response) -> Exchange:
     return Exchange(
         url=response.url, method=request.method,
         request_headers=[(name, value) for name, value in header_pairs(request.headers)],
-        status=response.status, headers=[(name, value) for name, value in header_pairs(response.headers)],
+        # the pairs ReceivedHeadersMiddleware (960, before this one) just made of these headers
+        status=response.status, headers=[(name, value) for name, value in
+                                         request.meta.get(HEADERS_KEY) or header_pairs(response.headers)],
         body=response.body, date=datetime.now(UTC), request_body=request.body or b"",
         protocol=response.protocol or "HTTP/1.1",
     )

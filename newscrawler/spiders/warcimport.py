@@ -150,8 +150,9 @@ class WarcImportSpider(NewsSpider):
             self._count("warc/redirects")
             self.redirects.setdefault(canonicalize_url(item.location), item.url)
             return None
-        if not item.is_html():
+        if not item.is_html():  # counted, and its URL's trace kept (`explain`), as a crawl keeps it
             self._count("warc/non_html")
+            self.urls.states.decided([item.url], "not_article:non_html", kind="not_article")
             return None
         key = hash(canonicalize_url(item.url))
         if key in self.seen:
