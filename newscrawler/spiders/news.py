@@ -48,6 +48,7 @@ from newscrawler.fetch.warc import received_headers, warc_location
 from newscrawler.discover.urlstates import UrlStates
 from newscrawler.items import ArticleItem
 from newscrawler.discover.links import same_site
+from newscrawler.process.copies import RecentArticles, body_digest
 from newscrawler.process.page import PageJob, PageResult
 from newscrawler.pipelines import archive_failed
 from newscrawler.process.pool import ExtractionPool, PoolError, WorkerLost, default_workers
@@ -119,6 +120,7 @@ class NewsSpider(DiscoveryCallbacks):
         self.incremental = truthy(incremental) and mode == "site"
         self.urls = Admission(self.start_urls, self.rules)  # replaced in from_crawler
         self.pool = ExtractionPool(0)  # replaced in from_crawler
+        self.recent = RecentArticles(0)  # replaced in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -132,6 +134,7 @@ class NewsSpider(DiscoveryCallbacks):
         spider.incremental = spider.incremental and setting_bool(settings, "CRAWL_INCREMENTAL")
         # One page or a few: extracting in-process beats starting worker processes.
         spider.pool = extraction_pool(crawler, workers=0 if spider.mode == "single" else None)
+        spider.recent = RecentArticles(setting_int(settings, "EXTRACTION_REUSE_RECENT"))
         # A shared frontier queues in Redis: everything goes there at once (see newscrawler.discover.backlog).
         window = setting_int(settings, "CRAWL_BACKLOG_WINDOW") or 4 * setting_int(settings, "CONCURRENT_REQUESTS") + 64
         memory = setting_int(settings, "CRAWL_BACKLOG_MEMORY") or None
@@ -265,10 +268,15 @@ class NewsSpider(DiscoveryCallbacks):
         # Decoded, parsed, classified, its links listed and its article extracted in the pool:
         # a waiting page holds its bytes, and this process never parses it.
         via = self.urls.via(linked_url(response), response.meta.get("via"), known, bool(start_url))
-        page = await self._process(response, feeds=bool(start_url), via=via)
+        digest = body_digest(response.body) if self.recent.size and not start_url else None
+        page = self._copy(response, digest) if digest else None
         if page is None:
-            self.urls.release()
-            return
+            page = await self._process(response, feeds=bool(start_url), via=via)
+            if page is None:
+                self.urls.release()
+                return
+            if digest:
+                self.recent.remember(digest, response.url, *self._depth(response), page)
         site = site_of(response.url)
         if start_url:
             feeds = page.feeds or [urljoin(get_base_url(response), path)
@@ -288,10 +296,24 @@ class NewsSpider(DiscoveryCallbacks):
             self._count(f"pages/not_article/{page.reason}")
             self._site_inc(response.url, f"not_article/{page.reason}")
         site_depth = self.rules.get(site, "depth")
-        self.urls.follow(response.url, int(response.meta.get("depth", 0)),
-                         int(response.meta.get("pagination_hops", 0)), page.links,
+        self.urls.follow(response.url, *self._depth(response), page.links,
                          self.max_depth if site_depth is None else int(site_depth), self.max_pagination)
         self.urls.release()
+
+    @staticmethod
+    def _depth(response: Response) -> tuple[int, int]:
+        """(link hops, pagination hops) of a page from its start page."""
+        return int(response.meta.get("depth", 0)), int(response.meta.get("pagination_hops", 0))
+
+    def _copy(self, response: Response, digest: bytes) -> PageResult | None:
+        """The result of a recent article page whose body (``digest``) this page's repeats (see
+        :mod:`newscrawler.process.copies`), or None: the page is processed."""
+        found = self.recent.copy_of(digest, response.url, *self._depth(response))
+        if found is None:
+            return None
+        self._count("pages/identical_body")
+        self.logger.debug("%s: the same body as %s, not extracted again", response.url, found[0])
+        return found[1]
 
     async def parse_single(self, response: Response) -> AsyncIterator[ArticleItem]:
         start_url = response.meta["start_url"]
