@@ -3,6 +3,7 @@
     python -m benchmarks.crawl [--articles 5000] [--corpus ../shared/corpus/news-dev] [--burst-every 20]
 
 (a) a bare Scrapy link-following crawl of the local site (no extraction, no storage);
+(a0) Scrapy's own CPU per page: the site's article URLs requested and their responses left alone;
 (b) ``extract_article`` alone in a loop on one core, warmed up: before (c), after it, and in
     short bursts during it, with (c)'s processes and the site stopped (SIGSTOP) meanwhile. This
     kind of machine's speed drifts by 10-25% from minute to minute, so (b) measured only before
@@ -152,15 +153,19 @@ def start_site(articles: int, corpus: Path) -> tuple[subprocess.Popen[str], str]
     return proc, proc.stdout.readline().strip()
 
 
-def bare_crawl(base: str, tmp: Path, extract: bool = False) -> dict[str, float]:
-    """(a), or with ``extract`` (d): the same spider with ``trafilatura.extract`` in its callback."""
-    out = tmp / ("baseline.json" if extract else "bare.json")
+def bare_crawl(base: str, tmp: Path, extract: bool = False, fetch: int = 0) -> dict[str, float]:
+    """(a), or with ``extract`` (d): the same spider with ``trafilatura.extract`` in its callback;
+    with ``fetch`` (a0): the site's first ``fetch`` articles requested and left alone, with the
+    Scrapy settings of (c) that bear on it (CONCURRENT_ITEMS=1, no decoding meta refresh check)."""
+    out = tmp / ("baseline.json" if extract else "fetch.json" if fetch else "bare.json")
+    alone = ["-s", "CONCURRENT_ITEMS=1", "-s", "METAREFRESH_ENABLED=False"] if fetch else []
     subprocess.run([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
-                    "-a", f"url={base}/", "-a", f"out={out}", "-a", f"extract={int(extract)}",
-                    "-s", "LOG_LEVEL=ERROR", *LIFTED], cwd=tmp, check=True, env=ENV)
+                    "-a", f"url={base}/", "-a", f"out={out}", "-a", f"extract={int(extract)}", "-a", f"fetch={fetch}",
+                    "-s", "LOG_LEVEL=ERROR", *LIFTED, *alone], cwd=tmp, check=True, env=ENV)
     data = json.loads(out.read_text())
     return {"pages": data["pages"], "seconds": data["seconds"], "rate": data["pages"] / data["seconds"],
-            "articles": data.get("articles", 0), "article_rate": data.get("articles", 0) / data["seconds"]}
+            "articles": data.get("articles", 0), "article_rate": data.get("articles", 0) / data["seconds"],
+            "cpu_per_page": data["cpu"] / max(1, data["pages"])}
 
 
 class ExtractionLoop:
@@ -291,6 +296,20 @@ def full_crawl(base: str, tmp: Path, loop: ExtractionLoop | None = None, server:
             "helper_cpu": helper_cpu, "bursts": bursts, "paused": paused}
 
 
+def ceiling(extract: dict[str, float], fetched: dict[str, float], full: dict[str, Any], ncores: int) -> None:
+    """The most (c) could be against (b) on these cores, were all of their time the crawl's: if
+    each article cost only its extraction and Scrapy's own fetching of its pages ((a0)), and if
+    it cost only its extraction and the crawling process as measured (workers doing nothing else)."""
+    per_page = extract["seconds"] / extract["pages"]
+    pages = full["pages"] / max(1, full["articles"])  # pages fetched per article archived
+    fetch_only = ncores * per_page / (per_page + pages * fetched["cpu_per_page"])
+    crawler = ncores * per_page / (per_page + full["crawler_cpu"] / max(1, full["articles"]))
+    print(f"{'    ceiling of (c)/(b): extraction + (a0)':<44} {fetch_only:>15.2f}x  "
+          f"{ncores} cores x (b) / ((b) + {pages:.2f} pages x (a0)): no storage, links or classifying")
+    print(f"{'    ceiling of (c)/(b): extraction + crawler':<44} {crawler:>15.2f}x  "
+          f"{ncores} cores x (b) / ((b) + the crawling process's CPU per article): workers only extracting")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
@@ -320,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             tmp = Path(name)
             print(f"crawl benchmark: {args.articles:,} articles at {base}", file=sys.stderr)
             bare = bare_crawl(base, tmp) if not args.skip_bare else {"rate": float("nan"), "pages": 0, "seconds": 0}
+            fetched = bare_crawl(base, tmp, fetch=args.articles)
             loop = ExtractionLoop(args.corpus)
             before = loop.run(120)
             server_cpu = rss_and_cpu(site.pid)[1]
@@ -341,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'run':<44} {'rate':>16}  detail")
     print(f"{'(a) bare Scrapy link crawl (fetch ceiling)':<44} {bare['rate']:>10.1f} pg/s  "
           f"{bare['pages']:.0f} pages in {bare['seconds']:.1f} s")
+    print(f"{'(a0) Scrapy fetching pages, nothing else':<44} {fetched['rate']:>10.1f} pg/s  "
+          f"{fetched['cpu_per_page'] * 1000:.2f} ms CPU per page: Scrapy's own cost of a page "
+          f"({fetched['pages']:.0f} article pages, one process)")
     print(f"{'(b) extract_article loop, one core':<44} {extract['rate']:>10.1f} pg/s  "
           f"{extract['seconds'] / extract['pages'] * 1000:.1f} ms CPU per page "
           f"(before (c): {before['rate']:.1f} pg/s, during: {during['rate']:.1f} pg/s in "
@@ -371,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     ncores = len(full["cores"])
     print(f"{'    CPU-bound rate on idle cores (projection)':<44} {ncores / per_article:>10.1f} art/s  "
           f"{ncores} cores / CPU per article; {ncores / per_article / extract['rate']:.2f}x (b)")
+    ceiling(extract, fetched, full, ncores)
     print(f"{'    (c) / (b2)':<44} {full['rate'] / together['rate']:>15.2f}x  "
           "the full crawl against extraction alone on every core")
     print(f"{'    CPU of the site server (same cores)':<44} {full['server_cpu'] / articles * 1000:>13.1f} ms  "

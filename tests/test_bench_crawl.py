@@ -9,7 +9,8 @@ import time
 import pytest
 
 from benchmarks.crawl import (
-    Sampler, cpu_times, process_state, process_tree, resume_processes, rss_and_cpu, stop_processes, usage,
+    ROOT, Sampler, bare_crawl, ceiling, cpu_times, process_state, process_tree, resume_processes, rss_and_cpu,
+    stop_processes, usage,
 )
 
 
@@ -70,3 +71,30 @@ def test_cpu_times_and_sampler_on_this_machine() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+@pytest.mark.e2e
+def test_fetch_only_spider_counts_scrapys_own_cpu_per_page(tmp_path) -> None:
+    """(a0): the benchmark site's article URLs requested and left alone, and the CPU it took."""
+    site = subprocess.Popen([sys.executable, "-m", "benchmarks.benchsite", "--articles", "30", "--demo-pages"],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert site.stdout is not None
+        base = site.stdout.readline().strip()
+        fetched = bare_crawl(base, tmp_path, fetch=30)
+    finally:
+        site.terminate()
+        site.wait()
+    assert fetched["pages"] == 30 and fetched["articles"] == 0
+    assert 0 < fetched["cpu_per_page"] < fetched["seconds"]
+
+
+@pytest.mark.unit
+def test_ceilings_of_the_crawl_against_extraction(capsys: pytest.CaptureFixture[str]) -> None:
+    extract = {"pages": 100, "seconds": 2.4}  # (b): 24 ms a page
+    fetched = {"cpu_per_page": 0.002}  # (a0): 2 ms a page
+    full = {"pages": 1100, "articles": 1000, "crawler_cpu": 6.0}  # 6 ms of the crawling process an article
+    ceiling(extract, fetched, full, 2)
+    lines = capsys.readouterr().out.splitlines()
+    assert "1.83x" in lines[0]  # 2 x 24 / (24 + 1.1 x 2)
+    assert "1.60x" in lines[1]  # 2 x 24 / (24 + 6)
