@@ -30,6 +30,9 @@ _FAULTS = (
                                  "size limit); articles saved so far are kept"),
     ("disk image is malformed", "archive {path} is corrupt ({message}); restore a backup or try "
                                 "'sqlite3 {path} .recover'"),
+    # A damaged page whose bytes still parse as a row: its text is not UTF-8 (the bytes are not quoted).
+    ("Could not decode to UTF-8", "archive {path} is corrupt ({message}); restore a backup or try "
+                                  "'sqlite3 {path} .recover'"),
     ("vtable constructor failed", "archive {path} is corrupt ({message}: its full-text index); restore a "
                                   "backup or try 'sqlite3 {path} .recover'"),
     ("file is not a database", "{path} is not an SQLite database"),
@@ -44,6 +47,7 @@ _FAULTS = (
 def storage_error(path: str, message: str) -> ArchiveError | None:
     """The ArchiveError for an SQLite ``message`` that is a storage fault, None for others."""
     first = message.strip().splitlines()[0] if message.strip() else ""
+    first = first.split(" with text ", 1)[0]  # sqlite3 quotes undecodable bytes: garbage on a terminal
     for fragment, template in _FAULTS:
         if fragment in first:
             return ArchiveError(template.format(path=path, message=first))

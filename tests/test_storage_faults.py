@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from archive.engine import open_archive
+from archive.storage_faults import storage_error
 from tests.support.cli import LOCAL, ROOT, Result, cli
 
 pytestmark = pytest.mark.e2e
@@ -108,6 +109,16 @@ def test_unusable_archive_is_one_line_error_and_untouched(site, archive_copy: Pa
         one_line_error(result, str(db.parent), expected)
         assert (digest(db) if db.exists() else None) == before, name
     assert not (tmp_path / "no").exists()
+
+
+def test_undecodable_text_of_a_damaged_page_is_corruption_without_its_bytes() -> None:
+    """A damaged page that still parses as a row gives text that is not UTF-8: sqlite3 quotes its
+    bytes (escape sequences included) in the message; the error names the file and leaves them out."""
+    message = "Could not decode to UTF-8 column 'image_url' with text 'http://127.0.0.1m\x1b[\xe9\x0e'"
+    error = storage_error("/srv/news.sqlite3", message)
+    assert error is not None
+    assert str(error) == ("archive /srv/news.sqlite3 is corrupt (Could not decode to UTF-8 column 'image_url'); "
+                          "restore a backup or try 'sqlite3 /srv/news.sqlite3 .recover'")
 
 
 def test_corrupt_data_pages_never_give_a_traceback(site, archive_copy: Path) -> None:
