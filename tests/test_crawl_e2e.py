@@ -51,6 +51,15 @@ def test_nothing_disallowed_is_fetched_or_stored(crawled) -> None:
     assert not [p for _, p, _ in requests if p.startswith("/private/")]
 
 
+def test_robots_txt_is_requested_once(crawled) -> None:
+    """The spider reads robots.txt for its Sitemap: lines from the robots.txt middleware's download."""
+    db, _, requests = crawled
+    assert [p for _, p, _ in requests].count("/robots.txt") == 1
+    (stats,) = rows(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0]
+    counts = json.loads(stats)
+    assert counts["robotstxt/reused"] == 1 and counts["discovery/robots_sitemaps"] >= 1
+
+
 def test_no_listing_pages_archived(crawled) -> None:
     db, _, _ = crawled
     for path in stored_paths(db):

@@ -37,6 +37,7 @@ from scrapy.utils.defer import _schedule_coro
 from archive.article import WarcLocation
 from archive.warc_write import Exchange, WarcWriter
 from newscrawler.config import setting_bool, setting_dict, setting_int, setting_str
+from newscrawler.fetch.robots import REUSED_FLAG
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class WarcCaptureMiddleware:
         return WarcWriter(self.directory, prefix, info, max_size=self.max_size, gzip_level=self.level)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.failed:
+        if self.failed or REUSED_FLAG in response.flags:  # robots.txt answered again: recorded once
             return response
         try:
             if self.writer is None:

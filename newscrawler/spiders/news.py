@@ -44,6 +44,7 @@ from newscrawler.config import setting, setting_bool, setting_default, setting_i
 from newscrawler.discover.admission import Admission
 from newscrawler.discover.backlog import Backlog
 from newscrawler.fetch.failures import describe_failure
+from newscrawler.fetch.robots import REUSE_KEY
 from newscrawler.fetch.warc import received_headers, warc_location
 from newscrawler.discover.urlstates import UrlStates
 from newscrawler.items import ArticleItem
@@ -211,9 +212,10 @@ class NewsSpider(DiscoveryCallbacks):
                 for kind in ("feeds", "sitemaps"):
                     for extra in self.rules.get(url, kind) or []:
                         yield self._discovery(extra, kind[:-1])
+                # Answered with the robots.txt middleware's download of it, when it obeys robots.txt
                 robots = urljoin(url, "/robots.txt")
                 yield scrapy.Request(robots, callback=self.parse_robots, errback=self.robots_failed,
-                                     priority=DISCOVERY_PRIORITY, meta={"dont_obey_robotstxt": True})
+                                     priority=DISCOVERY_PRIORITY, meta={"dont_obey_robotstxt": True, REUSE_KEY: True})
 
     def start_failed(self, failure: Failure) -> None:
         kind, message = describe_failure(failure)
