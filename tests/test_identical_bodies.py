@@ -86,6 +86,19 @@ def test_no_copy_at_another_path_host_or_shallower_depth() -> None:
 
 
 @pytest.mark.unit
+def test_the_same_bytes_at_two_paths_are_kept_apart() -> None:
+    """A print page with the story's bytes, processed after the story, does not hide the story
+    from the story's own copies (whichever of the two a crawl meets first)."""
+    recent = RecentArticles(4)
+    digest = body_digest(b"<html>A</html>")
+    recent.remember(digest, "http://x.test/news/a", 1, 0, _result())
+    recent.remember(digest, "http://x.test/print/a", 2, 0, _result())
+    assert recent.copy_of(digest, "http://x.test/news/a?page=2", 2, 0)[0] == "http://x.test/news/a"  # type: ignore[index]
+    assert recent.copy_of(digest, "http://x.test/print/a?page=2", 3, 0)[0] == "http://x.test/print/a"  # type: ignore[index]
+    assert len(recent) == 2
+
+
+@pytest.mark.unit
 def test_only_the_latest_article_pages_are_kept() -> None:
     recent = RecentArticles(2)
     listing = PageResult("utf-8", False, "listing")

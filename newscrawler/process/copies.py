@@ -34,6 +34,9 @@ class _Seen:
     result: PageResult
 
 
+_Key = tuple[bytes, str, str, str]  # the body's digest, the URL's scheme, host and path
+
+
 def body_digest(body: bytes) -> bytes:
     """SHA-256 of a page body (0.2 ms for 375 KB with the CPU's SHA instructions)."""
     return hashlib.sha256(body).digest()
@@ -51,7 +54,7 @@ class RecentArticles:
         """Keep the last ``size`` article pages (``EXTRACTION_REUSE_RECENT``; ~25 KB each, the
         article's text and markdown); 0 keeps none."""
         self.size = size
-        self._seen: OrderedDict[bytes, _Seen] = OrderedDict()
+        self._seen: OrderedDict[_Key, _Seen] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -63,8 +66,9 @@ class RecentArticles:
         # A copy of the article as extracted: the pipelines fill the yielded one's gaps in place.
         kept = replace(result, article=replace(result.article), html_zstd=None, links=[], feeds=[],
                        charset_corrected=False)
-        self._seen[digest] = _Seen(url, depth, hops, kept)
-        self._seen.move_to_end(digest)
+        key = (digest, *_place(url))  # the same bytes at another path (a print page) are kept apart
+        self._seen[key] = _Seen(url, depth, hops, kept)
+        self._seen.move_to_end(key)
         while len(self._seen) > self.size:
             self._seen.popitem(last=False)
 
@@ -72,8 +76,8 @@ class RecentArticles:
         """(the first page's URL, its result for ``url``) when ``url`` serves the same bytes as a
         recent article page at the same scheme, host and path, and is no shallower in the crawl
         (depth and pagination hops) than that page; else None."""
-        seen = self._seen.get(digest)
-        if seen is None or url == seen.url or _place(url) != _place(seen.url):
+        seen = self._seen.get((digest, *_place(url)))
+        if seen is None or url == seen.url:
             return None
         if depth < seen.depth or hops < seen.hops:
             return None
