@@ -211,6 +211,26 @@ def test_a_redirect_record_is_followed_to_its_captured_target(site, tmp_path: Pa
     assert rows(db, "SELECT url, final_url FROM raw_pages") == [(moved, site.base_url + article.path)]
 
 
+def test_a_redirect_record_without_its_target_after_it_leaves_a_trace(site, tmp_path: Path) -> None:
+    """Its target captured earlier in the file, or not at all: the redirecting URL is kept as a
+    URL state (``not_article:redirect``) that explain shows, and counted."""
+    article = next(a for a in ARTICLES if not a.disallowed and not a.duplicate_of and a.path.endswith("/"))
+    moved = site.base_url + article.path.rstrip("/")
+    other = next(a for a in ARTICLES if a.path.endswith("/") and a.path != article.path)
+    gone = site.base_url + other.path.rstrip("/")  # redirects to a page these files do not hold
+    warc = write_warc(tmp_path / "moved.warc.gz", [site.base_url + article.path, moved, gone])
+    db = tmp_path / "moved.sqlite3"
+    result = cli("import-warc", str(warc), "--db", str(db))
+    assert result.code == 0, result.stderr
+    assert list(articles(db)) == [article.path]
+    reasons = dict(rows(db, "SELECT url, reason FROM urls WHERE kind = 'not_article'"))
+    assert reasons == {moved: "not_article:redirect", gone: "not_article:redirect"}
+    (stats,) = rows(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0]
+    assert json.loads(stats)["warc/redirects_unmatched"] == 2
+    shown = cli("explain", gone, "--db", str(db))
+    assert shown.code == 0 and "not_article:redirect" in shown.stdout, shown.stdout + shown.stderr
+
+
 def test_an_import_is_refused_while_a_crawl_holds_the_archive(site_warc: Path, tmp_path: Path) -> None:
     from archive.lock import ArchiveLock
 

@@ -8,7 +8,8 @@ states and run record apply as in a crawl. No link is followed: only the records
 A page keeps its capture date as its fetch date.
 
 Counts (crawl stats): ``warc/records``, ``warc/responses``, ``warc/html``, ``warc/non_html``,
-``warc/redirects``, ``warc/recaptures`` (a URL captured again in the same import: the first
+``warc/redirects``, ``warc/redirects_unmatched`` (a redirect whose target the files hold earlier or
+not at all: its URL is kept as ``not_article:redirect``), ``warc/recaptures`` (a URL captured again in the same import: the first
 capture is used), ``warc/revisits_resolved``, ``warc/revisits_unresolved``, ``warc/other``,
 ``warc/bad/<reason>`` (digest, http, encoding, truncated). A file that cannot be read is in ``file_errors``.
 """
@@ -112,6 +113,7 @@ class WarcImportSpider(NewsSpider):
                 self.file_errors[path] = str(exc)
                 self.logger.info("%s", exc)
             self._sync_counts()
+        self._unmatched_redirects()  # every file read: the redirects left found no target after them
 
     async def _room(self) -> bool:
         """Wait until the requests in flight fall below the window and Scrapy takes more (the engine
@@ -162,11 +164,20 @@ class WarcImportSpider(NewsSpider):
         self._count("warc/html")
         self.sites.setdefault(site_of(item.url), item.url)
         meta: dict[str, Any] = {META_KEY: item, "depth": 0, "dont_obey_robotstxt": True}
-        source = self.redirects.get(canonicalize_url(item.url))
+        source = self.redirects.pop(canonicalize_url(item.url), None)
         if source is not None:
             meta["redirect_urls"] = [source]
         return scrapy.Request(item.url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
                               meta=meta)
+
+    def _unmatched_redirects(self) -> None:
+        """The URLs of redirect records whose target came earlier in the files or not at all: kept
+        as ``not_article:redirect`` URL states (``explain`` shows them), not silently left out."""
+        for target, source in self.redirects.items():
+            self._count("warc/redirects_unmatched")
+            self.urls.states.decided([source], "not_article:redirect", kind="not_article")
+            self.logger.info("%s redirects to %s, which the files hold earlier or not at all", source, target)
+        self.redirects.clear()
 
     def _sync_counts(self) -> None:
         assert self.crawler.stats is not None
