@@ -32,9 +32,9 @@ EXTRACTION_WORKERS = "auto"
 EXTRACTION_MAX_PENDING = 0  # pages in the pool at once (0: 2 per worker); more wait, with their download
 EXTRACTION_MAX_TASKS_PER_CHILD = 0  # replace a worker after this many pages (0: never)
 # A page whose body is byte for byte that of one of the last N article pages at the same path
-# (another query: ?page=2, ?utm_source=...) takes that page's result instead of being extracted
+# (another query: ?page=2, ?ref=home...) takes that page's result instead of being extracted
 # again, and is kept as its alias (newscrawler.process.copies; 0: every page is extracted).
-EXTRACTION_REUSE_RECENT = 200
+EXTRACTION_REUSE_RECENT = 1000
 
 # --- What counts as an article ------------------------------------------------
 ARTICLE_MIN_WORDS = 40  # fewer words: dropped as too_short

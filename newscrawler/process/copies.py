@@ -13,15 +13,19 @@ A result is reused only where nothing but the body decides it (see :meth:`Recent
 same scheme, host and path (relative URLs in the page resolve alike; the site's profile is the
 same), and a copy no shallower in the crawl than the first page, whose links were followed
 already (the copy's links are not listed). The first page's result is kept without its
-compressed body and links: about the size of its text.
+compressed body and links, pickled and zstd-compressed: ~4 KB for a news article whose text and
+markdown take ~39 KB as strings (0.06 ms to keep it, 0.04 to read it back, on the bench pages).
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
+
+import zstandard
 
 from newscrawler.process.page import PageResult
 
@@ -31,7 +35,7 @@ class _Seen:
     url: str
     depth: int
     hops: int
-    result: PageResult
+    result: bytes  # the PageResult, pickled and zstd-compressed
 
 
 _Key = tuple[bytes, str, str, str]  # the body's digest, the URL's scheme, host and path
@@ -51,10 +55,11 @@ class RecentArticles:
     """The results of the crawl's latest article pages, by the digest of their body."""
 
     def __init__(self, size: int) -> None:
-        """Keep the last ``size`` article pages (``EXTRACTION_REUSE_RECENT``; ~25 KB each, the
-        article's text and markdown); 0 keeps none."""
+        """Keep the last ``size`` article pages (``EXTRACTION_REUSE_RECENT``; ~4 KB each); 0 keeps none."""
         self.size = size
         self._seen: OrderedDict[_Key, _Seen] = OrderedDict()
+        self._compressor = zstandard.ZstdCompressor(level=1)
+        self._decompressor = zstandard.ZstdDecompressor()
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -63,11 +68,11 @@ class RecentArticles:
         """Keep an article page's result (without its compressed body and links) for its copies."""
         if not result.is_article or result.article is None or self.size <= 0:
             return
-        # A copy of the article as extracted: the pipelines fill the yielded one's gaps in place.
-        kept = replace(result, article=replace(result.article), html_zstd=None, links=[], feeds=[],
-                       charset_corrected=False)
+        # Pickled now, as extracted: the pipelines fill the yielded article's gaps in place.
+        kept = replace(result, html_zstd=None, links=[], feeds=[], charset_corrected=False)
+        blob = self._compressor.compress(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
         key = (digest, *_place(url))  # the same bytes at another path (a print page) are kept apart
-        self._seen[key] = _Seen(url, depth, hops, kept)
+        self._seen[key] = _Seen(url, depth, hops, blob)
         self._seen.move_to_end(key)
         while len(self._seen) > self.size:
             self._seen.popitem(last=False)
@@ -81,6 +86,7 @@ class RecentArticles:
             return None
         if depth < seen.depth or hops < seen.hops:
             return None
-        article = seen.result.article
-        assert article is not None
-        return seen.url, replace(seen.result, article=replace(article, url=url))
+        result: PageResult = pickle.loads(self._decompressor.decompress(seen.result))
+        assert result.article is not None
+        result.article.url = url
+        return seen.url, result
