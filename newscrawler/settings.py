@@ -34,7 +34,7 @@ EXTRACTION_MAX_TASKS_PER_CHILD = 0  # replace a worker after this many pages (0:
 # A page whose body is byte for byte that of one of the last N article pages at the same path
 # (another query: ?page=2, ?ref=home...) takes that page's result instead of being extracted
 # again, and is kept as its alias (newscrawler.process.copies; 0: every page is extracted).
-EXTRACTION_REUSE_RECENT = 1000
+EXTRACTION_REUSE_RECENT = 200
 
 # --- What counts as an article ------------------------------------------------
 ARTICLE_MIN_WORDS = 40  # fewer words: dropped as too_short
