@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive.article import Article
-from newscrawler.process.copies import RecentArticles, body_digest
+from newscrawler.process.copies import RecentArticles
 from newscrawler.process.page import PageResult
 from tests.support.cli import LOCAL, cli, rows
 from tests.support.loopback import QuietHandler, article_page, serving
@@ -59,30 +59,30 @@ def _result(text: str = "Some words.") -> PageResult:
 def test_a_copy_at_the_same_path_takes_the_first_result_with_its_own_url() -> None:
     recent = RecentArticles(2)
     first = _result()
-    digest = body_digest(b"<html>A</html>")
-    recent.remember(digest, "http://x.test/a", 1, 0, first)
-    found = recent.copy_of(digest, "http://x.test/a?page=2", 2, 1)
+    body = b"<html>A</html>"
+    recent.remember(body, "http://x.test/a", 1, 0, first)
+    found = recent.copy_of(body, "http://x.test/a?page=2", 2, 1)
     assert found is not None
     url, copy = found
     assert url == "http://x.test/a" and copy.article is not None
     assert copy.article.url == "http://x.test/a?page=2" and copy.article.text == "Some words."
     assert copy.is_article and copy.html_zstd is None and copy.evidence == ("og:type=article",)
     first.article.title = "changed by a pipeline"  # the yielded article is filled in place: not the kept one
-    assert recent.copy_of(digest, "http://x.test/a?x=1", 1, 0)[1].article.title == "T"  # type: ignore[index,union-attr]
+    assert recent.copy_of(body, "http://x.test/a?x=1", 1, 0)[1].article.title == "T"  # type: ignore[index,union-attr]
 
 
 @pytest.mark.unit
 def test_no_copy_at_another_path_host_or_shallower_depth() -> None:
     recent = RecentArticles(2)
-    digest = body_digest(b"<html>A</html>")
-    recent.remember(digest, "http://x.test/a", 2, 1, _result())
-    assert recent.copy_of(digest, "http://x.test/a", 2, 1) is None  # the page itself
-    assert recent.copy_of(digest, "http://x.test/print/a", 3, 1) is None  # relative links resolve elsewhere
-    assert recent.copy_of(digest, "http://y.test/a?p=2", 3, 1) is None
-    assert recent.copy_of(digest, "https://x.test/a?p=2", 3, 1) is None
-    assert recent.copy_of(digest, "http://x.test/a?p=2", 1, 1) is None  # its links would reach further
-    assert recent.copy_of(digest, "http://x.test/a?p=2", 2, 0) is None
-    assert recent.copy_of(body_digest(b"<html>B</html>"), "http://x.test/a?p=2", 2, 1) is None
+    body = b"<html>A</html>"
+    recent.remember(body, "http://x.test/a", 2, 1, _result())
+    assert recent.copy_of(body, "http://x.test/a", 2, 1) is None  # the page itself
+    assert recent.copy_of(body, "http://x.test/print/a", 3, 1) is None  # relative links resolve elsewhere
+    assert recent.copy_of(body, "http://y.test/a?p=2", 3, 1) is None
+    assert recent.copy_of(body, "https://x.test/a?p=2", 3, 1) is None
+    assert recent.copy_of(body, "http://x.test/a?p=2", 1, 1) is None  # its links would reach further
+    assert recent.copy_of(body, "http://x.test/a?p=2", 2, 0) is None
+    assert recent.copy_of(b"<html>B</html>", "http://x.test/a?p=2", 2, 1) is None
 
 
 @pytest.mark.unit
@@ -90,11 +90,11 @@ def test_the_same_bytes_at_two_paths_are_kept_apart() -> None:
     """A print page with the story's bytes, processed after the story, does not hide the story
     from the story's own copies (whichever of the two a crawl meets first)."""
     recent = RecentArticles(4)
-    digest = body_digest(b"<html>A</html>")
-    recent.remember(digest, "http://x.test/news/a", 1, 0, _result())
-    recent.remember(digest, "http://x.test/print/a", 2, 0, _result())
-    assert recent.copy_of(digest, "http://x.test/news/a?page=2", 2, 0)[0] == "http://x.test/news/a"  # type: ignore[index]
-    assert recent.copy_of(digest, "http://x.test/print/a?page=2", 3, 0)[0] == "http://x.test/print/a"  # type: ignore[index]
+    body = b"<html>A</html>"
+    recent.remember(body, "http://x.test/news/a", 1, 0, _result())
+    recent.remember(body, "http://x.test/print/a", 2, 0, _result())
+    assert recent.copy_of(body, "http://x.test/news/a?page=2", 2, 0)[0] == "http://x.test/news/a"  # type: ignore[index]
+    assert recent.copy_of(body, "http://x.test/print/a?page=2", 3, 0)[0] == "http://x.test/print/a"  # type: ignore[index]
     assert len(recent) == 2
 
 

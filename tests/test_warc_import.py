@@ -231,6 +231,40 @@ def test_a_redirect_record_without_its_target_after_it_leaves_a_trace(site, tmp_
     assert shown.code == 0 and "not_article:redirect" in shown.stdout, shown.stdout + shown.stderr
 
 
+def test_every_url_redirecting_to_one_target_keeps_its_trace(site, tmp_path: Path) -> None:
+    """Two redirect records to the same target: with the target after them, both are recorded with
+    the page (as a crawl records a redirect chain); without it, both as ``not_article:redirect``."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    article = next(a for a in ARTICLES if not a.disallowed and not a.duplicate_of and a.path.endswith("/"))
+    target = site.base_url + article.path
+    olds = [site.base_url + "/old-link-1", site.base_url + "/old-link-2"]
+    missing = site.base_url + "/2026/01/01/not-in-these-files/"
+    strays = [site.base_url + "/old-link-3", site.base_url + "/old-link-4"]
+    warc = write_warc(tmp_path / "two.warc.gz", [])  # an empty WARC, then hand-made redirects and the page
+    with warc.open("ab") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, location in [*((u, target) for u in olds), *((u, missing) for u in strays)]:
+            headers = StatusAndHeaders("301 Moved Permanently", [("Location", location), ("Content-Length", "0")],
+                                       protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(b""), http_headers=headers))
+    write_warc(tmp_path / "page.warc.gz", [target])
+    with warc.open("ab") as fh:
+        fh.write((tmp_path / "page.warc.gz").read_bytes())
+    db = tmp_path / "two.sqlite3"
+    result = cli("import-warc", str(warc), "--db", str(db))
+    assert result.code == 0, result.stderr
+    assert list(articles(db)) == [article.path]
+    states = dict(rows(db, "SELECT url, reason FROM urls"))
+    assert all(url in states for url in olds), states  # reached through the redirects, as the page
+    assert {u: states[u] for u in strays} == dict.fromkeys(strays, "not_article:redirect")
+    (stats,) = rows(db, "SELECT stats FROM runs ORDER BY id DESC LIMIT 1")[0]
+    assert json.loads(stats)["warc/redirects_unmatched"] == 2
+
+
 def test_an_import_is_refused_while_a_crawl_holds_the_archive(site_warc: Path, tmp_path: Path) -> None:
     from archive.lock import ArchiveLock
 

@@ -68,12 +68,7 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     async def _reuse(self, request: Request) -> Response | None:
         """The middleware's own download of robots.txt for the spider's request of the same URL
         (downloaded now if no request of that site needed it yet); None: it is fetched."""
-        netloc = urlparse_cached(request).netloc
-        if netloc not in self._parsers:
-            await self._download_robots(request, netloc)
-        parser = self._parsers.get(netloc)
-        if isinstance(parser, Deferred):  # another request's download of it is under way
-            await maybe_deferred_to_future(parser)
+        await self.robot_parser(request)  # its site's robots.txt downloaded (now, or by an earlier request)
         outcome = self._downloaded.pop(request.url, None)
         if outcome is None:
             return None

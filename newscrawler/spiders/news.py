@@ -49,7 +49,7 @@ from newscrawler.fetch.warc import received_headers, warc_location
 from newscrawler.discover.urlstates import UrlStates
 from newscrawler.items import ArticleItem
 from newscrawler.discover.links import same_site
-from newscrawler.process.copies import RecentArticles, body_digest
+from newscrawler.process.copies import RecentArticles
 from newscrawler.process.page import PageJob, PageResult
 from newscrawler.pipelines import archive_failed
 from newscrawler.process.pool import ExtractionPool, PoolError, WorkerLost, default_workers
@@ -270,15 +270,14 @@ class NewsSpider(DiscoveryCallbacks):
         # Decoded, parsed, classified, its links listed and its article extracted in the pool:
         # a waiting page holds its bytes, and this process never parses it.
         via = self.urls.via(linked_url(response), response.meta.get("via"), known, bool(start_url))
-        digest = body_digest(response.body) if self.recent.size and not start_url else None
-        page = self._copy(response, digest) if digest else None
+        page = self._copy(response) if self.recent.size and not start_url else None
         if page is None:
             page = await self._process(response, feeds=bool(start_url), via=via)
             if page is None:
                 self.urls.release()
                 return
-            if digest:
-                self.recent.remember(digest, response.url, *self._depth(response), page)
+            if not start_url:
+                self.recent.remember(response.body, response.url, *self._depth(response), page)
         site = site_of(response.url)
         if start_url:
             feeds = page.feeds or [urljoin(get_base_url(response), path)
@@ -307,10 +306,10 @@ class NewsSpider(DiscoveryCallbacks):
         """(link hops, pagination hops) of a page from its start page."""
         return int(response.meta.get("depth", 0)), int(response.meta.get("pagination_hops", 0))
 
-    def _copy(self, response: Response, digest: bytes) -> PageResult | None:
-        """The result of a recent article page whose body (``digest``) this page's repeats (see
+    def _copy(self, response: Response) -> PageResult | None:
+        """The result of a recent article page whose body this page's repeats (see
         :mod:`newscrawler.process.copies`), or None: the page is processed."""
-        found = self.recent.copy_of(digest, response.url, *self._depth(response))
+        found = self.recent.copy_of(response.body, response.url, *self._depth(response))
         if found is None:
             return None
         self._count("pages/identical_body")

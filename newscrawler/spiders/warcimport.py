@@ -71,7 +71,7 @@ class WarcImportSpider(NewsSpider):
         self.read_stats = ReadStats()
         self.revisits = Revisits()
         self.seen = KeyTable()  # hash() of the canonical URLs queued in this import
-        self.redirects: dict[str, str] = {}  # canonical redirect target -> the URL that redirected to it
+        self.redirects: dict[str, list[str]] = {}  # canonical redirect target -> the URLs that redirected to it
         self.in_flight = 0  # requests yielded whose callback or errback has not run yet
         self.window = 32
 
@@ -150,7 +150,7 @@ class WarcImportSpider(NewsSpider):
             return None
         if item.location:
             self._count("warc/redirects")
-            self.redirects.setdefault(canonicalize_url(item.location), item.url)
+            self.redirects.setdefault(canonicalize_url(item.location), []).append(item.url)
             return None
         if not item.is_html():  # counted, and its URL's trace kept (`explain`), as a crawl keeps it
             self._count("warc/non_html")
@@ -164,19 +164,20 @@ class WarcImportSpider(NewsSpider):
         self._count("warc/html")
         self.sites.setdefault(site_of(item.url), item.url)
         meta: dict[str, Any] = {META_KEY: item, "depth": 0, "dont_obey_robotstxt": True}
-        source = self.redirects.pop(canonicalize_url(item.url), None)
-        if source is not None:
-            meta["redirect_urls"] = [source]
+        sources = self.redirects.pop(canonicalize_url(item.url), None)
+        if sources:  # each URL that redirected here is recorded with the page, as a crawl's redirect chain
+            meta["redirect_urls"] = sources
         return scrapy.Request(item.url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
                               meta=meta)
 
     def _unmatched_redirects(self) -> None:
         """The URLs of redirect records whose target came earlier in the files or not at all: kept
         as ``not_article:redirect`` URL states (``explain`` shows them), not silently left out."""
-        for target, source in self.redirects.items():
-            self._count("warc/redirects_unmatched")
-            self.urls.states.decided([source], "not_article:redirect", kind="not_article")
-            self.logger.info("%s redirects to %s, which the files hold earlier or not at all", source, target)
+        for target, sources in self.redirects.items():
+            self._count("warc/redirects_unmatched", len(sources))
+            self.urls.states.decided(sources, "not_article:redirect", kind="not_article")
+            self.logger.info("%s redirect(s) to %s, which the files hold earlier or not at all",
+                             ", ".join(sources), target)
         self.redirects.clear()
 
     def _sync_counts(self) -> None:
